@@ -15,6 +15,12 @@ export const ErrorCode = {
   Unreachable: 'CD_ERR_UNREACHABLE',
   HostKeyMismatch: 'CD_ERR_HOST_KEY_MISMATCH',
   Connector: 'CD_ERR_CONNECTOR',
+  /** A Kubernetes API request failed; `statusCode` on the error says how. */
+  KubeApi: 'CD_ERR_KUBE_API',
+  /** This replica stopped being the leader; all leader-only work must stop. */
+  LeadershipLost: 'CD_ERR_LEADERSHIP_LOST',
+  /** An optimistic-concurrency write kept conflicting after every allowed retry. */
+  Conflict: 'CD_ERR_CONFLICT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
