@@ -37,7 +37,7 @@ export class CertDeployerError extends Error {
     this.retryable = opts.retryable ?? false;
   }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }
