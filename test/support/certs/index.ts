@@ -1,0 +1,17 @@
+/**
+ * Certificate fixtures minted at test time (no private key is ever committed). Import from
+ * here: `import { mintChain, toPkcs1Pem } from '../../support/certs/index.ts'`.
+ */
+export { mintChain, mintSelfSigned } from './mint-chain.ts';
+export type { MintChainOptions, MintedChain, MintedLeaf, LeafOptions, MintKeyAlgorithm, CaKeyAlgorithm } from './mint-chain.ts';
+export {
+  toPkcs1Pem,
+  toSec1Pem,
+  toEncryptedPkcs8Pem,
+  toLegacyEncryptedPem,
+  withCrlf,
+  withBagAttributes,
+  withKeyBagAttributes,
+  toDer,
+  keyMaterialNeedles,
+} from './key-formats.ts';
