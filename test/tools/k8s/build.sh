@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the real kube-apiserver, etcd and helm from Go modules (no Docker, no downloads
+# Builds the real kube-apiserver, kubectl, etcd and helm from Go modules (no Docker, no downloads
 # outside the Go module proxy) and caches the binaries under ~/.cache/cert-deployer/<versions>.
 # Prints the directory holding the binaries on its last line.
 # Why a wrapper module: k8s.io/kubernetes requires its staging modules at v0.0.0 and fixes that
@@ -15,7 +15,7 @@ cache="${CD_CACHE_DIR:-$HOME/.cache/cert-deployer}/bin-k8s-$KV-etcd-$ETCD-helm-$
 export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:--buildvcs=false}"
 log() { echo "[build-k8s] $*" >&2; }
 
-if [ -x "$cache/kube-apiserver" ] && [ -x "$cache/etcd" ] && [ -x "$cache/helm" ] \
+if [ -x "$cache/kube-apiserver" ] && [ -x "$cache/etcd" ] && [ -x "$cache/helm" ] && [ -x "$cache/kubectl" ] \
    && "$cache/kube-apiserver" --version 2>/dev/null | grep -qx "Kubernetes $KV"; then
   log "cached: $cache"
   echo "$cache"; exit 0
@@ -37,6 +37,7 @@ cat > tools.go <<GO
 package tools
 import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kubectl"
 	_ "go.etcd.io/etcd/server/v3"
 )
 GO
@@ -47,11 +48,14 @@ t1=$(date +%s)
 go build -trimpath -ldflags "$LDF" -o "$cache/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver
 log "kube-apiserver built in $(( $(date +%s) - t1 ))s"
 t1=$(date +%s)
+go build -trimpath -ldflags "$LDF" -o "$cache/kubectl.tmp" k8s.io/kubernetes/cmd/kubectl
+log "kubectl built in $(( $(date +%s) - t1 ))s"
+t1=$(date +%s)
 go build -trimpath -ldflags "-s -w" -o "$cache/etcd.tmp" go.etcd.io/etcd/server/v3
 log "etcd built in $(( $(date +%s) - t1 ))s"
 t1=$(date +%s)
 GOBIN="$work/gobin" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$HELM" "helm.sh/helm/v4/cmd/helm@$HELM"
 mv "$work/gobin/helm" "$cache/helm.tmp"
 log "helm built in $(( $(date +%s) - t1 ))s"
-for b in kube-apiserver etcd helm; do mv "$cache/$b.tmp" "$cache/$b"; done
+for b in kube-apiserver kubectl etcd helm; do mv "$cache/$b.tmp" "$cache/$b"; done
 echo "$cache"

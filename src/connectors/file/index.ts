@@ -1,0 +1,10 @@
+/** Registry entry of the `file` connector. */
+import { defineConnector } from '../sdk/connector.ts';
+import { fileConfig } from './config.ts';
+import { createFileConnector } from './file-connector.ts';
+
+export const fileConnector = defineConnector({
+  name: 'file',
+  configSchema: fileConfig,
+  create: createFileConnector,
+});

@@ -1,0 +1,19 @@
+/**
+ * The connector registry (the external-secrets provider-registry model): one line per
+ * connector. The CRD generator builds each target's connector blocks from it, and the
+ * controller looks connectors up here by block name.
+ */
+import { fileConnector } from './file/index.ts';
+import type { ConnectorDefinition } from './sdk/connector.ts';
+
+export const connectors: readonly ConnectorDefinition<never>[] = [
+  fileConnector as ConnectorDefinition<never>,
+];
+
+/** Block name → definition. */
+export const connectorsByName: ReadonlyMap<string, ConnectorDefinition<never>> = new Map(connectors.map((c) => [c.name, c]));
+
+/** The zod schema of every registered block, keyed by block name, for the CRD. */
+export function connectorBlocks() {
+  return Object.fromEntries(connectors.map((c) => [c.name, c.configSchema]));
+}

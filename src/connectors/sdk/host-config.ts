@@ -1,0 +1,58 @@
+/**
+ * Where a file-based connector's files and commands live: the local machine (the operator
+ * runs as an agent beside the server) or a remote machine over SSH with a pinned host key.
+ * Shared by file, nginx, apache and haproxy so every server connector spells it the same.
+ */
+import { z } from 'zod';
+
+const absolutePath = z.string().min(1).max(4096).regex(/^\//, 'must be an absolute path');
+
+export const sshHostConfig = z.object({
+  address: z
+    .string()
+    .min(3)
+    .max(261)
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):[1-9][0-9]{0,4}$/)
+    .describe('host:port of the SSH server.'),
+  user: z.string().min(1).max(64).regex(/^[a-z_][a-z0-9_.-]*\$?$/).describe('User to log in as.'),
+  credentialsRef: z
+    .object({ name: z.string().min(1).max(253).describe('Secret name in the same namespace.') })
+    .describe('Secret holding the private key under ssh-privatekey (type kubernetes.io/ssh-auth), optionally a passphrase.'),
+  hostKey: z
+    .string()
+    .max(16384)
+    .regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521) [A-Za-z0-9+/=]+( .*)?$/)
+    .optional()
+    .describe('The pinned host public key, as in known_hosts ("ssh-ed25519 AAAA..."). Required unless trustOnFirstUse is true.'),
+  trustOnFirstUse: z
+    .boolean()
+    .optional()
+    .describe('Accept the first host key seen and report it in status for pinning. Off by default; never use it across untrusted networks.'),
+});
+export type SshHostConfig = z.infer<typeof sshHostConfig>;
+
+export const hostConfig = z
+  .object({
+    local: z.object({}).optional().describe('The files are on the machine the operator runs on (agent mode).'),
+    ssh: sshHostConfig.optional().describe('The files are on a remote machine reached over SSH.'),
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: '[has(self.local), has(self.ssh)].exists_one(x, x)', message: 'exactly one of local or ssh must be set' },
+      { rule: '!has(self.ssh) || has(self.ssh.hostKey) || (has(self.ssh.trustOnFirstUse) && self.ssh.trustOnFirstUse)', message: 'ssh.hostKey is required unless ssh.trustOnFirstUse is true' },
+    ],
+  });
+export type HostConfig = z.infer<typeof hostConfig>;
+
+export { absolutePath };
+
+/** File ownership and mode as the CRD spells them. Mode is octal text so YAML cannot misread it. */
+export const fileAttributes = {
+  owner: z.string().min(1).max(64).optional().describe('Owner (user name or numeric uid) of written files.'),
+  group: z.string().min(1).max(64).optional().describe('Group (name or numeric gid) of written files.'),
+  certificateMode: z.string().regex(/^0?[0-7]{3}$/).default('0644').describe('Octal mode of certificate files.'),
+  privateKeyMode: z.string().regex(/^0?[0-7]{3}$/).default('0600').describe('Octal mode of the private key file; group/other bits are refused except group-read.'),
+};
+
+/** A command as an exact argv vector: run without a shell. */
+export const argv = z.array(z.string().min(1).max(4096)).min(1).max(32);

@@ -1,0 +1,15 @@
+/**
+ * Strips anything that could be key material from text that leaves the sandbox's path to the
+ * target (server output quoted in status, Events and logs): PEM blocks of any kind, and long
+ * base64 runs. Over-redacting a certificate is fine; leaking a key is not.
+ */
+
+const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
+const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}/g;
+const MAX_LEN = 1024;
+
+/** Returns `text` without PEM blocks or base64 runs, and at most 1 KiB long. */
+export function redactSecrets(text: string): string {
+  const out = text.replace(PEM_BLOCK, '[REDACTED PEM]').replace(BASE64_RUN, '[REDACTED]');
+  return out.length > MAX_LEN ? `${out.slice(0, MAX_LEN)}…` : out;
+}

@@ -1,0 +1,40 @@
+/**
+ * The CertificateDeployment status: written only by the controller through the status
+ * subresource. Per-target detail lets a failing target be seen (and retried) on its own.
+ */
+import { z } from 'zod';
+import { condition, dnsLabel, fingerprint, timestamp } from './common.ts';
+
+export const targetStatus = z.object({
+  name: dnsLabel.describe('Name of the target this entry describes.'),
+  ready: z.boolean().describe('True when the target holds the current certificate (and serves it, where verification is asked).'),
+  fingerprint: fingerprint.optional().describe('Fingerprint of the last certificate this target took successfully.'),
+  observedGeneration: z.int().min(0).optional().describe('The .metadata.generation of the spec this result was reached for.'),
+  deployedAt: timestamp.optional().describe('When the target last took a certificate.'),
+  verifiedAt: timestamp.optional().describe('When a TLS handshake last proved the endpoints serve that certificate.'),
+  lastAttemptAt: timestamp.optional().describe('When the last deploy attempt ended.'),
+  remoteId: z.string().max(2048).optional().describe('Identifier of the remote object the connector manages (ARN, Key Vault id, object name).'),
+  attempts: z.int().min(0).max(2147483647).optional().describe('Failed attempts since the last success; reset on success.'),
+  reason: z.string().max(1024).optional().describe('CamelCase reason of the last result, e.g. Deployed, DeployFailed.'),
+  message: z.string().max(4096).optional().describe('Human-readable result of the last attempt. Never contains key material.'),
+});
+export type TargetStatus = z.infer<typeof targetStatus>;
+
+export const status = z.object({
+  observedGeneration: z.int().min(0).optional().describe('The .metadata.generation the controller last acted on.'),
+  fingerprint: fingerprint.optional().describe('Lowercase hex SHA-256 of the DER of the leaf certificate now in the Secret.'),
+  notAfter: timestamp.optional().describe('Expiry of the certificate now in the Secret.'),
+  conditions: z
+    .array(condition)
+    .max(16)
+    .optional()
+    .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })
+    .describe('Ready is True only when every target has the current certificate and serves it where verification is asked.'),
+  targets: z
+    .array(targetStatus)
+    .max(32)
+    .optional()
+    .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] })
+    .describe('Per-target results.'),
+});
+export type DeploymentStatus = z.infer<typeof status>;
