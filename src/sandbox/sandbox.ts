@@ -19,6 +19,13 @@ export interface FileWrite {
   readonly path: string;
   readonly previous: Uint8Array | null;
   readonly previousMode: number | null;
+  /**
+   * Previous owner and group ids, recorded only when the write set an owner or group (then the
+   * writer may chown, and restore puts the old ids back). Absent: restore keeps the identity
+   * of the writer, exactly as the write did.
+   */
+  readonly previousUid?: number;
+  readonly previousGid?: number;
 }
 
 export interface ExecOptions {

@@ -115,3 +115,18 @@ export function isDialAllowed(granted: readonly string[], address: string): bool
 export function connectHost(address: DialAddress & { kind: 'tcp' }): string {
   return address.host.startsWith('[') ? address.host.slice(1, -1) : address.host;
 }
+
+/**
+ * The SNI name to send: an explicit name (validated, lowercase, no trailing dot), else the
+ * host when it is a DNS name, else none (SNI cannot carry an IP address, RFC 6066 §3).
+ * `null` when an explicit name is not a DNS name.
+ */
+export function sniName(explicit: string | undefined, address: DialAddress & { kind: 'tcp' }): string | undefined | null {
+  const strip = (name: string): string => (name.endsWith('.') ? name.slice(0, -1) : name);
+  if (explicit !== undefined) {
+    const name = typeof explicit === 'string' ? parseName(explicit) : null;
+    return name === null || isIPv4(name) ? null : strip(name);
+  }
+  if (address.host.startsWith('[') || isIPv4(address.host)) return undefined;
+  return strip(address.host);
+}
