@@ -2,7 +2,7 @@
  * Certificate fixtures minted at test time (no private key is ever committed). Import from
  * here: `import { mintChain, toPkcs1Pem } from '../../support/certs/index.ts'`.
  */
-export { mintChain, mintSelfSigned } from './mint-chain.ts';
+export { mintChain, mintImpostor, mintSelfSigned } from './mint-chain.ts';
 export type { MintChainOptions, MintedChain, MintedLeaf, LeafOptions, MintKeyAlgorithm, CaKeyAlgorithm } from './mint-chain.ts';
 export {
   toPkcs1Pem,
@@ -13,5 +13,5 @@ export {
   withBagAttributes,
   withKeyBagAttributes,
   toDer,
-  keyMaterialNeedles,
 } from './key-formats.ts';
+export { keyMaterialNeedles, keyMaterialLeaks } from './leak-check.ts';

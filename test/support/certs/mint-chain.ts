@@ -12,9 +12,14 @@ import './reflect-shim.ts';
 import * as x509 from '@peculiar/x509';
 import { Buffer } from 'node:buffer';
 import { createPrivateKey, generateKeyPair, webcrypto, type KeyObject } from 'node:crypto';
+
+// The project compiles without the DOM lib, so the WebCrypto types come from node:crypto.
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+type Algorithm = webcrypto.Algorithm;
 import { promisify } from 'node:util';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as ReturnType<typeof x509.cryptoProvider.get>);
 
 /** Leaf key types: the four the product accepts plus three it must reject. */
 export type MintKeyAlgorithm = 'rsa' | 'ecdsa-p256' | 'ecdsa-p384' | 'ecdsa-p521' | 'ed25519' | 'ed448' | 'dsa';
@@ -73,7 +78,7 @@ interface CaKey {
 }
 
 async function caKey(kind: CaKeyAlgorithm, extractable = false): Promise<CaKey> {
-  const subtle = webcrypto.subtle as unknown as SubtleCrypto;
+  const subtle = webcrypto.subtle;
   const gen = async (alg: Algorithm, signingAlgorithm: Algorithm): Promise<CaKey> => ({
     keys: (await subtle.generateKey(alg, extractable, ['sign', 'verify'])) as CryptoKeyPair,
     signingAlgorithm,
@@ -214,6 +219,31 @@ export async function mintSelfSigned(options: Omit<LeafOptions, 'keyAlgorithm'> 
 }
 
 async function exportPkcs8(key: CryptoKey): Promise<string> {
-  const der = await (webcrypto.subtle as unknown as SubtleCrypto).exportKey('pkcs8', key);
+  const der = await webcrypto.subtle.exportKey('pkcs8', key);
   return createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }) as string;
+}
+
+/**
+ * A CA certificate that copies `caPem`'s subject and subject key identifier but has a fresh
+ * key (self-signed). Name and key-id matching alone would take it for the real CA; only a
+ * signature check tells them apart. For chain-building tests.
+ */
+export async function mintImpostor(caPem: string): Promise<string> {
+  const real = new x509.X509Certificate(caPem);
+  const ski = real.getExtension(x509.SubjectKeyIdentifierExtension);
+  if (ski === null) throw new Error('mintImpostor: the CA has no subject key identifier to copy');
+  const key = await caKey('ecdsa-p256');
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: real.subject,
+    keys: key.keys,
+    signingAlgorithm: key.signingAlgorithm,
+    notBefore: real.notBefore,
+    notAfter: real.notAfter,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.SubjectKeyIdentifierExtension(ski.keyId),
+    ],
+  });
+  return pem(cert);
 }

@@ -30,10 +30,10 @@ export interface ParsedPrivateKey {
 const FIELD = 'tls.key';
 
 /** PEM labels that hold a usable private key, with the DER container Node should decode. */
-const CONTAINERS: Readonly<Record<string, { type: 'pkcs8' | 'pkcs1' | 'sec1'; name: string }>> = {
+const CONTAINERS: Readonly<Record<string, { type: 'pkcs8' | 'pkcs1' | 'sec1'; name: string; keyType?: string }>> = {
   'PRIVATE KEY': { type: 'pkcs8', name: 'PKCS#8' },
-  'RSA PRIVATE KEY': { type: 'pkcs1', name: 'PKCS#1 RSA' },
-  'EC PRIVATE KEY': { type: 'sec1', name: 'SEC1 EC' },
+  'RSA PRIVATE KEY': { type: 'pkcs1', name: 'PKCS#1 RSA', keyType: 'rsa' },
+  'EC PRIVATE KEY': { type: 'sec1', name: 'SEC1 EC', keyType: 'ec' },
 };
 
 /** Blocks that may accompany a key and carry nothing secret or needed. */
@@ -112,6 +112,11 @@ export function parsePrivateKey(blocks: readonly PemBlock[]): ParsedPrivateKey {
     // The decoder's message is deliberately dropped: OpenSSL error text is safe today, but
     // nothing guarantees a future decoder will not quote the offending bytes.
     throw fail(InvalidCertificateReason.Malformed, `${at} is not a valid ${container.name} private key`);
+  }
+  // OpenSSL 3 treats the container type as a hint and decodes whatever it finds, so a label
+  // that lies about the algorithm (an EC key under `RSA PRIVATE KEY`) would pass silently.
+  if (container.keyType !== undefined && key.asymmetricKeyType !== container.keyType) {
+    throw fail(InvalidCertificateReason.Malformed, `${at} holds a ${key.asymmetricKeyType ?? 'unknown'} key, not a ${container.name} private key`);
   }
   const algorithm = classifyKey(key);
   if (typeof algorithm !== 'string') throw fail(InvalidCertificateReason.UnsupportedKeyType, `${at}: ${algorithm.rejected}`);
