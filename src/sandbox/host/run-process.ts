@@ -33,10 +33,10 @@ function abortReason(signal: AbortSignal): Error {
 }
 
 /** Runs `argv` locally; see the module comment for the guarantees. */
-export function runProcess(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+export async function runProcess(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   assertArgv(argv);
   const signal = opts.signal;
-  if (signal?.aborted === true) return Promise.reject(abortReason(signal));
+  if (signal?.aborted === true) throw abortReason(signal);
   const limit = outputLimit(opts.maxOutputBytes);
   const stdout = new BoundedOutput(limit);
   const stderr = new BoundedOutput(limit);

@@ -1,0 +1,94 @@
+import { createServer, type Server } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalHost } from '../../../src/sandbox/host/local-host.ts';
+import { makeTempDir, removeDir } from './support/temp-dir.ts';
+
+const host = new LocalHost();
+
+describe('LocalHost.exec', () => {
+  it('runs argv without a shell and reports the exit status', async () => {
+    const ok = await host.exec(['/bin/true']);
+    expect(ok).toMatchObject({ exitCode: 0, signal: null, stdout: '', truncated: false, timedOut: false });
+    const fail = await host.exec(['/bin/false']);
+    expect(fail.exitCode).toBe(1);
+    // Shell metacharacters are plain bytes of one argument.
+    const echo = await host.exec(['/bin/echo', 'a; echo injected $(id) `id`']);
+    expect(echo.stdout).toBe('a; echo injected $(id) `id`\n');
+  });
+
+  it('passes stdin and captures stderr', async () => {
+    const r = await host.exec(['/bin/sh', '-c', 'cat; echo oops >&2'], { stdin: 'hello' });
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'hello', stderr: 'oops\n' });
+  });
+
+  it('gives commands a minimal environment (no operator secrets)', async () => {
+    process.env['CD_TEST_SECRET'] = 'should-not-leak';
+    try {
+      const r = await host.exec(['/usr/bin/env']);
+      expect(r.stdout).not.toContain('CD_TEST_SECRET');
+      expect(r.stdout).toContain('LC_ALL=C');
+    } finally {
+      delete process.env['CD_TEST_SECRET'];
+    }
+  });
+
+  it('caps captured output and says so', async () => {
+    const r = await host.exec(['/bin/sh', '-c', 'head -c 100000 /dev/zero | tr "\\0" x'], { maxOutputBytes: 1000 });
+    expect(r.stdout.length).toBe(1000);
+    expect(r.truncated).toBe(true);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('stops a command at its timeout, including the children it forked', async () => {
+    const r = await host.exec(['/bin/sh', '-c', 'sleep 30 & sleep 30; echo never'], { timeoutMs: 200 });
+    expect(r.timedOut).toBe(true);
+    expect(r.stdout).toBe('');
+    expect(r.signal).toBe('SIGTERM');
+  });
+
+  it('escalates to SIGKILL when SIGTERM is ignored', async () => {
+    const r = await host.exec(['/bin/sh', '-c', 'trap "" TERM; echo ready; while :; do sleep 1; done'], { timeoutMs: 200 });
+    expect(r).toMatchObject({ timedOut: true, signal: 'SIGKILL', stdout: 'ready\n' });
+  });
+
+  it('rejects with the abort reason when the signal aborts', async () => {
+    const ac = new AbortController();
+    const p = host.exec(['/bin/sleep', '30'], { signal: ac.signal });
+    setTimeout(() => ac.abort(new Error('deploy cancelled')), 50);
+    await expect(p).rejects.toThrow('deploy cancelled');
+  });
+
+  it('reports a missing program as a typed exec error', async () => {
+    await expect(host.exec(['/nonexistent/program'])).rejects.toMatchObject({ code: 'CD_ERR_EXEC', message: 'cannot run "/nonexistent/program": ENOENT' });
+    await expect(host.exec([])).rejects.toMatchObject({ code: 'CD_ERR_EXEC' });
+  });
+});
+
+describe('LocalHost.connectUnix', () => {
+  let dir: string;
+  let server: Server;
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    server = createServer((s) => s.on('data', (d) => s.end(`echo:${d.toString()}`)));
+    await new Promise<void>((resolve) => server.listen(`${dir}/s.sock`, resolve));
+  });
+  afterEach(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await removeDir(dir);
+  });
+
+  it('opens a duplex stream to the socket', async () => {
+    const stream = await host.connectUnix(`${dir}/s.sock`);
+    const reply = await new Promise<string>((resolve) => {
+      let buf = '';
+      stream.on('data', (d: Buffer) => (buf += d.toString()));
+      stream.on('end', () => resolve(buf));
+      stream.write('ping');
+    });
+    expect(reply).toBe('echo:ping');
+  });
+
+  it('rejects for a missing socket', async () => {
+    await expect(host.connectUnix(`${dir}/none.sock`)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
