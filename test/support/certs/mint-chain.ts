@@ -11,7 +11,7 @@
 import './reflect-shim.ts';
 import * as x509 from '@peculiar/x509';
 import { Buffer } from 'node:buffer';
-import { createPrivateKey, generateKeyPair, webcrypto, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, webcrypto, type KeyObject } from 'node:crypto';
 
 // The project compiles without the DOM lib, so the WebCrypto types come from node:crypto.
 type CryptoKey = webcrypto.CryptoKey;
@@ -41,6 +41,8 @@ export interface LeafOptions {
   readonly notAfter?: Date;
   /** RSA modulus length in bits; default 2048. */
   readonly rsaModulusLength?: number;
+  /** Reuse this PKCS#8 key instead of generating one (renewal with key reuse); `keyAlgorithm` is then ignored. */
+  readonly keyPem?: string;
 }
 
 export interface MintChainOptions extends LeafOptions {
@@ -116,6 +118,11 @@ async function leafKey(kind: MintKeyAlgorithm, rsaBits: number): Promise<{ publi
   }
 }
 
+function reuseKey(keyPem: string): { publicKey: KeyObject; privateKey: KeyObject } {
+  const privateKey = createPrivateKey(keyPem);
+  return { privateKey, publicKey: createPublicKey(privateKey) };
+}
+
 function pem(cert: x509.X509Certificate): string {
   return cert.toString('pem').replace(/\r\n/g, '\n').trimEnd() + '\n';
 }
@@ -145,9 +152,9 @@ async function caCert(subject: string, issuer: { cert: x509.X509Certificate; key
 async function mintLeaf(issuer: { cert: x509.X509Certificate; key: CaKey }, caPems: readonly string[], options: LeafOptions): Promise<MintedLeaf> {
   const kind = options.keyAlgorithm ?? 'ecdsa-p256';
   const dnsNames = options.dnsNames ?? ['example.test'];
-  const { publicKey, privateKey } = await leafKey(kind, options.rsaModulusLength ?? 2048);
+  const { publicKey, privateKey } = options.keyPem === undefined ? await leafKey(kind, options.rsaModulusLength ?? 2048) : reuseKey(options.keyPem);
   const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
-  const usage = x509.KeyUsageFlags.digitalSignature | (kind === 'rsa' ? x509.KeyUsageFlags.keyEncipherment : 0);
+  const usage = x509.KeyUsageFlags.digitalSignature | (privateKey.asymmetricKeyType === 'rsa' ? x509.KeyUsageFlags.keyEncipherment : 0);
   const names = [...dnsNames.map((value) => ({ type: 'dns' as const, value })), ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value }))];
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),

@@ -137,6 +137,24 @@ describe('certificate and chain layouts', () => {
   });
 });
 
+describe('several certificates carry the key (renewal with key reuse)', () => {
+  test('the one valid at now is the leaf, whatever the order', async () => {
+    const c = chains['ecdsa-p256'];
+    const expired = await c.issueLeaf({ keyPem: c.keyPem, notBefore: new Date(NOW.getTime() - 400 * 86_400_000), notAfter: new Date(NOW.getTime() - 35 * 86_400_000) });
+    const future = await c.issueLeaf({ keyPem: c.keyPem, notBefore: new Date(NOW.getTime() + 35 * 86_400_000), notAfter: new Date(NOW.getTime() + 400 * 86_400_000) });
+    for (const crt of [expired.leafPem + future.leafPem + c.chainPem.join(''), c.chainPem.join('') + expired.leafPem, future.leafPem + c.chainPem.join('')]) {
+      expectDeploymentOf(parse({ 'tls.crt': crt, 'tls.key': c.keyPem }), c, c.chainPem, 'ecdsa-p256');
+    }
+  });
+
+  test('when none is valid, the first one decides the error', async () => {
+    const c = chains['ecdsa-p256'];
+    const expired = await c.issueLeaf({ keyPem: c.keyPem, commonName: 'old.example.test', notBefore: new Date(NOW.getTime() - 400 * 86_400_000), notAfter: new Date(NOW.getTime() - 35 * 86_400_000) });
+    expect(() => parse({ 'tls.crt': expired.leafPem + c.leafPem, 'tls.key': c.keyPem })).not.toThrow();
+    expect(() => parse({ 'tls.crt': expired.chainPem.join(''), 'tls.key': c.keyPem })).toThrow(/Expired.*CN=old\.example\.test/);
+  });
+});
+
 describe('dnsNames', () => {
   test('DNS entries only, in certificate order; IP entries excluded', () => {
     expect(parse({ 'tls.crt': chains.rsa.leafPem, 'tls.key': chains.rsa.keyPem }).dnsNames).toEqual(['rsa.example.test', 'www.rsa.example.test']);

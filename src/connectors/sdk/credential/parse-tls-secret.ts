@@ -14,7 +14,9 @@
  *    Only `CERTIFICATE` blocks are read from `tls.crt`/`ca.crt`; a stray key block there is
  *    ignored and never copied to the output, which is re-encoded from DER.
  * 4. The key is decoded and checked against the key-type policy (see private-key.ts).
- * 5. The leaf is the first `tls.crt` certificate whose public key is the key's (`KeyMismatch`).
+ * 5. The leaf is the `tls.crt` certificate whose public key is the key's (`KeyMismatch` if
+ *    none). When several carry that key (an old and a renewed certificate for a reused key),
+ *    the first one valid at `now` wins, else the first one.
  * 6. The leaf must be valid at `now` (`NotYetValid`, `Expired`); notAfter is inclusive.
  *    Only the leaf is checked: an expired intermediate is a chain problem the TLS probe after
  *    deployment reports better than a static rule could.
@@ -54,13 +56,15 @@ export const DEFAULT_MAX_FIELD_BYTES = 1024 * 1024;
 function readField(data: TlsSecretData, field: TlsSecretField, maxBytes: number): string | undefined {
   const value: unknown = data[field];
   if (value === undefined || value === null) return undefined;
-  let bytes: Buffer;
-  if (typeof value === 'string') bytes = Buffer.from(value, 'utf8');
-  else if (value instanceof Uint8Array) bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  else throw new InvalidCertificateError(Reason.NotPem, `${field}: expected bytes or a string, got ${typeof value}`, field);
-  if (bytes.byteLength > maxBytes) {
-    throw new InvalidCertificateError(Reason.Oversize, `${field}: ${bytes.byteLength} bytes exceeds the limit of ${maxBytes} bytes`, field);
+  if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
+    throw new InvalidCertificateError(Reason.NotPem, `${field}: expected bytes or a string, got ${typeof value}`, field);
   }
+  // Measure before copying anything, so an oversize field costs no allocation.
+  const size = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.byteLength;
+  if (size > maxBytes) {
+    throw new InvalidCertificateError(Reason.Oversize, `${field}: ${size} bytes exceeds the limit of ${maxBytes} bytes`, field);
+  }
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   return bytes.toString('latin1');
 }
 
@@ -81,6 +85,11 @@ function spkiOf(cert: X509Certificate): Buffer | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Inside the validity window at `now` (ms); both bounds inclusive, as RFC 5280 says. */
+function isCurrent(cert: X509Certificate, now: number): boolean {
+  return cert.validFromDate.getTime() <= now && now <= cert.validToDate.getTime();
 }
 
 function certificatesOf(blocks: readonly PemBlock[], field: TlsSecretField): X509Certificate[] {
@@ -125,7 +134,8 @@ export function parseTlsSecret(data: TlsSecretData, opts: ParseTlsSecretOptions)
   const caCerts = caText === undefined || caText.trim() === '' ? [] : certificatesOf(blocksOf(caText, 'ca.crt'), 'ca.crt');
 
   const spki = createPublicKey(key).export({ type: 'spki', format: 'der' });
-  const leaf = certs.find((cert) => spkiOf(cert)?.equals(spki) === true);
+  const matching = certs.filter((cert) => spkiOf(cert)?.equals(spki) === true);
+  const leaf = matching.find((cert) => isCurrent(cert, now)) ?? matching[0];
   if (leaf === undefined) {
     const held = certs.slice(0, 3).map(describeCertificate).join('; ');
     const more = certs.length > 3 ? `; and ${certs.length - 3} more` : '';
