@@ -7,4 +7,5 @@ export const fileConnector = defineConnector({
   name: 'file',
   configSchema: fileConfig,
   create: createFileConnector,
+  hostOf: (config) => config.host,
 });

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { Grant } from '../../sandbox/grant.ts';
 import type { Sandbox } from '../../sandbox/sandbox.ts';
 import type { Deployment } from './deployment.ts';
+import type { HostConfig } from './host-config.ts';
 
 /** What a deploy did. `changed: false` means the target already held the fingerprint. */
 export interface DeployResult {
@@ -44,6 +45,12 @@ export interface ConnectorDefinition<C = unknown> {
   readonly name: string;
   readonly configSchema: z.ZodType<C>;
   create(config: C): Connector;
+  /**
+   * For connectors whose files and commands live on a host (file, nginx, apache, haproxy):
+   * which host this configuration names. The controller builds the sandbox on that host.
+   * Omitted by network-only connectors (cloud APIs), which get no file or exec access.
+   */
+  hostOf?(config: C): HostConfig;
 }
 
 /** Helper that keeps the generic link between schema and factory when declaring a definition. */

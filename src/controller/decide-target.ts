@@ -1,0 +1,58 @@
+/**
+ * The per-target decision of the design's table, as a pure function: skip, deploy now, or
+ * wait. Everything it needs is in status, so the decision survives controller restarts and
+ * a restart over Ready deployments costs zero connector calls.
+ */
+import type { TargetStatus } from '../crds/status.ts';
+import { TERMINAL_REASONS } from './reasons.ts';
+
+export interface TargetDecisionInput {
+  /** Fingerprint of the certificate in the Secret now. */
+  readonly fingerprint: string;
+  /** `status.fingerprint`: the Secret's fingerprint when status was last written. */
+  readonly lastSeenFingerprint: string | undefined;
+  readonly generation: number;
+  readonly status: TargetStatus | undefined;
+  readonly now: number;
+  readonly backoff?: BackoffPolicy;
+}
+
+export interface BackoffPolicy {
+  readonly baseMs: number;
+  readonly maxMs: number;
+  /** Delay before retrying a terminal failure (auth, denied, refused) without any change. */
+  readonly terminalRetryMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 5_000, maxMs: 5 * 60_000, terminalRetryMs: 30 * 60_000 };
+
+export type TargetDecision =
+  | { readonly action: 'skip'; readonly why: string }
+  | { readonly action: 'deploy'; readonly why: string }
+  | { readonly action: 'wait'; readonly delayMs: number; readonly why: string };
+
+/** Exponential delay for the n-th consecutive failure (n ≥ 1), capped. */
+export function backoffDelay(attempts: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
+  const exp = Math.min(30, Math.max(0, attempts - 1));
+  return Math.min(policy.maxMs, policy.baseMs * 2 ** exp);
+}
+
+/** Decides what to do with one target. */
+export function decideTarget(input: TargetDecisionInput): TargetDecision {
+  const { status: st, fingerprint, generation, now } = input;
+  const policy = input.backoff ?? DEFAULT_BACKOFF;
+  if (!st) return { action: 'deploy', why: 'never deployed' };
+  const sameGeneration = st.observedGeneration === generation;
+  if (st.ready && st.fingerprint === fingerprint && sameGeneration) return { action: 'skip', why: 'target holds this fingerprint' };
+  if (!sameGeneration) return { action: 'deploy', why: 'spec changed' };
+  if (input.lastSeenFingerprint !== fingerprint) return { action: 'deploy', why: 'certificate changed' };
+  if (st.ready) return { action: 'deploy', why: 'target holds another fingerprint' };
+  // The last attempt for this spec and this certificate failed: back off.
+  const attempts = Math.max(1, st.attempts ?? 1);
+  const last = st.lastAttemptAt ? Date.parse(st.lastAttemptAt) : Number.NaN;
+  if (Number.isNaN(last)) return { action: 'deploy', why: 'retry' };
+  const delay = st.reason && TERMINAL_REASONS.has(st.reason) ? policy.terminalRetryMs : backoffDelay(attempts, policy);
+  const due = last + delay;
+  if (now >= due) return { action: 'deploy', why: `retry ${attempts + 1}` };
+  return { action: 'wait', delayMs: due - now, why: `backing off after ${attempts} failed attempts` };
+}

@@ -1,0 +1,61 @@
+/**
+ * Hosts that sandboxes run on: one local host, and SSH hosts keyed by everything that
+ * identifies a connection (address, user, pinned key, credentials Secret and its version), so
+ * a rotated SSH key or a changed pin opens a new connection and the old one is closed.
+ */
+import type { HostConfig } from '../connectors/sdk/host-config.ts';
+import { CertDeployerError, ErrorCode } from '../sandbox/errors.ts';
+import type { Host } from '../sandbox/host/host.ts';
+import { LocalHost } from '../sandbox/host/local-host.ts';
+import { SshHost } from '../sandbox/host/ssh-host.ts';
+import type { KubePort } from './kube-port.ts';
+
+export interface HostPool {
+  readonly local: Host;
+  /** The host a target's configuration names (local when it names none). Do not close it. */
+  hostFor(namespace: string, config: HostConfig | undefined, signal: AbortSignal): Promise<Host>;
+  close(): Promise<void>;
+}
+
+/** Secret keys of a kubernetes.io/ssh-auth Secret. */
+export const SSH_PRIVATE_KEY = 'ssh-privatekey';
+export const SSH_PASSPHRASE = 'passphrase';
+
+/** Creates the pool; SSH credentials are read through `kube` when a connection is opened. */
+export function createHostPool(kube: Pick<KubePort, 'getSecret'>): HostPool {
+  const local = new LocalHost();
+  const ssh = new Map<string, { version: string; host: SshHost }>();
+  return {
+    local,
+    async hostFor(namespace, config) {
+      if (!config?.ssh) return local;
+      const c = config.ssh;
+      const secret = await kube.getSecret(namespace, c.credentialsRef.name);
+      const key = secret?.data?.[SSH_PRIVATE_KEY];
+      if (!secret || !key) {
+        throw new CertDeployerError(ErrorCode.Connector, `SSH credentials Secret ${namespace}/${c.credentialsRef.name} not found or has no ${SSH_PRIVATE_KEY}`, { retryable: true });
+      }
+      const id = JSON.stringify([namespace, c.address, c.user, c.hostKey ?? '', c.credentialsRef.name]);
+      const version = secret.metadata.resourceVersion ?? '';
+      const cached = ssh.get(id);
+      if (cached && cached.version === version) return cached.host;
+      if (cached) void cached.host.close();
+      const pass = secret.data?.[SSH_PASSPHRASE];
+      const host = new SshHost({
+        address: c.address,
+        user: c.user,
+        privateKey: Buffer.from(key, 'base64').toString('utf8'),
+        ...(pass ? { passphrase: Buffer.from(pass, 'base64').toString('utf8') } : {}),
+        ...(c.hostKey ? { hostKey: c.hostKey } : {}),
+        ...(c.trustOnFirstUse ? { trustOnFirstUse: true } : {}),
+      });
+      ssh.set(id, { version, host });
+      return host;
+    },
+    async close() {
+      await Promise.all([...ssh.values()].map((h) => h.host.close()));
+      ssh.clear();
+      await local.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Condition types and reasons, as constants: users alert on them, so they are API. Reasons
+ * are specific (what happened), never generic ("Error").
+ */
+export const ConditionType = {
+  /** Summary: every target holds the current certificate, and serves it where verification is asked. */
+  Ready: 'Ready',
+} as const;
+
+export const Reason = {
+  Deployed: 'Deployed',
+  SecretNotFound: 'SecretNotFound',
+  InvalidCertificate: 'InvalidCertificate',
+  InvalidSpec: 'InvalidSpec',
+  GrantDenied: 'GrantDenied',
+  /** Terminal: the target refused (auth, invalid config, failed config test). Retried on change or slowly. */
+  DeployFailed: 'DeployFailed',
+  /** Retryable: unreachable, throttled, 5xx, timeout. Retried with per-target backoff. */
+  TargetUnavailable: 'TargetUnavailable',
+  VerifyFailed: 'VerifyFailed',
+  Suspended: 'Suspended',
+  /** Some targets are still being worked on (first deploy, or after a change). */
+  Progressing: 'Progressing',
+  UndeployFailed: 'UndeployFailed',
+} as const;
+export type Reason = (typeof Reason)[keyof typeof Reason];
+
+/** Reasons after which retrying without a change cannot help: retried only on a slow timer. */
+export const TERMINAL_REASONS: ReadonlySet<string> = new Set([Reason.DeployFailed, Reason.GrantDenied, Reason.InvalidSpec]);
+
+/** Event reasons (events.k8s.io `reason`), and the machine-readable `action`s. */
+export const EventReason = {
+  Deployed: 'Deployed',
+  Verified: 'Verified',
+  DeployFailed: 'DeployFailed',
+  GrantDenied: 'GrantDenied',
+  VerifyFailed: 'VerifyFailed',
+  InvalidCertificate: 'InvalidCertificate',
+  SecretNotFound: 'SecretNotFound',
+  Undeployed: 'Undeployed',
+  UndeployFailed: 'UndeployFailed',
+} as const;
+
+export const EventAction = { Deploy: 'Deploy', Verify: 'Verify', Undeploy: 'Undeploy', Validate: 'Validate' } as const;

@@ -1,0 +1,29 @@
+/**
+ * Everything a reconcile needs from outside, injected: the API port, Events, metrics, the
+ * operator policy, hosts and the clock. Tests build the same object with real clients.
+ */
+import type { z } from 'zod';
+import type { Policy } from '../sandbox/grant.ts';
+import type { BackoffPolicy } from './decide-target.ts';
+import type { HostPool } from './host-pool.ts';
+import type { EventSink, KubePort } from './kube-port.ts';
+import type { Clock } from './runtime/clock.ts';
+
+/** Metric hooks of the reconciler (implemented with prom-client in metrics.ts). */
+export interface ReconcilerMetrics {
+  deploy(connector: string, result: string, seconds: number): void;
+  setExpiry(namespace: string, name: string, epochSeconds: number): void;
+  forget(namespace: string, name: string): void;
+}
+
+export interface ReconcilerDeps {
+  readonly kube: KubePort;
+  readonly events: EventSink;
+  readonly metrics: ReconcilerMetrics;
+  readonly policy: Policy;
+  readonly hosts: HostPool;
+  readonly clock: Clock;
+  readonly specSchema: z.ZodType;
+  readonly deployTimeoutMs: number;
+  readonly backoff?: BackoffPolicy;
+}

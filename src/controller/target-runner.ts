@@ -1,0 +1,92 @@
+/**
+ * Runs one target: validate its block, check the effective grant, deploy through a sandbox
+ * on the target's host with a deadline, then verify by handshake. Returns an outcome and
+ * never throws for target failures, so one target cannot block or crash the others.
+ */
+import type { ConnectorDefinition, DeployContext } from '../connectors/sdk/connector.ts';
+import type { Deployment } from '../connectors/sdk/deployment.ts';
+import type { HostConfig } from '../connectors/sdk/host-config.ts';
+import { createSandbox } from '../sandbox/checked-sandbox.ts';
+import type { Policy } from '../sandbox/grant.ts';
+import type { Host } from '../sandbox/host/host.ts';
+import { classifyDeployError } from './classify-error.ts';
+import { grantShortfall } from './grant-shortfall.ts';
+import { Reason } from './reasons.ts';
+import { verifyEndpoints, type VerifyEndpoint } from './verify-endpoints.ts';
+
+export interface TargetRunInput {
+  readonly name: string;
+  readonly definition: ConnectorDefinition<unknown>;
+  readonly block: unknown;
+  readonly verify?: { readonly endpoints: readonly VerifyEndpoint[]; readonly timeoutSeconds: number } | undefined;
+  readonly deployment: Deployment;
+  readonly context: DeployContext;
+  readonly policy: Policy;
+  /** Gives the host a configuration names (the caller owns and pools hosts). */
+  readonly hostFor: (config: HostConfig | undefined, signal: AbortSignal) => Promise<Host>;
+  /** The host verification probes run from (the operator's own). */
+  readonly probeHost: Host;
+  readonly deployTimeoutMs: number;
+  readonly signal: AbortSignal;
+}
+
+export interface TargetOutcome {
+  readonly ok: boolean;
+  readonly reason: Reason;
+  readonly message: string;
+  readonly retryable: boolean;
+  /** A connector call happened (for metrics and tests). */
+  readonly invoked: boolean;
+  readonly changed: boolean;
+  readonly verified: boolean;
+  readonly remoteId?: string | undefined;
+}
+
+const fail = (reason: Reason, message: string, retryable: boolean, invoked = false): TargetOutcome =>
+  ({ ok: false, reason, message, retryable, invoked, changed: false, verified: false });
+
+/** Deploys (and verifies) one target. */
+export async function runTarget(input: TargetRunInput): Promise<TargetOutcome> {
+  const parsed = input.definition.configSchema.safeParse(input.block);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    return fail(Reason.InvalidSpec, `invalid ${input.definition.name} block: ${issues}`, false);
+  }
+  const connector = input.definition.create(parsed.data);
+  const declared = connector.capabilities();
+  const missing = grantShortfall(declared, input.policy);
+  if (missing.length > 0) {
+    return fail(Reason.GrantDenied, `operator policy does not allow: ${missing.join(', ')}`, false);
+  }
+
+  const timeout = AbortSignal.timeout(input.deployTimeoutMs);
+  const signal = AbortSignal.any([input.signal, timeout]);
+  let result;
+  try {
+    const host = await input.hostFor(input.definition.hostOf?.(parsed.data), signal);
+    const sandbox = createSandbox({ grant: declared, policy: input.policy, host });
+    try {
+      result = await connector.deploy(signal, sandbox, input.deployment, input.context);
+    } finally {
+      await sandbox.close();
+    }
+  } catch (err) {
+    const c = classifyDeployError(err, timeout.aborted);
+    return fail(c.reason, c.message, c.retryable, true);
+  }
+
+  const base = { invoked: true, changed: result.changed, remoteId: result.remoteId };
+  if (!input.verify) {
+    return { ok: true, reason: Reason.Deployed, message: result.message ?? 'deployed', retryable: false, verified: false, ...base };
+  }
+  const v = await verifyEndpoints({
+    endpoints: input.verify.endpoints,
+    fingerprint: input.deployment.fingerprint,
+    timeoutMs: input.verify.timeoutSeconds * 1000,
+    policy: input.policy,
+    host: input.probeHost,
+    signal: input.signal,
+  });
+  if (!v.ok) return { ok: false, reason: Reason.VerifyFailed, message: v.message, retryable: true, verified: false, ...base };
+  return { ok: true, reason: Reason.Deployed, message: `${result.message ?? 'deployed'}; ${v.message}`, retryable: false, verified: true, ...base };
+}

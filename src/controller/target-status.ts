@@ -1,0 +1,62 @@
+/**
+ * Pure status transitions for one target after a run. The entry keeps the last fingerprint the
+ * target took successfully, so a failing rotation still shows what the target serves.
+ */
+import type { TargetStatus } from '../crds/status.ts';
+import { Reason } from './reasons.ts';
+import type { TargetOutcome } from './target-runner.ts';
+
+export interface TargetStatusInput {
+  readonly name: string;
+  readonly previous: TargetStatus | undefined;
+  readonly outcome: TargetOutcome;
+  readonly fingerprint: string;
+  /** The Secret fingerprint recorded with the previous status (to reset attempts on rotation). */
+  readonly lastSeenFingerprint: string | undefined;
+  readonly generation: number;
+  readonly now: string;
+}
+
+const MAX_MESSAGE = 4096;
+const clip = (s: string) => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 1)}…` : s);
+
+/** The target's status entry after `outcome`. */
+export function nextTargetStatus(i: TargetStatusInput): TargetStatus {
+  const prev = i.previous;
+  const remoteId = i.outcome.remoteId ?? prev?.remoteId;
+  if (i.outcome.ok) {
+    const tookNow = i.outcome.changed || prev?.fingerprint !== i.fingerprint || !prev?.deployedAt;
+    return strip({
+      name: i.name,
+      ready: true,
+      fingerprint: i.fingerprint,
+      observedGeneration: i.generation,
+      deployedAt: tookNow ? i.now : prev?.deployedAt,
+      verifiedAt: i.outcome.verified ? i.now : undefined,
+      lastAttemptAt: i.now,
+      remoteId,
+      attempts: 0,
+      reason: Reason.Deployed,
+      message: clip(i.outcome.message),
+    });
+  }
+  const sameAttempt = prev && !prev.ready && prev.observedGeneration === i.generation && i.lastSeenFingerprint === i.fingerprint;
+  return strip({
+    name: i.name,
+    ready: false,
+    fingerprint: prev?.fingerprint,
+    observedGeneration: i.generation,
+    deployedAt: prev?.deployedAt,
+    verifiedAt: prev?.fingerprint === i.fingerprint ? prev?.verifiedAt : undefined,
+    lastAttemptAt: i.now,
+    remoteId,
+    attempts: (sameAttempt ? (prev.attempts ?? 0) : 0) + 1,
+    reason: i.outcome.reason,
+    message: clip(i.outcome.message),
+  });
+}
+
+/** Drops undefined fields so status compares and serialises stably. */
+function strip(s: TargetStatus): TargetStatus {
+  return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as TargetStatus;
+}
