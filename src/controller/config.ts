@@ -63,7 +63,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     try {
       policy = JSON.parse(policyText);
     } catch (err) {
-      throw new Error(`--policy is not valid JSON: ${(err as Error).message}`);
+      throw new Error(`--policy is not valid JSON: ${(err as Error).message}`, { cause: err });
     }
   }
   const raw = {

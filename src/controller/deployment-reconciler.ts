@@ -8,7 +8,7 @@ import { connectorsByName } from '../connectors/registry.ts';
 import { isInvalidCertificate, parseTlsSecret } from '../connectors/sdk/credential/index.ts';
 import type { Deployment } from '../connectors/sdk/deployment.ts';
 import { FINALIZER } from '../crds/names.ts';
-import { specSchema } from '../crds/spec.ts';
+import type { specSchema } from '../crds/spec.ts';
 import type { DeploymentStatus, TargetStatus } from '../crds/status.ts';
 import { decideTarget } from './decide-target.ts';
 import type { CertificateDeploymentObject } from './kube-types.ts';
