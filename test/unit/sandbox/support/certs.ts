@@ -1,88 +1,66 @@
 /**
- * Test certificates generated at test time with @peculiar/x509 (no fixtures on disk, no
- * external tools): a CA, intermediates and leaves with DNS SANs, plus their fingerprints.
+ * Test certificates made at test time with the real `openssl` CLI (no fixtures on disk): a
+ * CA, intermediates and leaves with DNS SANs. Fingerprints come from `openssl x509
+ * -fingerprint`, independently of the code under test.
  */
-import { createHash, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
-
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-
-const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface TestCert {
   readonly certPem: string;
   readonly keyPem: string;
-  readonly der: Uint8Array;
-  /** Lowercase hex SHA-256 of the DER. */
+  /** Lowercase hex SHA-256 of the DER, as computed by openssl. */
   readonly fingerprint: string;
   readonly subject: string;
-  readonly keys: CryptoKeyPair;
 }
 
-async function keyPem(keys: CryptoKeyPair): Promise<string> {
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as unknown as webcrypto.CryptoKey);
-  const b64 = Buffer.from(pkcs8).toString('base64').replace(/.{64}/g, '$&\n');
-  return `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`;
+function openssl(args: readonly string[], cwd: string): string {
+  return execFileSync('openssl', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-async function finish(cert: x509.X509Certificate, keys: CryptoKeyPair, subject: string): Promise<TestCert> {
-  const der = new Uint8Array(cert.rawData);
-  return {
-    certPem: cert.toString('pem'),
-    keyPem: await keyPem(keys),
-    der,
-    fingerprint: createHash('sha256').update(der).digest('hex'),
-    subject,
-    keys,
-  };
+function fingerprintOf(cwd: string, certFile: string): string {
+  const out = openssl(['x509', '-in', certFile, '-noout', '-fingerprint', '-sha256'], cwd);
+  return (out.split('=')[1] ?? '').trim().replaceAll(':', '').toLowerCase();
 }
 
-function newKeys(): Promise<CryptoKeyPair> {
-  return webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']) as unknown as Promise<CryptoKeyPair>;
+/** Creates a key + certificate; self-signed when `issuer` is undefined. */
+function make(subject: string, extensions: string, issuer: TestCert | undefined): TestCert {
+  const cwd = mkdtempSync(join(tmpdir(), 'cd-certs-'));
+  try {
+    writeFileSync(join(cwd, 'ext.cnf'), `${extensions}\n`);
+    openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'key.pem'], cwd);
+    openssl(['req', '-new', '-key', 'key.pem', '-subj', `/CN=${subject}`, '-out', 'req.csr'], cwd);
+    const sign = issuer === undefined ? ['-key', 'key.pem'] : ['-CA', 'issuer.crt', '-CAkey', 'issuer.key', '-set_serial', String(Date.now())];
+    if (issuer !== undefined) {
+      writeFileSync(join(cwd, 'issuer.crt'), issuer.certPem);
+      writeFileSync(join(cwd, 'issuer.key'), issuer.keyPem);
+    }
+    openssl(['x509', '-req', '-in', 'req.csr', ...sign, '-days', '2', '-sha256', '-extfile', 'ext.cnf', '-out', 'cert.pem'], cwd);
+    return {
+      certPem: readFileSync(join(cwd, 'cert.pem'), 'utf8'),
+      keyPem: readFileSync(join(cwd, 'key.pem'), 'utf8'),
+      fingerprint: fingerprintOf(cwd, 'cert.pem'),
+      subject,
+    };
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
 }
 
 /** A self-signed CA. */
-export async function makeCa(cn: string): Promise<TestCert> {
-  const keys = await newKeys();
-  const subject = `CN=${cn}`;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    name: subject,
-    keys,
-    signingAlgorithm: ALG,
-    extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
-  });
-  return finish(cert, keys, subject);
+export function makeCa(cn: string): TestCert {
+  return make(cn, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign', undefined);
 }
 
 /** An intermediate CA signed by `issuer`. */
-export async function makeIntermediate(issuer: TestCert, cn: string): Promise<TestCert> {
-  const keys = await newKeys();
-  const subject = `CN=${cn}`;
-  const cert = await x509.X509CertificateGenerator.create({
-    subject,
-    issuer: issuer.subject,
-    publicKey: keys.publicKey,
-    signingKey: issuer.keys.privateKey,
-    signingAlgorithm: ALG,
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
-  });
-  return finish(cert, keys, subject);
+export function makeIntermediate(issuer: TestCert, cn: string): TestCert {
+  return make(cn, 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign', issuer);
 }
 
-/** A server leaf for `dnsNames` (and 127.0.0.1) signed by `issuer`. */
-export async function makeLeaf(issuer: TestCert, dnsNames: readonly string[]): Promise<TestCert> {
-  const keys = await newKeys();
-  const subject = `CN=${dnsNames[0] ?? 'leaf'}`;
-  const cert = await x509.X509CertificateGenerator.create({
-    subject,
-    issuer: issuer.subject,
-    publicKey: keys.publicKey,
-    signingKey: issuer.keys.privateKey,
-    signingAlgorithm: ALG,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.SubjectAlternativeNameExtension([...dnsNames.map((value) => ({ type: 'dns' as const, value })), { type: 'ip', value: '127.0.0.1' }]),
-    ],
-  });
-  return finish(cert, keys, subject);
+/** A server leaf for `dnsNames` and 127.0.0.1, signed by `issuer`. */
+export function makeLeaf(issuer: TestCert, dnsNames: readonly string[]): TestCert {
+  const san = [...dnsNames.map((n) => `DNS:${n}`), 'IP:127.0.0.1'].join(',');
+  return make(dnsNames[0] ?? 'leaf', `basicConstraints=critical,CA:FALSE\nsubjectAltName=${san}`, issuer);
 }
