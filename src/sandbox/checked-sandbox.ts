@@ -84,7 +84,7 @@ class Checked implements CheckedSandbox {
     return {
       path: real,
       previous,
-      previousMode: before?.mode ?? null,
+      previousMode: before === null ? null : before.mode & 0o7777,
       ...(chown ? { previousUid: before.uid, previousGid: before.gid } : {}),
     };
   }

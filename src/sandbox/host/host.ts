@@ -11,6 +11,7 @@ export interface HostStat {
   readonly isFile: boolean;
   readonly isDirectory: boolean;
   readonly isSymbolicLink: boolean;
+  /** Permission bits (`st_mode & 0o7777`); consumers mask again, so a full st_mode is tolerated. */
   readonly mode: number;
   readonly uid: number;
   readonly gid: number;

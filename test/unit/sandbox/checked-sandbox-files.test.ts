@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSandbox, isDenied, LocalHost, type DeniedError, type Grant } from '../../../src/sandbox/index.ts';
+import { createSandbox, isDenied, LocalHost, type DeniedError, type Grant, type Host } from '../../../src/sandbox/index.ts';
 import { makeTempDir, removeDir } from './support/temp-dir.ts';
 
 const KEY = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIC0gdGhpcyBpcyBub3QgYSByZWFsIGtleSAtLS0tLS0t\n-----END PRIVATE KEY-----\n';
@@ -137,6 +137,31 @@ describe('restoreFile', () => {
     await sb.restoreFile(w);
     expect(await readFile(`${dir}/certs/shop.crt`, 'utf8')).toBe('OLD');
     expect((await stat(`${dir}/certs/shop.crt`)).mode & 0o777).toBe(0o640);
+  });
+
+  it('records permission bits only, even from a host whose lstat reports the full st_mode', async () => {
+    await writeFile(`${dir}/certs/full.crt`, 'OLD', { mode: 0o640 });
+    const local = new LocalHost();
+    const fullMode: Host = {
+      kind: 'local',
+      label: 'full st_mode',
+      realpath: (p, sig) => local.realpath(p, sig),
+      lstat: async (p, sig) => {
+        const s = await local.lstat(p, sig);
+        return s === null ? null : { ...s, mode: s.mode | 0o100000 };
+      },
+      readFile: (p, sig) => local.readFile(p, sig),
+      writeFileAtomic: (p, d, o) => local.writeFileAtomic(p, d, o),
+      unlink: (p, sig) => local.unlink(p, sig),
+      exec: (a, o) => local.exec(a, o),
+      connectUnix: (p, sig) => local.connectUnix(p, sig),
+      close: () => local.close(),
+    };
+    const sb = createSandbox({ grant: grant(), host: fullMode });
+    const w = await sb.writeFile(`${dir}/certs/full.crt`, 'NEW');
+    expect(w.previousMode).toBe(0o640);
+    await sb.restoreFile(w);
+    expect((await stat(`${dir}/certs/full.crt`)).mode & 0o7777).toBe(0o640);
   });
 
   it('deletes a file that did not exist before', async () => {
