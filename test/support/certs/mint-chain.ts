@@ -8,7 +8,8 @@
  * Private keys exist only in memory: CA keys stay `CryptoKey`s inside the returned issuer,
  * the leaf key is returned as a PKCS#8 PEM string.
  */
-import './reflect-shim.ts';
+// @peculiar/x509 uses tsyringe, which refuses to load unless the Reflect metadata API exists.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { Buffer } from 'node:buffer';
 import { createPrivateKey, createPublicKey, generateKeyPair, webcrypto, type KeyObject } from 'node:crypto';
