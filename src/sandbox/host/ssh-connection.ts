@@ -123,12 +123,13 @@ export class SshConnection {
   }
 
   #forget(client: Ssh2Client): void {
-    void this.#client?.then((c) => {
+    const ignore = (): void => undefined;
+    this.#client?.then((c) => {
       if (c === client) {
         this.#client = null;
         this.#sftp = null;
       }
-    });
+    }, ignore);
   }
 
   async #openSftp(): Promise<SFTPWrapper> {
@@ -138,9 +139,12 @@ export class SshConnection {
           client.sftp((err, sftp) => {
             if (err) return reject(unreachableError(this.#target.label, `cannot start the sftp subsystem (${err.message})`, { cause: err }));
             sftp.on('close', () => {
-              void this.#sftp?.then((s) => {
-                if (s === sftp) this.#sftp = null;
-              });
+              this.#sftp?.then(
+                (s) => {
+                  if (s === sftp) this.#sftp = null;
+                },
+                () => undefined,
+              );
             });
             resolve(sftp);
           });

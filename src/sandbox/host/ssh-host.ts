@@ -77,9 +77,11 @@ export class SshHost implements Host {
   }
 
   /**
-   * A stream to a unix socket on the host. Failures look like a local connect's: ECONNREFUSED
-   * when nothing listens there (sshd does not tell missing from refused), EACCES when the
-   * server forbids stream-local forwarding.
+   * A stream to a unix socket on the host. A failure is ECONNREFUSED, as for a local connect:
+   * OpenSSH answers "open failed" alike for a missing socket, a refused connection and a
+   * forwarding policy denial (`AllowStreamLocalForwarding no`, and also `AllowTcpForwarding no`,
+   * which clears the permission set both share), so the message lists all three. EACCES only
+   * for servers that report the denial as "administratively prohibited".
    */
   async connectUnix(path: string, signal?: AbortSignal): Promise<Duplex> {
     assertAbsolute(path, 'connect');
@@ -91,7 +93,11 @@ export class SshHost implements Host {
             if (!err) return resolve(stream);
             const reason = (err as { reason?: unknown }).reason;
             const code = reason === OPEN_PROHIBITED ? 'EACCES' : 'ECONNREFUSED';
-            const why = reason === OPEN_PROHIBITED ? 'the server does not allow stream-local forwarding' : err.message;
+            const why =
+              reason === OPEN_PROHIBITED
+                ? 'the server does not allow stream-local forwarding'
+                : `${err.message}: no socket there, nothing listening, or the server's forwarding policy ` +
+                  '(AllowStreamLocalForwarding, AllowTcpForwarding, PermitOpen) denies it';
             reject(new HostFsError(code, 'connect', path, `${why} (on ${this.label})`, err));
           });
         }),

@@ -41,3 +41,16 @@ export function shellJoin(argv: readonly string[]): string {
   });
   return `exec ${argv.map(shellQuote).join(' ')}`;
 }
+
+/**
+ * `shellJoin` preceded by a line on stderr announcing the shell's pid: `MARKER PID`. sshd makes
+ * the session's first process a session and process-group leader, and `exec` keeps that pid
+ * for the program, so the announced pid is the process group to kill on timeout. That matters
+ * because sshd ignores SSH "signal" requests for root logins (it skips privilege separation
+ * for root, and signalling requires it). `marker` must be a random token, so program output
+ * can never be mistaken for it.
+ */
+export function pidAnnouncingCommand(argv: readonly string[], marker: string): string {
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(marker)) throw new Error('pid marker must be 8-64 safe characters');
+  return `printf '%s %s\\n' ${shellQuote(marker)} "$$" >&2; ${shellJoin(argv)}`;
+}

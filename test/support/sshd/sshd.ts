@@ -21,9 +21,10 @@ import { join } from 'node:path';
 import { generateKey, type KeyPair } from './keys.ts';
 
 export const SSHD_BIN = '/usr/sbin/sshd';
+export const SFTP_SERVER_BIN = '/usr/lib/openssh/sftp-server';
 
 export interface SshdOptions {
-  /** Extra sshd_config lines (e.g. `AllowStreamLocalForwarding no`). */
+  /** Extra sshd_config lines (e.g. `AllowStreamLocalForwarding no`); they override the defaults. */
   readonly extraConfig?: readonly string[];
 }
 
@@ -42,6 +43,8 @@ export interface Sshd {
   newKey(name: string, opts?: { type?: 'ed25519' | 'ecdsa' | 'rsa'; passphrase?: string; authorize?: boolean }): Promise<KeyPair>;
   /** The server log, for failure messages. */
   log(): Promise<string>;
+  /** The sftp-server log: one line per request, with paths, flags and modes. */
+  sftpLog(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -99,6 +102,8 @@ function alive(pid: number): boolean {
 
 function sshdConfig(dir: string, port: number, extra: readonly string[]): string {
   return [
+    // sshd keeps the FIRST value of a keyword, so overrides go before the defaults.
+    ...extra,
     `ListenAddress 127.0.0.1:${port}`,
     `HostKey ${join(dir, 'ssh_host_ed25519_key')}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
@@ -110,15 +115,19 @@ function sshdConfig(dir: string, port: number, extra: readonly string[]): string
     'PasswordAuthentication no',
     'KbdInteractiveAuthentication no',
     'AllowStreamLocalForwarding yes',
-    'AllowTcpForwarding no',
+    // Not `no`: sshd keeps one permission set for TCP and unix-socket forwarding, and
+    // `AllowTcpForwarding no` clears it, silently denying direct-streamlocal too.
+    'AllowTcpForwarding local',
     'X11Forwarding no',
     'PrintMotd no',
     'UseDNS no',
     'MaxSessions 32',
     'MaxStartups 64',
     'LogLevel VERBOSE',
-    'Subsystem sftp internal-sftp',
-    ...extra,
+    // Debian's default sftp-server, run through the login shell so its log (-e: to stderr;
+    // -l VERBOSE: every open with flags and mode) lands in a file tests can inspect. The umask
+    // is deliberately strict (-u 077), so a test sees whether a mode is applied exactly.
+    `Subsystem sftp ${SFTP_SERVER_BIN} -e -l VERBOSE -u 077 2>>${join(dir, 'sftp.log')}`,
     '',
   ].join('\n');
 }
@@ -144,6 +153,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
           dir,
           hostKey,
           clientKey,
+          // sftp-server -e writes syslog-style lines ending in CRLF.
+          sftpLog: async () => (await readFile(join(dir, 'sftp.log'), 'utf8').catch(() => '')).replaceAll('\r\n', '\n'),
           async newKey(name, o = {}) {
             const key = await generateKey(dir, name, o.type ?? 'ed25519', o.passphrase ?? '');
             if (o.authorize === true) await appendFile(join(dir, 'authorized_keys'), `${key.publicLine}\n`);
