@@ -1,7 +1,8 @@
 /**
  * The per-target decision of the design's table, as a pure function: skip, deploy now, or
  * wait. Everything it needs is in status, so the decision survives controller restarts and
- * a restart over Ready deployments costs zero connector calls.
+ * a restart over Ready deployments costs zero connector calls. "Generation observed" is kept
+ * per target as a hash of that target's spec, so editing one target leaves the others alone.
  */
 import type { TargetStatus } from '../crds/status.ts';
 import { TERMINAL_REASONS } from './reasons.ts';
@@ -11,7 +12,8 @@ export interface TargetDecisionInput {
   readonly fingerprint: string;
   /** `status.fingerprint`: the Secret's fingerprint when status was last written. */
   readonly lastSeenFingerprint: string | undefined;
-  readonly generation: number;
+  /** Hash of this target's spec now (see target-spec-hash.ts). */
+  readonly specHash: string;
   readonly status: TargetStatus | undefined;
   readonly now: number;
   readonly backoff?: BackoffPolicy;
@@ -39,12 +41,12 @@ export function backoffDelay(attempts: number, policy: BackoffPolicy = DEFAULT_B
 
 /** Decides what to do with one target. */
 export function decideTarget(input: TargetDecisionInput): TargetDecision {
-  const { status: st, fingerprint, generation, now } = input;
+  const { status: st, fingerprint, specHash, now } = input;
   const policy = input.backoff ?? DEFAULT_BACKOFF;
   if (!st) return { action: 'deploy', why: 'never deployed' };
-  const sameGeneration = st.observedGeneration === generation;
-  if (st.ready && st.fingerprint === fingerprint && sameGeneration) return { action: 'skip', why: 'target holds this fingerprint' };
-  if (!sameGeneration) return { action: 'deploy', why: 'spec changed' };
+  const sameSpec = st.specHash === specHash;
+  if (st.ready && st.fingerprint === fingerprint && sameSpec) return { action: 'skip', why: 'target holds this fingerprint' };
+  if (!sameSpec) return { action: 'deploy', why: 'spec changed' };
   if (input.lastSeenFingerprint !== fingerprint) return { action: 'deploy', why: 'certificate changed' };
   if (st.ready) return { action: 'deploy', why: 'target holds another fingerprint' };
   // The last attempt for this spec and this certificate failed: back off.

@@ -15,6 +15,7 @@ import type { CertificateDeploymentObject } from './kube-types.ts';
 import { EventAction, EventReason, Reason } from './reasons.ts';
 import type { ReconcilerDeps } from './reconciler-deps.ts';
 import { summarizeReady } from './summarize.ts';
+import { targetSpecHash } from './target-spec-hash.ts';
 import { nextTargetStatus } from './target-status.ts';
 import { runTarget, type TargetOutcome } from './target-runner.ts';
 import { undeployTargets } from './undeploy.ts';
@@ -96,7 +97,8 @@ export async function reconcileDeployment(obj: CertificateDeploymentObject, deps
   const targets = await Promise.all(
     (spec.targets as Target[]).map(async (t): Promise<TargetStatus> => {
       const previous = prevTargets.get(t.name);
-      const d = decideTarget({ fingerprint: dep.fingerprint, lastSeenFingerprint: prev.fingerprint, generation: gen, status: previous, now, backoff: deps.backoff });
+      const specHash = targetSpecHash(t);
+      const d = decideTarget({ fingerprint: dep.fingerprint, lastSeenFingerprint: prev.fingerprint, specHash, status: previous, now, backoff: deps.backoff });
       if (d.action === 'skip') return previous!;
       if (d.action === 'wait') {
         soonest(d.delayMs);
@@ -104,10 +106,10 @@ export async function reconcileDeployment(obj: CertificateDeploymentObject, deps
       }
       const outcome = await deployTarget(obj, t, dep, deps, signal);
       if (outcome.invoked) invocations++;
-      const next = nextTargetStatus({ name: t.name, previous, outcome, fingerprint: dep.fingerprint, lastSeenFingerprint: prev.fingerprint, generation: gen, now: nowIso });
+      const next = nextTargetStatus({ name: t.name, previous, outcome, fingerprint: dep.fingerprint, lastSeenFingerprint: prev.fingerprint, generation: gen, specHash, now: nowIso });
       report(obj, t.name, outcome, previous, deps);
       if (!outcome.ok) {
-        const again = decideTarget({ fingerprint: dep.fingerprint, lastSeenFingerprint: dep.fingerprint, generation: gen, status: next, now, backoff: deps.backoff });
+        const again = decideTarget({ fingerprint: dep.fingerprint, lastSeenFingerprint: dep.fingerprint, specHash, status: next, now, backoff: deps.backoff });
         if (again.action === 'wait') soonest(again.delayMs);
       }
       return next;

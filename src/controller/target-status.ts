@@ -14,6 +14,7 @@ export interface TargetStatusInput {
   /** The Secret fingerprint recorded with the previous status (to reset attempts on rotation). */
   readonly lastSeenFingerprint: string | undefined;
   readonly generation: number;
+  readonly specHash: string;
   readonly now: string;
 }
 
@@ -31,6 +32,7 @@ export function nextTargetStatus(i: TargetStatusInput): TargetStatus {
       ready: true,
       fingerprint: i.fingerprint,
       observedGeneration: i.generation,
+      specHash: i.specHash,
       deployedAt: tookNow ? i.now : prev?.deployedAt,
       verifiedAt: i.outcome.verified ? i.now : undefined,
       lastAttemptAt: i.now,
@@ -40,12 +42,13 @@ export function nextTargetStatus(i: TargetStatusInput): TargetStatus {
       message: clip(i.outcome.message),
     });
   }
-  const sameAttempt = prev && !prev.ready && prev.observedGeneration === i.generation && i.lastSeenFingerprint === i.fingerprint;
+  const sameAttempt = prev && !prev.ready && prev.specHash === i.specHash && i.lastSeenFingerprint === i.fingerprint;
   return strip({
     name: i.name,
     ready: false,
     fingerprint: prev?.fingerprint,
     observedGeneration: i.generation,
+    specHash: i.specHash,
     deployedAt: prev?.deployedAt,
     verifiedAt: prev?.fingerprint === i.fingerprint ? prev?.verifiedAt : undefined,
     lastAttemptAt: i.now,

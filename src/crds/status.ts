@@ -10,6 +10,7 @@ export const targetStatus = z.object({
   ready: z.boolean().describe('True when the target holds the current certificate (and serves it, where verification is asked).'),
   fingerprint: fingerprint.optional().describe('Fingerprint of the last certificate this target took successfully.'),
   observedGeneration: z.int().min(0).optional().describe('The .metadata.generation of the spec this result was reached for.'),
+  specHash: z.string().max(64).optional().describe("Hash of this target's spec when it was last acted on: changing one target redeploys only that target."),
   deployedAt: timestamp.optional().describe('When the target last took a certificate.'),
   verifiedAt: timestamp.optional().describe('When a TLS handshake last proved the endpoints serve that certificate.'),
   lastAttemptAt: timestamp.optional().describe('When the last deploy attempt ended.'),

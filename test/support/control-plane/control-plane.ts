@@ -26,6 +26,8 @@ export interface ControlPlane {
   readonly dir: string;
   /** Milliseconds from start() to /readyz answering 200. */
   readonly startupMs: number;
+  /** Stops kube-apiserver (etcd keeps the data) and starts it again on the same port. */
+  restartApiServer(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -92,7 +94,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       .catch(async (e: Error) => { throw new Error(`${e.message}\n--- etcd log ---\n${await etcd.tail()}`); });
 
     const server = `https://127.0.0.1:${apiPort}`;
-    const api = startManaged('kube-apiserver', join(opts.binDir, 'kube-apiserver'), [
+    const apiArgs = [
       `--etcd-servers=${etcdUrl}`,
       '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
       `--tls-cert-file=${pki.servingCert}`, `--tls-private-key-file=${pki.servingKey}`, `--cert-dir=${join(dir, 'certs')}`,
@@ -101,17 +103,29 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       `--service-account-signing-key-file=${pki.saKey}`,
       '--service-cluster-ip-range=10.0.0.0/24', '--disable-admission-plugins=ServiceAccount',
       '--allow-privileged=true', '--endpoint-reconciler-type=none', '--v=0',
-    ], join(dir, 'kube-apiserver.log'));
-    procs.push(api);
-    let apiUp = true;
-    void api.exited.then(() => (apiUp = false));
+    ];
     const [ca, cert, key] = await Promise.all([pki.caCert, pki.adminCert, pki.adminKey].map((f) => readFile(f, 'utf8')));
-    await waitReady(`${server}/readyz`, { auth: { ca: ca!, cert: cert!, key: key! }, deadlineMs: opts.readyTimeoutMs ?? 90_000, alive: () => apiUp })
-      .catch(async (e: Error) => { throw new Error(`${e.message}\n--- kube-apiserver log ---\n${await api.tail()}`); });
+    const startApi = async (n: number) => {
+      const api = startManaged('kube-apiserver', join(opts.binDir, 'kube-apiserver'), apiArgs, join(dir, `kube-apiserver-${n}.log`));
+      procs.push(api);
+      let apiUp = true;
+      void api.exited.then(() => (apiUp = false));
+      await waitReady(`${server}/readyz`, { auth: { ca: ca!, cert: cert!, key: key! }, deadlineMs: opts.readyTimeoutMs ?? 90_000, alive: () => apiUp })
+        .catch(async (e: Error) => { throw new Error(`${e.message}\n--- kube-apiserver log ---\n${await api.tail()}`); });
+      return api;
+    };
+    let api = await startApi(0);
+    let restarts = 0;
+    const restartApiServer = async (downMs = 0) => {
+      await api.stop();
+      procs.splice(procs.indexOf(api), 1);
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      api = await startApi(++restarts);
+    };
 
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, kubeconfig(server, ca!, cert!, key!), { mode: 0o600 });
-    return { server, kubeconfigPath, dir, startupMs: Math.round(performance.now() - t0), stop };
+    return { server, kubeconfigPath, dir, startupMs: Math.round(performance.now() - t0), restartApiServer, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -7,9 +7,9 @@ const FP = 'a'.repeat(64);
 const OLD = 'b'.repeat(64);
 const now = Date.parse('2026-11-24T12:00:00Z');
 const at = (msAgo: number) => new Date(now - msAgo).toISOString();
-const ok: TargetStatus = { name: 't', ready: true, fingerprint: FP, observedGeneration: 3, attempts: 0, reason: Reason.Deployed, lastAttemptAt: at(60_000) };
+const ok: TargetStatus = { name: 't', ready: true, fingerprint: FP, observedGeneration: 3, specHash: 'h3', attempts: 0, reason: Reason.Deployed, lastAttemptAt: at(60_000) };
 const decide = (status: TargetStatus | undefined, over: Partial<Parameters<typeof decideTarget>[0]> = {}) =>
-  decideTarget({ fingerprint: FP, lastSeenFingerprint: FP, generation: 3, status, now, ...over });
+  decideTarget({ fingerprint: FP, lastSeenFingerprint: FP, specHash: 'h3', status, now, ...over });
 
 describe('decideTarget (the design table)', () => {
   it('skips a target that holds the fingerprint for the observed generation', () => {
@@ -19,25 +19,25 @@ describe('decideTarget (the design table)', () => {
     expect(decide(undefined).action).toBe('deploy');
   });
   it('deploys on a spec change even when the fingerprint matches', () => {
-    expect(decide(ok, { generation: 4 })).toMatchObject({ action: 'deploy', why: 'spec changed' });
+    expect(decide(ok, { specHash: 'h4' })).toMatchObject({ action: 'deploy', why: 'spec changed' });
   });
   it('deploys when the certificate rotated', () => {
     expect(decide({ ...ok, fingerprint: OLD }, { lastSeenFingerprint: OLD })).toMatchObject({ action: 'deploy' });
   });
   it('backs off a retryable failure exponentially, then retries', () => {
-    const failed: TargetStatus = { name: 't', ready: false, observedGeneration: 3, attempts: 3, reason: Reason.TargetUnavailable, lastAttemptAt: at(1_000) };
+    const failed: TargetStatus = { name: 't', ready: false, observedGeneration: 3, specHash: 'h3', attempts: 3, reason: Reason.TargetUnavailable, lastAttemptAt: at(1_000) };
     const d = decide(failed);
     expect(d.action).toBe('wait');
     expect(d.action === 'wait' && d.delayMs).toBe(backoffDelay(3) - 1_000);
     expect(decide({ ...failed, lastAttemptAt: at(backoffDelay(3)) }).action).toBe('deploy');
   });
   it('retries terminal failures only on the slow timer', () => {
-    const denied: TargetStatus = { name: 't', ready: false, observedGeneration: 3, attempts: 1, reason: Reason.GrantDenied, lastAttemptAt: at(10 * 60_000) };
+    const denied: TargetStatus = { name: 't', ready: false, observedGeneration: 3, specHash: 'h3', attempts: 1, reason: Reason.GrantDenied, lastAttemptAt: at(10 * 60_000) };
     expect(decide(denied).action).toBe('wait');
     expect(decide({ ...denied, lastAttemptAt: at(DEFAULT_BACKOFF.terminalRetryMs) }).action).toBe('deploy');
   });
   it('a new certificate ends the backoff of a failing target at once', () => {
-    const failed: TargetStatus = { name: 't', ready: false, observedGeneration: 3, attempts: 9, reason: Reason.DeployFailed, lastAttemptAt: at(1) };
+    const failed: TargetStatus = { name: 't', ready: false, observedGeneration: 3, specHash: 'h3', attempts: 9, reason: Reason.DeployFailed, lastAttemptAt: at(1) };
     expect(decide(failed, { lastSeenFingerprint: OLD }).action).toBe('deploy');
   });
   it('caps the backoff', () => {

@@ -12,14 +12,14 @@ const failOutcome: TargetOutcome = { ok: false, reason: Reason.TargetUnavailable
 
 describe('nextTargetStatus', () => {
   it('records a success with the fingerprint, times and reset attempts', () => {
-    const s = nextTargetStatus({ name: 'a', previous: undefined, outcome: okOutcome, fingerprint: FP, lastSeenFingerprint: undefined, generation: 2, now: '2026-11-24T00:00:00.000Z' });
+    const s = nextTargetStatus({ name: 'a', previous: undefined, outcome: okOutcome, fingerprint: FP, lastSeenFingerprint: undefined, generation: 2, specHash: 'h', now: '2026-11-24T00:00:00.000Z' });
     expect(s).toMatchObject({ name: 'a', ready: true, fingerprint: FP, observedGeneration: 2, attempts: 0, deployedAt: '2026-11-24T00:00:00.000Z', verifiedAt: '2026-11-24T00:00:00.000Z' });
   });
   it('keeps the last good fingerprint on failure and counts attempts for the same certificate', () => {
-    const prev = { name: 'a', ready: true, fingerprint: OLD, observedGeneration: 2, attempts: 0 };
-    const first = nextTargetStatus({ name: 'a', previous: prev, outcome: failOutcome, fingerprint: FP, lastSeenFingerprint: OLD, generation: 2, now: 'x' });
+    const prev = { name: 'a', ready: true, fingerprint: OLD, observedGeneration: 2, specHash: 'h', attempts: 0 };
+    const first = nextTargetStatus({ name: 'a', previous: prev, outcome: failOutcome, fingerprint: FP, lastSeenFingerprint: OLD, generation: 2, specHash: 'h', now: 'x' });
     expect(first).toMatchObject({ ready: false, fingerprint: OLD, attempts: 1, reason: Reason.TargetUnavailable });
-    const second = nextTargetStatus({ name: 'a', previous: first, outcome: failOutcome, fingerprint: FP, lastSeenFingerprint: FP, generation: 2, now: 'y' });
+    const second = nextTargetStatus({ name: 'a', previous: first, outcome: failOutcome, fingerprint: FP, lastSeenFingerprint: FP, generation: 2, specHash: 'h', now: 'y' });
     expect(second.attempts).toBe(2);
   });
 });

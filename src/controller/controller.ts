@@ -1,0 +1,189 @@
+/**
+ * The CertificateDeployment controller: informers (deployments, and TLS Secrets cached as
+ * metadata only), the Secret → deployment index, and a work queue drained by workers while
+ * this replica holds the leader Lease. Keys, not objects, go on the queue (cert-manager's
+ * model): a reconcile always reads the latest cached object.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { connectorBlocks } from '../connectors/registry.ts';
+import { GROUP, PLURAL, VERSION } from '../crds/names.ts';
+import { specSchema } from '../crds/spec.ts';
+import type { Config } from './config.ts';
+import { reconcileDeployment, type ReconcileOutcome } from './deployment-reconciler.ts';
+import { createHostPool, type HostPool } from './host-pool.ts';
+import type { HealthChecks } from './http-server.ts';
+import { createKubeClient } from './kube-client.ts';
+import type { EventSink } from './kube-port.ts';
+import type { CertificateDeploymentObject } from './kube-types.ts';
+import type { ControllerMetrics } from './metrics.ts';
+import type { ReconcilerDeps } from './reconciler-deps.ts';
+import { realClock, type Clock } from './runtime/clock.ts';
+import { InformerSupervisor } from './runtime/informer-supervisor.ts';
+import { collectionPath, kubeTransport } from './runtime/kube-transport.ts';
+import { LeaderElector } from './runtime/leader-election.ts';
+import { coordinationLeaseClient } from './runtime/lease-client.ts';
+import { objectKey } from './runtime/object-key.ts';
+import { runWorkers } from './runtime/run-workers.ts';
+import { WorkQueue } from './runtime/work-queue.ts';
+import { SecretIndex } from './secret-index.ts';
+
+export interface ControllerOptions {
+  readonly kc: KubeConfig;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: ControllerMetrics;
+  readonly events: EventSink;
+  readonly clock?: Clock;
+  /** Observes every finished reconcile (tests count connector calls and status writes). */
+  readonly onReconciled?: (key: string, outcome: ReconcileOutcome) => void;
+}
+
+interface SecretMeta {
+  metadata: { name: string; namespace: string; resourceVersion?: string; uid?: string };
+}
+
+/** Keeps only what the index needs: no Secret data is ever held in memory. */
+const metadataOnly = (s: SecretMeta): SecretMeta => ({ metadata: { name: s.metadata.name, namespace: s.metadata.namespace, resourceVersion: s.metadata.resourceVersion, uid: s.metadata.uid } });
+
+export class Controller {
+  readonly #o: ControllerOptions;
+  readonly #deployments: InformerSupervisor<CertificateDeploymentObject & { metadata: { name: string } }>[] = [];
+  readonly #secrets: InformerSupervisor<SecretMeta>[] = [];
+  readonly #index = new SecretIndex();
+  readonly #hosts: HostPool;
+  readonly #deps: ReconcilerDeps;
+  readonly #stop = new AbortController();
+  #queue: WorkQueue | undefined;
+  #leading = false;
+  #run: Promise<void> | undefined;
+
+  constructor(o: ControllerOptions) {
+    this.#o = o;
+    const kube = createKubeClient(o.kc);
+    this.#hosts = createHostPool(kube);
+    this.#deps = {
+      kube, events: o.events, metrics: o.metrics, policy: o.config.policy, hosts: this.#hosts,
+      clock: o.clock ?? realClock, specSchema: specSchema(connectorBlocks()), deployTimeoutMs: o.config.deployTimeoutSeconds * 1000,
+    };
+    const transport = kubeTransport(o.kc);
+    const namespaces = o.config.namespaces.length > 0 ? o.config.namespaces : [undefined];
+    const onError = (name: string) => (err: Error, phase: string) => o.logger.warn({ informer: name, phase, err: err.message }, 'informer error (retrying)');
+    for (const namespace of namespaces) {
+      this.#deployments.push(new InformerSupervisor({
+        name: `certificatedeployments${namespace ? `/${namespace}` : ''}`, transport,
+        path: collectionPath({ group: GROUP, version: VERSION, plural: PLURAL, namespace }),
+        handlers: {
+          onAdd: (d) => this.#deploymentChanged(d),
+          onUpdate: (old, d) => this.#deploymentChanged(d, old),
+          onDelete: (d) => this.#index.delete(objectKey(d)),
+        },
+        onError: onError('certificatedeployments'),
+      }));
+      this.#secrets.push(new InformerSupervisor<SecretMeta>({
+        name: `secrets${namespace ? `/${namespace}` : ''}`, transport,
+        path: collectionPath({ version: 'v1', plural: 'secrets', namespace }),
+        fieldSelector: 'type=kubernetes.io/tls', transform: metadataOnly,
+        handlers: {
+          onAdd: (s) => this.#secretChanged(s),
+          onUpdate: (_old, s) => this.#secretChanged(s),
+          onDelete: (s) => this.#secretChanged(s),
+        },
+        onError: onError('secrets'),
+      }));
+    }
+  }
+
+  /** Liveness and readiness for /healthz and /readyz. */
+  readonly health: HealthChecks = {
+    live: () => [...this.#deployments, ...this.#secrets].map((i) => i.health()).filter((h) => h.stale).map((h) => `informer ${h.name} is stale`),
+    ready: () => [...this.#deployments, ...this.#secrets].map((i) => i.health()).filter((h) => !h.synced).map((h) => `informer ${h.name} not synced`),
+  };
+
+  get leading(): boolean {
+    return this.#leading;
+  }
+
+  /** Starts informers and leader election (or leads at once when election is off). */
+  start(): void {
+    if (this.#run) return;
+    for (const i of [...this.#deployments, ...this.#secrets]) i.start();
+    const signal = this.#stop.signal;
+    const lead = (leading: AbortSignal) => this.#lead(leading);
+    if (!this.#o.config.leaderElect) {
+      this.#run = lead(signal);
+      return;
+    }
+    const elector = new LeaderElector({
+      client: coordinationLeaseClient(this.#o.kc, this.#o.config.leaderElectionNamespace, this.#o.config.leaderElectionId),
+      identity: this.#o.config.identity,
+      callbacks: {
+        onStartedLeading: lead,
+        onNewLeader: (id) => this.#o.logger.info({ leader: id }, 'leader observed'),
+      },
+      onError: (err) => this.#o.logger.warn({ err: err.message }, 'leader election error (retrying)'),
+    });
+    this.#run = (async () => {
+      while (!signal.aborted) await elector.run(signal); // lost leadership: campaign again
+    })();
+  }
+
+  /** Graceful stop: in-flight reconciles finish or abort, the Lease is released, hosts closed. */
+  async stop(): Promise<void> {
+    this.#stop.abort(new Error('controller stopping'));
+    await this.#run;
+    await Promise.all([...this.#deployments, ...this.#secrets].map((i) => i.stop()));
+    await this.#hosts.close();
+  }
+
+  async #lead(signal: AbortSignal): Promise<void> {
+    this.#o.logger.info({ identity: this.#o.config.identity }, 'started leading');
+    const queue = new WorkQueue({ clock: this.#deps.clock, metrics: this.#o.metrics.queue });
+    this.#queue = queue;
+    this.#leading = true;
+    try {
+      await Promise.all(this.#deployments.map((i) => i.waitForSync(signal)));
+      await Promise.all(this.#secrets.map((i) => i.waitForSync(signal)));
+      for (const i of this.#deployments) for (const key of i.keys()) queue.add(key);
+      await runWorkers(queue, this.#o.config.concurrency, (key, s) => this.#reconcile(key, s), signal, {
+        onError: (key, err, retrying) => this.#o.logger.warn({ key, err: err.message, retrying }, 'reconcile failed'),
+      });
+    } catch (err) {
+      if (!signal.aborted) throw err;
+    } finally {
+      this.#leading = false;
+      this.#queue = undefined;
+      this.#o.logger.info('stopped leading');
+    }
+  }
+
+  async #reconcile(key: string, signal: AbortSignal): Promise<{ requeueAfterMs?: number } | void> {
+    const obj = this.#deployments.map((i) => i.get(key)).find((o) => o !== undefined);
+    if (!obj) return;
+    const started = this.#deps.clock.now();
+    try {
+      const out = await reconcileDeployment(obj, this.#deps, signal);
+      this.#o.metrics.reconcile(out.requeueAfterMs !== undefined ? 'requeue_after' : 'success', (this.#deps.clock.now() - started) / 1000);
+      this.#o.onReconciled?.(key, out);
+      return out.requeueAfterMs !== undefined ? { requeueAfterMs: out.requeueAfterMs } : undefined;
+    } catch (err) {
+      this.#o.metrics.reconcile('error', (this.#deps.clock.now() - started) / 1000);
+      throw err;
+    }
+  }
+
+  #deploymentChanged(d: CertificateDeploymentObject, old?: CertificateDeploymentObject): void {
+    const key = objectKey(d);
+    const secret = (d.spec as { secretRef?: { name?: string } } | undefined)?.secretRef?.name;
+    this.#index.set(key, secret ? `${d.metadata.namespace}/${secret}` : undefined);
+    // Our own status writes come back as updates; they need no reconcile.
+    const relevant = !old || old.metadata.generation !== d.metadata.generation
+      || old.metadata.deletionTimestamp !== d.metadata.deletionTimestamp
+      || JSON.stringify(old.metadata.finalizers) !== JSON.stringify(d.metadata.finalizers);
+    if (relevant) this.#queue?.add(key);
+  }
+
+  #secretChanged(s: SecretMeta): void {
+    for (const key of this.#index.deploymentsFor(`${s.metadata.namespace}/${s.metadata.name}`)) this.#queue?.add(key);
+  }
+}
