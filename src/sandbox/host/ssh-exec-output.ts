@@ -1,33 +1,7 @@
 /**
- * Output handling of remote commands, kept apart from channel plumbing so it can be tested on
- * plain buffers: capped capture, and removal of the pid announcement (see
- * `pidAnnouncingCommand`) from stderr.
+ * Removal of the pid announcement (see `remoteCommand`) from a remote command's stderr, kept
+ * apart from channel plumbing so it can be tested on plain buffers.
  */
-
-/** Collects a stream up to `cap` bytes and remembers whether anything was dropped. */
-export class CappedBuffer {
-  readonly #cap: number;
-  readonly #chunks: Buffer[] = [];
-  #size = 0;
-  truncated = false;
-
-  constructor(cap: number) {
-    this.#cap = cap;
-  }
-
-  push(chunk: Buffer): void {
-    const room = this.#cap - this.#size;
-    if (chunk.length > room) this.truncated = true;
-    if (room <= 0) return;
-    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    this.#chunks.push(kept);
-    this.#size += kept.length;
-  }
-
-  text(): string {
-    return Buffer.concat(this.#chunks, this.#size).toString('utf8');
-  }
-}
 
 /** Give up looking for the announcement after this much stderr (login-shell noise). */
 export const MAX_PRELUDE_BYTES = 64 * 1024;

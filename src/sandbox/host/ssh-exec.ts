@@ -2,42 +2,37 @@
  * Running one argv on an SSH host through an exec channel of the shared connection.
  *
  * The argv travels as one POSIX-quoted command string (see ssh-quote.ts), which the remote
- * login shell turns back into exactly that argv. Output is captured up to a cap per stream
- * (more is read and dropped, so the remote process never blocks on a full window) and
- * `truncated` says so. A non-zero exit is a result, not an exception.
+ * login shell turns back into exactly that argv. Limits are the local host's (exec-limits.ts):
+ * output captured up to a cap per stream (the rest is read and dropped, so the remote process
+ * never blocks on a full window, and `truncated` says so), a default timeout, SIGTERM and then
+ * SIGKILL after a grace period. A non-zero exit is a result, not an exception.
  *
  * Stopping a command (timeout or abort) must really stop it, or a hung reload holds the
  * channel (and the server's process table) forever. Two mechanisms, because neither covers all:
- * - the SSH "signal" request for KILL, which sshd delivers with killpg() — but only with
- *   privilege separation, which sshd skips for root logins;
- * - `kill -s KILL -- -PID` on a second channel, where PID is the process group the command
- *   announced on stderr before exec'ing (see `pidAnnouncingCommand`; the line is removed
- *   from the captured stderr).
- * If the channel still has not closed after KILL_GRACE_MS, it is closed and the result is
- * returned anyway.
+ * - the SSH "signal" request, which sshd delivers with killpg() — but only with privilege
+ *   separation, which sshd skips for root logins;
+ * - `kill -s SIG -- -PID` on a second channel, where PID is the process group the command
+ *   announced on stderr before exec'ing (the line is removed from the captured stderr).
+ * If the channel has still not closed a grace period after SIGKILL, it is closed and the result
+ * returned without an exit status.
  */
 import { randomBytes } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
-import { CertDeployerError, ErrorCode } from '../errors.ts';
 import type { ExecOptions, ExecResult } from '../sandbox.ts';
+import { BoundedOutput, execTimeout, KILL_GRACE_MS, outputLimit } from './exec-limits.ts';
 import type { SshConnection } from './ssh-connection.ts';
 import { unreachableError } from './ssh-errors.ts';
-import { CappedBuffer, PidAnnouncementFilter } from './ssh-exec-output.ts';
-import { pidAnnouncingCommand, shellJoin } from './ssh-quote.ts';
+import { PidAnnouncementFilter } from './ssh-exec-output.ts';
+import { remoteCommand, shellJoin } from './ssh-quote.ts';
 
-/** Commands on a host are reloads and checks; two minutes is generous and still bounded. */
-export const DEFAULT_EXEC_TIMEOUT_MS = 120_000;
-/** Per stream. Enough for `nginx -t` and `haproxy -c` diagnostics, small enough to log. */
-export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
-/** How long a killed command may take to report its exit before we stop waiting. */
-export const KILL_GRACE_MS = 3_000;
+type StopSignal = 'TERM' | 'KILL';
 
 /**
  * Sends an SSH signal request. ssh2's `channel.signal()` only works while our side is
  * writable, and we send EOF right after stdin; RFC 4254 allows channel requests after EOF,
  * so the request then goes through ssh2's protocol object directly.
  */
-export function signalChannel(channel: ClientChannel, name: string): void {
+export function signalChannel(channel: ClientChannel, name: StopSignal): void {
   if (channel.writable) {
     channel.signal(name);
     return;
@@ -65,10 +60,10 @@ function openExecChannel(conn: SshConnection, label: string, command: string): P
   );
 }
 
-/** Kills a remote process group on a separate channel; best effort, never throws. */
-async function killGroup(conn: SshConnection, label: string, pgid: number): Promise<void> {
+/** Signals a remote process group from a separate channel; best effort, never throws. */
+async function signalGroup(conn: SshConnection, label: string, pgid: number, sig: StopSignal): Promise<void> {
   try {
-    const channel = await openExecChannel(conn, label, shellJoin(['kill', '-s', 'KILL', '--', `-${pgid}`]));
+    const channel = await openExecChannel(conn, label, shellJoin(['kill', '-s', sig, '--', `-${pgid}`]));
     channel.on('data', () => undefined);
     channel.stderr.on('data', () => undefined);
     const timer = setTimeout(() => channel.close(), KILL_GRACE_MS);
@@ -79,51 +74,56 @@ async function killGroup(conn: SshConnection, label: string, pgid: number): Prom
   }
 }
 
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new DOMException('The operation was aborted', 'AbortError');
+}
+
 /** Runs `argv` on the host. Rejects only for transport failures, invalid argv, or abort. */
 export async function execOverSsh(conn: SshConnection, label: string, argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   const marker = `cd-pid-${randomBytes(12).toString('hex')}`;
-  const command = pidAnnouncingCommand(argv, marker);
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-  const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  if (!(timeoutMs > 0) || !Number.isInteger(cap) || cap < 0) {
-    throw new CertDeployerError(ErrorCode.Exec, `exec: invalid options (timeoutMs ${String(timeoutMs)}, maxOutputBytes ${String(cap)})`);
-  }
+  const command = remoteCommand(argv, marker);
   const { signal } = opts;
-  signal?.throwIfAborted();
+  if (signal?.aborted === true) throw abortReason(signal);
+  const limit = outputLimit(opts.maxOutputBytes);
   const channel = await openExecChannel(conn, label, command);
 
   return new Promise<ExecResult>((resolve, reject) => {
-    const stdout = new CappedBuffer(cap);
-    const stderr = new CappedBuffer(cap);
+    const stdout = new BoundedOutput(limit);
+    const stderr = new BoundedOutput(limit);
     let pgid: number | null = null;
-    let stopping = false;
+    let level: StopSignal | null = null;
     let timedOut = false;
     let aborted = false;
     let finished = false;
     let exitCode: number | null = null;
     let exitSignal: string | null = null;
-    let graceTimer: NodeJS.Timeout | undefined;
+    const timers: NodeJS.Timeout[] = [];
 
+    const send = (sig: StopSignal): void => {
+      level = sig;
+      signalChannel(channel, sig);
+      if (pgid !== null) void signalGroup(conn, label, pgid, sig);
+    };
     const stderrFilter = new PidAnnouncementFilter(marker, (c) => stderr.push(c), (pid) => {
       pgid = pid;
-      if (stopping) void killGroup(conn, label, pid);
+      if (level !== null) void signalGroup(conn, label, pid, level);
     });
 
     const finish = (): void => {
       if (finished) return;
       finished = true;
-      clearTimeout(timer);
-      clearTimeout(graceTimer);
+      timers.forEach(clearTimeout);
       signal?.removeEventListener('abort', onAbort);
       stderrFilter.flush();
       if (aborted) {
-        reject(signal?.reason ?? new DOMException('The operation was aborted', 'AbortError'));
+        reject(abortReason(signal));
       } else if (exitCode === null && exitSignal === null && !timedOut) {
         reject(unreachableError(label, `connection lost while running ${JSON.stringify(argv[0])}`));
       } else {
         resolve({
           exitCode,
-          signal: exitSignal ?? (timedOut && exitCode === null ? 'SIGKILL' : null),
+          signal: exitSignal,
           stdout: stdout.text(),
           stderr: stderr.text(),
           truncated: stdout.truncated || stderr.truncated,
@@ -132,19 +132,26 @@ export async function execOverSsh(conn: SshConnection, label: string, argv: read
       }
     };
     const stop = (): void => {
-      if (stopping) return;
-      stopping = true;
-      signalChannel(channel, 'KILL');
-      if (pgid !== null) void killGroup(conn, label, pgid);
-      graceTimer = setTimeout(() => {
-        channel.close();
-        finish();
-      }, KILL_GRACE_MS);
+      if (level !== null) return;
+      send('TERM');
+      timers.push(
+        setTimeout(() => {
+          send('KILL');
+          timers.push(
+            setTimeout(() => {
+              channel.close();
+              finish();
+            }, KILL_GRACE_MS),
+          );
+        }, KILL_GRACE_MS),
+      );
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, timeoutMs);
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        stop();
+      }, execTimeout(opts.timeoutMs)),
+    );
     const onAbort = (): void => {
       aborted = true;
       stop();

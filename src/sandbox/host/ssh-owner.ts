@@ -3,9 +3,11 @@
  * names mean whatever the remote passwd/group databases say (LDAP, sssd included), so they are
  * resolved there: `id -u NAME` and `getent group NAME`, once per host instance, then cached.
  * Names are validated before they reach a command line; the argv is quoted as always.
+ * Errors are CD_ERR_CONNECTOR, like the local host's (account-ids.ts): a bad owner is a
+ * configuration problem, not an I/O failure.
  */
+import { CertDeployerError, ErrorCode } from '../errors.ts';
 import type { ExecResult } from '../sandbox.ts';
-import { HostFsError } from './ssh-errors.ts';
 import { ACCOUNT_NAME } from './ssh-options.ts';
 
 /** Numeric ids to apply; `undefined` keeps the file's current id. */
@@ -29,7 +31,10 @@ export function classifyAccount(value: string | number, kind: 'owner' | 'group',
   } else if (ACCOUNT_NAME.test(value) && value.length <= 64) {
     return value;
   }
-  throw new HostFsError('EINVAL', 'chown', path, `${kind} ${JSON.stringify(String(value).slice(0, 64))} is not a valid user/group name or id`);
+  throw new CertDeployerError(
+    ErrorCode.Connector,
+    `${kind} ${JSON.stringify(String(value).slice(0, 64))} for ${JSON.stringify(path)} is not a valid user/group name or id`,
+  );
 }
 
 /** Parses `id -u` output: one decimal id. */
@@ -86,7 +91,10 @@ export class OwnerResolver {
     const id = res.exitCode === 0 ? (kind === 'owner' ? parseIdOutput(res.stdout) : parseGetentGroup(res.stdout, name)) : null;
     if (id === null) {
       const why = res.exitCode === 0 ? 'unexpected output' : `${argv.slice(0, 2).join(' ')} exited ${String(res.exitCode ?? res.signal)}`;
-      throw new HostFsError('EINVAL', 'chown', path, `${kind} ${JSON.stringify(name)} does not exist on ${this.#label} (${why})`);
+      throw new CertDeployerError(
+        ErrorCode.Connector,
+        `unknown ${kind === 'owner' ? 'user' : 'group'} ${JSON.stringify(name)} on ${this.#label} (${why}) for ${JSON.stringify(path)}`,
+      );
     }
     return id;
   }

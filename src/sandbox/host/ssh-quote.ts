@@ -43,14 +43,15 @@ export function shellJoin(argv: readonly string[]): string {
 }
 
 /**
- * `shellJoin` preceded by a line on stderr announcing the shell's pid: `MARKER PID`. sshd makes
- * the session's first process a session and process-group leader, and `exec` keeps that pid
- * for the program, so the announced pid is the process group to kill on timeout. That matters
- * because sshd ignores SSH "signal" requests for root logins (it skips privilege separation
- * for root, and signalling requires it). `marker` must be a random token, so program output
- * can never be mistaken for it.
+ * The full command string of an SSH exec request: announce the shell's pid on stderr as
+ * `MARKER PID`, fix the locale like the local host does (`LANG=C LC_ALL=C`, so tool output is
+ * stable to parse), then `shellJoin(argv)`. sshd makes the session's first process a session
+ * and process-group leader and `exec` keeps that pid for the program, so the announced pid is
+ * the process group to signal on timeout — needed because sshd ignores SSH "signal" requests
+ * for root logins (it skips privilege separation for root, and signalling requires it).
+ * `marker` must be a random token, so program output can never be mistaken for it.
  */
-export function pidAnnouncingCommand(argv: readonly string[], marker: string): string {
+export function remoteCommand(argv: readonly string[], marker: string): string {
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(marker)) throw new Error('pid marker must be 8-64 safe characters');
-  return `printf '%s %s\\n' ${shellQuote(marker)} "$$" >&2; ${shellJoin(argv)}`;
+  return `printf '%s %s\\n' ${shellQuote(marker)} "$$" >&2; export LANG=C LC_ALL=C; ${shellJoin(argv)}`;
 }

@@ -59,7 +59,7 @@ export function toHostStat(st: Stats): HostStat {
     isFile: st.isFile(),
     isDirectory: st.isDirectory(),
     isSymbolicLink: st.isSymbolicLink(),
-    mode: st.mode,
+    mode: st.mode & 0o7777,
     uid: st.uid,
     gid: st.gid,
     size: st.size,

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CappedBuffer, MAX_PRELUDE_BYTES, PidAnnouncementFilter } from '../../../src/sandbox/host/ssh-exec-output.ts';
-import { pidAnnouncingCommand } from '../../../src/sandbox/host/ssh-quote.ts';
+import { MAX_PRELUDE_BYTES, PidAnnouncementFilter } from '../../../src/sandbox/host/ssh-exec-output.ts';
+import { remoteCommand } from '../../../src/sandbox/host/ssh-quote.ts';
 
 const MARKER = 'cd-pid-0123456789abcdef';
 
@@ -48,29 +48,18 @@ describe('PidAnnouncementFilter', () => {
   });
 });
 
-describe('pidAnnouncingCommand', () => {
-  it('announces the pid of the process that then runs the program (real sh)', () => {
-    const res = spawnSync('/bin/sh', ['-c', pidAnnouncingCommand(['sh', '-c', 'echo $$'], MARKER)], { encoding: 'utf8' });
+describe('remoteCommand', () => {
+  it('announces the pid of the process that then runs the program, with the C locale (real sh)', () => {
+    const res = spawnSync('/bin/sh', ['-c', remoteCommand(['sh', '-c', 'echo "$$ $LANG $LC_ALL"'], MARKER)], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'], LANG: 'de_DE.UTF-8' },
+    });
     const announced = /^cd-pid-0123456789abcdef (\d+)\n$/.exec(res.stderr)?.[1];
-    expect(announced).toBe(res.stdout.trim());
+    expect(res.stdout).toBe(`${announced} C C\n`);
     expect(Number(announced)).toBe(res.pid);
   });
 
   it('refuses a marker that would need quoting', () => {
-    expect(() => pidAnnouncingCommand(['true'], "x'; rm -rf /")).toThrow(/marker/);
-  });
-});
-
-describe('CappedBuffer', () => {
-  it('keeps exactly the first cap bytes and flags the rest', () => {
-    const b = new CappedBuffer(5);
-    b.push(Buffer.from('abc'));
-    expect(b.truncated).toBe(false);
-    b.push(Buffer.from('defg'));
-    b.push(Buffer.from('h'));
-    expect([b.text(), b.truncated]).toEqual(['abcde', true]);
-    const zero = new CappedBuffer(0);
-    zero.push(Buffer.from('x'));
-    expect([zero.text(), zero.truncated]).toEqual(['', true]);
+    expect(() => remoteCommand(['true'], "x'; rm -rf /")).toThrow(/marker/);
   });
 });

@@ -119,7 +119,15 @@ describe('stopping', () => {
     const res = await host.exec(['sh', '-c', `sleep 300 & echo $! > ${pids.path}; wait`], { timeoutMs: 1_000 });
     expect(res.timedOut).toBe(true);
     expect(res.exitCode).toBeNull();
-    expect(res.signal).toBe('SIGKILL');
+    expect(res.signal).toBe('SIGTERM');
+    await expectGone(await pids.read());
+  });
+
+  it('a command that ignores SIGTERM is killed with SIGKILL after the grace period', async () => {
+    const pids = pidFile();
+    // An ignored disposition survives exec, so the child sleep ignores TERM as well.
+    const res = await host.exec(['sh', '-c', `trap "" TERM; sleep 300 & echo $! > ${pids.path}; wait`], { timeoutMs: 500 });
+    expect(res).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGKILL' });
     await expectGone(await pids.read());
   });
 

@@ -3,6 +3,15 @@ import { classifyAccount, parseGetentGroup, parseIdOutput } from '../../../src/s
 import { errnoForSftpStatus, mapSftpError, SftpStatus } from '../../../src/sandbox/host/ssh-errors.ts';
 import { hasCode } from '../../../src/sandbox/errors.ts';
 
+function caughtSync(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
 describe('owner and group parsing', () => {
   it('classifies ids, numeric strings and names', () => {
     expect(classifyAccount(0, 'owner', '/f')).toBe(0);
@@ -14,6 +23,7 @@ describe('owner and group parsing', () => {
   it('rejects values that are neither an id nor a plausible name', () => {
     for (const bad of [-1, 1.5, 0xffffffff, '-u', 'a b', 'x;id', 'a/b', '']) {
       expect(() => classifyAccount(bad, 'owner', '/f')).toThrow(/not a valid user\/group name or id/);
+      expect(hasCode(caughtSync(() => classifyAccount(bad, 'owner', '/f')), 'CD_ERR_CONNECTOR')).toBe(true);
     }
   });
 
