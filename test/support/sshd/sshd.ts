@@ -10,10 +10,12 @@
  *
  * No stray sshd: the listener runs under `setpriv --pdeathsig KILL` (the kernel kills it if
  * the test process dies, even by SIGKILL) in its own process group, and `stop()` ends the
- * per-connection children (which sshd moves into their own sessions), then the group.
+ * per-connection children (which sshd moves into their own sessions), then the group. The
+ * per-connection processes end by themselves when our side of their TCP connection closes,
+ * which the kernel does when the test process dies.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -145,6 +147,17 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       const port = await freePort();
       const started = await launch(dir, port, opts.extraConfig ?? []);
       if (started !== null) {
+        // A run that ends without teardown (an uncaught error, process.exit) still cleans up;
+        // a SIGKILL is covered by pdeathsig, leaving only the temp dir.
+        const onExit = (): void => {
+          try {
+            process.kill(-started.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+          rmSync(dir, { recursive: true, force: true });
+        };
+        process.once('exit', onExit);
         return {
           ...started,
           address: `127.0.0.1:${port}`,
@@ -161,6 +174,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
             return key;
           },
           async stop() {
+            process.removeListener('exit', onExit);
             await started.stop();
             await rm(dir, { recursive: true, force: true });
           },
