@@ -1,0 +1,48 @@
+# syntax=docker/dockerfile:1
+# The cert-deployer controller image.
+#
+# NOTE: this file has not been built on the project's development machines, which have no Docker
+# engine (only the docker CLI). It is kept correct by review; CI with a container builder builds it:
+#   docker build -t ghcr.io/cert-deployer/cert-deployer:0.1.0 .
+#
+# Three stages: `build` compiles TypeScript with the dev dependencies, `deps` installs only the
+# production dependencies, and the runtime image (distroless: no shell, no package manager, runs
+# as uid 65532) receives just dist/ and those node_modules.
+# The builder and runtime share the Debian release (bookworm = debian12) so that any native addon
+# would link against the same glibc; install scripts are disabled, so today there are none
+# (ssh2 falls back to its pure-JS crypto). Pin both images by digest in CI.
+
+ARG NODE_BUILD_IMAGE=node:24-bookworm-slim
+ARG NODE_RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian12:nonroot
+
+FROM ${NODE_BUILD_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM ${NODE_BUILD_IMAGE} AS deps
+WORKDIR /src
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_RUNTIME_IMAGE}
+LABEL org.opencontainers.image.title="cert-deployer" \
+      org.opencontainers.image.description="Deploys TLS certificates from Kubernetes Secrets to servers and clouds outside the cluster" \
+      org.opencontainers.image.source="https://github.com/cert-deployer/cert-deployer" \
+      org.opencontainers.image.licenses="Apache-2.0"
+WORKDIR /app
+ENV NODE_ENV=production
+# Files are owned by root and read-only to the process: the controller never writes its own code.
+COPY package.json ./
+COPY --from=deps /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+USER 65532:65532
+EXPOSE 8080
+# Absolute path: distroless keeps node at /nodejs/bin/node. The controller handles SIGTERM itself
+# (Node as PID 1 gets no default signal handlers), finishing in-flight work within
+# --shutdown-grace-seconds.
+ENTRYPOINT ["/nodejs/bin/node", "dist/src/main.js"]
