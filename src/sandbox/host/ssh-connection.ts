@@ -92,12 +92,17 @@ export class SshConnection {
    */
   async withClient<T>(open: (client: Ssh2Client) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const client = await this.client();
+      const pending = this.client();
+      const client = await pending;
       try {
         return await open(client);
       } catch (err) {
-        if (attempt > 0 || !(err instanceof Error) || err.message !== 'Not connected') throw err;
-        this.#forget(client);
+        if (!(err instanceof Error) || err.message !== 'Not connected') throw err;
+        if (this.#client === pending) {
+          this.#client = null;
+          this.#sftp = null;
+        }
+        if (attempt > 0) throw unreachableError(this.#target.label, 'connection lost', { cause: err });
       }
     }
   }
@@ -221,6 +226,10 @@ export class SshConnection {
   #acceptObserved(blob: Buffer): void {
     const fingerprint = fingerprintOf(blob);
     this.#pin = { type: knownHostLine(blob).split(' ')[0] ?? 'unknown', blob, fingerprint };
-    this.#onObserved?.(knownHostLine(blob), fingerprint);
+    try {
+      this.#onObserved?.(knownHostLine(blob), fingerprint);
+    } catch {
+      // A failing observer must not break the connection it is told about.
+    }
   }
 }
