@@ -3,6 +3,8 @@
  * Secret. The private key is wrapped so that logging, JSON or inspection never prints it.
  */
 
+import { Buffer } from 'node:buffer';
+
 const REDACTED = '[REDACTED]';
 
 /** Holds key material; only `reveal()` returns it. Serialises and inspects as `[REDACTED]`. */
@@ -14,6 +16,40 @@ export class SecretValue {
   /** The only way to read the secret: call it on the sandbox's path to the target, nowhere else. */
   reveal(): string {
     return this.#value;
+  }
+  toString(): string {
+    return REDACTED;
+  }
+  toJSON(): string {
+    return REDACTED;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return REDACTED;
+  }
+}
+
+/**
+ * Binary key material (a PKCS#12 bundle, a DER key) with the same guarantees as
+ * `SecretValue`: only `reveal()` / `revealBase64()` return it; `String()`, JSON and
+ * `util.inspect` print `[REDACTED]`. Holds a private copy, and hands out copies, so no
+ * caller can change what another caller will send.
+ */
+export class SecretBytes {
+  readonly #value: Uint8Array;
+  constructor(value: Uint8Array) {
+    this.#value = Uint8Array.from(value);
+  }
+  /** Size in bytes: not secret, and useful for logs and upload headers. */
+  get byteLength(): number {
+    return this.#value.byteLength;
+  }
+  /** A copy of the bytes. Call it on the sandbox's path to the target, nowhere else. */
+  reveal(): Uint8Array {
+    return Uint8Array.from(this.#value);
+  }
+  /** The bytes as standard base64, the form cloud APIs and PowerShell scripts take. */
+  revealBase64(): string {
+    return Buffer.from(this.#value.buffer, this.#value.byteOffset, this.#value.byteLength).toString('base64');
   }
   toString(): string {
     return REDACTED;

@@ -15,3 +15,5 @@ export {
   toDer,
 } from './key-formats.ts';
 export { keyMaterialNeedles, keyMaterialLeaks } from './leak-check.ts';
+export { openssl, readPkcs12, parsePkcs12Output } from './openssl.ts';
+export type { OpensslResult, Pkcs12Bag, Pkcs12Dump } from './openssl.ts';
