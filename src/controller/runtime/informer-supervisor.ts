@@ -238,7 +238,8 @@ export class InformerSupervisor<T extends CachedObject> {
   async #watchOnce(signal: AbortSignal): Promise<'closed' | 'empty' | typeof RELIST_DUE> {
     const ctl = new AbortController();
     const onStop = (): void => ctl.abort(signal.reason);
-    signal.addEventListener('abort', onStop, { once: true });
+    if (signal.aborted) onStop();
+    else signal.addEventListener('abort', onStop, { once: true });
     const timers: TimerHandle[] = [];
     const watchdog = (): void => {
       const quietFor = this.#clock.now() - this.#lastActivity;

@@ -117,7 +117,8 @@ export class LeaderElector {
     if (!(await this.#acquire(signal))) return;
     const leading = new AbortController();
     const onShutdown = (): void => leading.abort(signal.reason);
-    signal.addEventListener('abort', onShutdown, { once: true });
+    if (signal.aborted) onShutdown();
+    else signal.addEventListener('abort', onShutdown, { once: true });
     this.#leading = true;
     let work: Promise<void>;
     try {
