@@ -183,6 +183,9 @@ export class SshConnection {
       client.on('ready', () => {
         if (settled) return;
         settled = true;
+        // SFTP and exec are small request/response exchanges: Nagle plus delayed ACKs would add
+        // ~40 ms to each round trip.
+        client.setNoDelay(true);
         if (observed !== null) this.#acceptObserved(observed);
         resolve(client);
       });
