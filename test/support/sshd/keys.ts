@@ -21,11 +21,16 @@ export interface KeyPair {
 
 export type KeyType = 'ed25519' | 'ecdsa' | 'rsa';
 
-/** Generates a key pair in `dir` under `name` (files `name` and `name.pub`). */
-export async function generateKey(dir: string, name: string, type: KeyType = 'ed25519', passphrase = ''): Promise<KeyPair> {
+/**
+ * Generates a key pair in `dir` under `name` (files `name` and `name.pub`). `pem` writes the
+ * private key in the legacy PEM format (`BEGIN RSA PRIVATE KEY` / `BEGIN EC PRIVATE KEY`)
+ * instead of OpenSSH's own; ed25519 keys only exist in the OpenSSH format.
+ */
+export async function generateKey(dir: string, name: string, type: KeyType = 'ed25519', passphrase = '', pem = false): Promise<KeyPair> {
   const privatePath = join(dir, name);
   const args = ['-q', '-t', type, '-N', passphrase, '-C', `cert-deployer-test-${name}`, '-f', privatePath];
   if (type === 'rsa') args.push('-b', '2048');
+  if (pem) args.push('-m', 'PEM');
   await run('ssh-keygen', args);
   return {
     privateKey: await readFile(privatePath, 'utf8'),

@@ -1,6 +1,6 @@
 /**
  * A real OpenSSH server for tests: `/usr/sbin/sshd -D -e` on a free loopback port, with its own
- * ed25519 host key and an authorized_keys file holding a client key generated at start, all in
+ * host key (ed25519 unless asked otherwise) and an authorized_keys file holding a client key generated at start, all in
  * a fresh temp dir that teardown removes.
  *
  * Login is as root (the test runner's user, `PermitRootLogin prohibit-password`, keys only):
@@ -20,7 +20,7 @@ import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'no
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKey, type KeyPair } from './keys.ts';
+import { generateKey, type KeyPair, type KeyType } from './keys.ts';
 
 export const SSHD_BIN = '/usr/sbin/sshd';
 export const SFTP_SERVER_BIN = '/usr/lib/openssh/sftp-server';
@@ -28,6 +28,8 @@ export const SFTP_SERVER_BIN = '/usr/lib/openssh/sftp-server';
 export interface SshdOptions {
   /** Extra sshd_config lines (e.g. `AllowStreamLocalForwarding no`); they override the defaults. */
   readonly extraConfig?: readonly string[];
+  /** Type of the server's (only) host key. Default ed25519. */
+  readonly hostKeyType?: KeyType;
 }
 
 export interface Sshd {
@@ -36,13 +38,13 @@ export interface Sshd {
   readonly user: string;
   /** The temp dir holding config, keys and log; tests may create scratch files below it. */
   readonly dir: string;
-  /** Host key: `ssh-ed25519 AAAA... comment` and its files. */
+  /** Host key: `ssh-ed25519 AAAA... comment` (or the configured type) and its files. */
   readonly hostKey: KeyPair;
   /** The authorized client key. */
   readonly clientKey: KeyPair;
   readonly pid: number;
   /** Generates another key pair in the temp dir; `authorize` adds it to authorized_keys. */
-  newKey(name: string, opts?: { type?: 'ed25519' | 'ecdsa' | 'rsa'; passphrase?: string; authorize?: boolean }): Promise<KeyPair>;
+  newKey(name: string, opts?: { type?: KeyType; passphrase?: string; pem?: boolean; authorize?: boolean }): Promise<KeyPair>;
   /** The server log, for failure messages. */
   log(): Promise<string>;
   /** The sftp-server log: one line per request, with paths, flags and modes. */
@@ -107,7 +109,7 @@ function sshdConfig(dir: string, port: number, extra: readonly string[]): string
     // sshd keeps the FIRST value of a keyword, so overrides go before the defaults.
     ...extra,
     `ListenAddress 127.0.0.1:${port}`,
-    `HostKey ${join(dir, 'ssh_host_ed25519_key')}`,
+    `HostKey ${join(dir, 'ssh_host_key')}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
     'StrictModes no',
@@ -140,7 +142,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = await mkdtemp(join(tmpdir(), 'cd-sshd-'));
   try {
-    const hostKey = await generateKey(dir, 'ssh_host_ed25519_key', 'ed25519');
+    const hostKey = await generateKey(dir, 'ssh_host_key', opts.hostKeyType ?? 'ed25519');
     const clientKey = await generateKey(dir, 'client_ed25519', 'ed25519');
     await writeFile(join(dir, 'authorized_keys'), `${clientKey.publicLine}\n`, { mode: 0o600 });
     for (let attempt = 1; ; attempt++) {
@@ -169,7 +171,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
           // sftp-server -e writes syslog-style lines ending in CRLF.
           sftpLog: async () => (await readFile(join(dir, 'sftp.log'), 'utf8').catch(() => '')).replaceAll('\r\n', '\n'),
           async newKey(name, o = {}) {
-            const key = await generateKey(dir, name, o.type ?? 'ed25519', o.passphrase ?? '');
+            const key = await generateKey(dir, name, o.type ?? 'ed25519', o.passphrase ?? '', o.pem ?? false);
             if (o.authorize === true) await appendFile(join(dir, 'authorized_keys'), `${key.publicLine}\n`);
             return key;
           },

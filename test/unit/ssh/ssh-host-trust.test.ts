@@ -81,6 +81,22 @@ describe('host key pinning', () => {
     expect(seen).toEqual([[sshd.hostKey.publicLine.split(' ').slice(0, 2).join(' '), await sshKeygenFingerprint(sshd.hostKey.publicPath)]]);
   });
 
+  it('pins RSA and ECDSA host keys too (offering only that key type, RSA with SHA-2)', async () => {
+    for (const hostKeyType of ['rsa', 'ecdsa'] as const) {
+      const other = await startSshd({ hostKeyType });
+      try {
+        const good = track(sshHostFor(other));
+        expect((await good.exec(['true'])).exitCode, hostKeyType).toBe(0);
+        const wrong = await other.newKey(`wrong-${hostKeyType}`, { type: hostKeyType });
+        const bad = track(sshHostFor(other, { hostKey: wrong.publicLine }));
+        expect(hasCode(await caught(() => bad.exec(['true'])), 'CD_ERR_HOST_KEY_MISMATCH'), hostKeyType).toBe(true);
+      } finally {
+        await Promise.all(hosts.splice(0).map((h) => h.close()));
+        await other.stop();
+      }
+    }
+  });
+
   it('accepts the correct pin in known_hosts form', async () => {
     const host = track(sshHostFor(sshd, { hostKey: `[127.0.0.1]:${sshd.port} ${sshd.hostKey.publicLine}` }));
     expect((await host.exec(['true'])).exitCode).toBe(0);
@@ -109,6 +125,15 @@ describe('authentication', () => {
       expect((err as Error).message).toMatch(/privateKey cannot be used/);
       for (const line of secretLines(locked.privateKey)) expect(errorText(err)).not.toContain(line);
       expect(errorText(err)).not.toContain('correct horse');
+    }
+  });
+
+  it('accepts legacy PEM private keys (RSA and EC)', async () => {
+    for (const type of ['rsa', 'ecdsa'] as const) {
+      const key = await sshd.newKey(`pem-${type}`, { type, pem: true, authorize: true });
+      expect(key.privateKey).toMatch(/^-----BEGIN (RSA|EC) PRIVATE KEY-----/);
+      const host = track(sshHostFor(sshd, { privateKey: key.privateKey }));
+      expect((await host.exec(['true'])).exitCode, type).toBe(0);
     }
   });
 
