@@ -48,10 +48,13 @@ export function assertAbsolute(path: string, syscall: string): void {
   }
 }
 
-/** The temp file name for an atomic write: hidden, same directory, unguessable. */
+/**
+ * The temp file name for an atomic write: hidden, same directory, unguessable, and short enough
+ * (name cut to 100 characters) that a target near NAME_MAX still gets one.
+ */
 export function tempPathFor(path: string, random: string): string {
   const dir = posix.dirname(path);
-  return posix.join(dir, `.${posix.basename(path)}.cd-${random}.tmp`);
+  return posix.join(dir, `.${posix.basename(path).slice(0, 100)}.cd-${random}.tmp`);
 }
 
 export function toHostStat(st: Stats): HostStat {

@@ -139,6 +139,13 @@ describe('writeFileAtomic', () => {
     expect(await caught(() => host.writeFileAtomic(`${dir}/`, Buffer.from('x'), { mode: 0o600 }))).toMatchObject({ code: 'EISDIR' });
   });
 
+  it('writes a target whose name is near NAME_MAX (the temp name is shortened)', async () => {
+    const name = `${'n'.repeat(250)}.crt`;
+    await host.writeFileAtomic(join(dir, name), Buffer.from('long'), { mode: 0o644 });
+    expect(await readFile(join(dir, name), 'utf8')).toBe('long');
+    expect(await readdir(dir)).toEqual([name]);
+  });
+
   it('writes large binary content intact', async () => {
     const bytes = randomBytes(2 * 1024 * 1024 + 17);
     await host.writeFileAtomic(join(dir, 'big'), bytes, { mode: 0o644 });
