@@ -17,6 +17,7 @@
  *    already classified. Never put key material or a raw server reply in an error: `terminal()`
  *    and `retryable()` redact PEM and base64, but do not quote the key in the first place.
  */
+import { CertDeployerError } from '../../sandbox/errors.ts';
 import type { Grant } from '../../sandbox/grant.ts';
 import type { FileWrite, Sandbox } from '../../sandbox/sandbox.ts';
 import type { Connector, DeployResult } from '../sdk/connector.ts';
@@ -91,18 +92,24 @@ export function createExampleConnector(config: ExampleConfig): Connector {
         failure = await reload(sandbox, signal);
       } catch (err) {
         // A sandbox error (denied, unreachable, cancelled) after some writes: undo them and
-        // rethrow unchanged. The server was not (fully) reloaded, so the old files are right.
+        // rethrow unchanged. The server was not (fully) reloaded, so the old files are right,
+        // and the replay will find them different and deploy again.
         const stuck = await restore(sandbox, written);
-        if (stuck.length > 0) throw terminal(`deploy failed and ${stuck.join(', ')} could not be restored`, err);
-        throw err;
+        if (stuck.length === 0) throw err;
+        const message = `deploy failed and ${stuck.join(', ')} could not be restored: ${err instanceof Error ? err.message : String(err)}`;
+        throw err instanceof CertDeployerError && err.retryable ? retryable(message, err) : terminal(message, err);
       }
 
       if (failure !== null) {
         // The server refused the new files (or hung). Put the old ones back and reload again,
         // so it keeps serving the previous certificate rather than none.
         const stuck = await restore(sandbox, written);
-        const again = stuck.length === 0 && !signal.aborted ? await reload(sandbox, signal).catch(() => ({ why: 'failed' })) : null;
-        const after = stuck.length > 0 ? `could not restore ${stuck.join(', ')}` : again ? 'previous files restored, but the reload after restore failed too' : 'previous files restored';
+        let after = `could not restore ${stuck.join(', ')}`;
+        if (stuck.length === 0 && signal.aborted) after = 'previous files restored, not reloaded again: cancelled';
+        else if (stuck.length === 0) {
+          const again = await reload(sandbox, signal).catch(() => 'failed');
+          after = again === null ? 'previous files restored' : 'previous files restored, but the reload after restore failed too';
+        }
         const message = `reload failed (${after}): ${failure.why}`;
         // A hung reload may work later; a reload that exited non-zero rejected these files.
         throw failure.timedOut ? retryable(message) : terminal(message);
