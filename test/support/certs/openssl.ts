@@ -4,7 +4,8 @@
  * environment (`-passin env:…`), never argv, so any Unicode password reaches OpenSSL intact.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { Buffer } from 'node:buffer';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,20 +13,37 @@ export interface OpensslResult {
   readonly status: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** The files named in `read`, as OpenSSL left them (missing files are absent). */
+  readonly outputs: Readonly<Record<string, Buffer>>;
 }
 
-/** Runs `openssl …args` with `files` written into a fresh temp dir (referenced as `{name}` in args). */
-export async function openssl(args: readonly string[], opts: { files?: Record<string, string | Uint8Array>; env?: Record<string, string> } = {}): Promise<OpensslResult> {
+/**
+ * Runs `openssl …args` with `files` written into a fresh temp dir (referenced as `{name}` in
+ * args) and returns the files named in `read` (binary outputs such as DER) before removing it.
+ */
+export async function openssl(
+  args: readonly string[],
+  opts: { files?: Record<string, string | Uint8Array>; env?: Record<string, string>; read?: readonly string[] } = {},
+): Promise<OpensslResult> {
   const dir = await mkdtemp(join(tmpdir(), 'cd-openssl-'));
   try {
     for (const [name, content] of Object.entries(opts.files ?? {})) await writeFile(join(dir, name), content, { mode: 0o600 });
     const argv = args.map((arg) => arg.replace(/\{([\w.-]+)\}/g, (_, name: string) => join(dir, name)));
-    return await new Promise((resolve, reject) => {
+    const run = await new Promise<Omit<OpensslResult, 'outputs'>>((resolve, reject) => {
       execFile('openssl', argv, { env: { ...process.env, ...opts.env }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
         if (err !== null && typeof err.code !== 'number') reject(err);
         else resolve({ status: err === null ? 0 : (err.code as number), stdout, stderr });
       });
     });
+    const outputs: Record<string, Buffer> = {};
+    for (const name of opts.read ?? []) {
+      try {
+        outputs[name] = await readFile(join(dir, name));
+      } catch {
+        // not written: the caller's assertion on `outputs` says so
+      }
+    }
+    return { ...run, outputs };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
