@@ -8,11 +8,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSandbox, isDenied, type Grant } from '../../../src/sandbox/index.ts';
 import type { SshHost } from '../../../src/sandbox/host/ssh-host.ts';
 import { caught, sshHostFor } from '../../support/sshd/ssh-host-for.ts';
 import { startSshd, type Sshd } from '../../support/sshd/sshd.ts';
+
+// A real sshd on a shared 2-core CI machine: generous bounds (not timing assertions).
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 
 const KEY = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIC0gdGhpcyBpcyBub3QgYSByZWFsIGtleSAtLS0tLS0t\n-----END PRIVATE KEY-----\n';
 

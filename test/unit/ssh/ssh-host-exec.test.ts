@@ -5,11 +5,14 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hasCode } from '../../../src/sandbox/errors.ts';
 import type { SshHost } from '../../../src/sandbox/host/ssh-host.ts';
 import { caught, sshHostFor } from '../../support/sshd/ssh-host-for.ts';
 import { startSshd, type Sshd } from '../../support/sshd/sshd.ts';
+
+// A real sshd on a shared 2-core CI machine: generous bounds (not timing assertions).
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 
 let sshd: Sshd;
 let host: SshHost;

@@ -6,12 +6,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hasCode } from '../../../src/sandbox/errors.ts';
 import type { SshHost } from '../../../src/sandbox/host/ssh-host.ts';
 import { renameWithMv } from '../../../src/sandbox/host/ssh-sftp.ts';
 import { caught, sshHostFor } from '../../support/sshd/ssh-host-for.ts';
 import { startSshd, type Sshd } from '../../support/sshd/sshd.ts';
+
+// A real sshd on a shared 2-core CI machine: generous bounds (not timing assertions).
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 
 let sshd: Sshd;
 let host: SshHost;
