@@ -8,7 +8,7 @@ import forge from 'node-forge';
 import { Buffer } from 'node:buffer';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SecretBytes, type KeyAlgorithm } from '../../../src/connectors/sdk/deployment.ts';
-import { FormatErrorReason, isFormatError, Pkcs12Encryption, toPkcs12, type Pkcs12Options } from '../../../src/connectors/sdk/formats/index.ts';
+import { FormatErrorReason, isFormatError, Pkcs12Encryption, PKCS12_MAX_ITERATIONS, toPkcs12, type Pkcs12Options } from '../../../src/connectors/sdk/formats/index.ts';
 import { mintChain, readPkcs12, type Pkcs12Dump } from '../../support/certs/index.ts';
 import { fixture, KEY_ALGORITHMS, normalisePem, pkcs8Hex, sha256Of, spkiHex, type Fixture } from './fixtures.ts';
 
@@ -146,7 +146,7 @@ test('invalid options are typed InvalidOption errors that never echo the passwor
     { password: secret, iterations: 0 },
     { password: secret, iterations: 1.5 },
     { password: secret, iterations: Number.NaN },
-    { password: secret, iterations: 1_000_001 },
+    { password: secret, iterations: PKCS12_MAX_ITERATIONS + 1 },
     { password: secret, iterations: '2048' },
   ];
   for (const options of bad) {
