@@ -1,13 +1,14 @@
 /**
  * The CRD template: its source copy inside the chart equals the generated deploy/crds file
  * (Helm can only read files inside the chart), the round trip through Helm's fromYaml/toYaml
- * keeps the schema intact, `crds.keep` protects it from `helm uninstall`, and the real
- * apiserver accepts the rendered object.
+ * keeps the schema intact, `crds.keep` protects it from `helm uninstall`, the real apiserver
+ * accepts the rendered object, and Helm will not silently take over a CRD applied by hand.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { createTestNamespace } from '../../support/kube.ts';
 import { CHART_DIR, REPO_ROOT, createHelmCli, findOne, parseManifests, type HelmCli } from './helm-cli.ts';
 
 const CRD_FILE = 'certificatedeployments.certdeployer.io.yaml';
@@ -55,5 +56,17 @@ describe('CRD template', () => {
     const live = JSON.parse(applied.stdout) as { metadata: { name: string; annotations?: Record<string, string> } };
     expect(live.metadata.name).toBe(CRD_NAME);
     expect(live.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
+  });
+
+  it('refuses to adopt a CRD installed outside Helm, and leaves it untouched (docs/install.md)', async () => {
+    const ns = await createTestNamespace('chart-crd');
+    const r = await cli.helm(['install', `crd-${ns.slice(-8)}`, CHART_DIR, '--namespace', ns]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`CustomResourceDefinition "${CRD_NAME}" .*exists and cannot be imported into the current release: invalid ownership metadata`));
+    const live = await cli.kubectl(['get', 'crd', CRD_NAME, '-o', 'json']);
+    expect(live.code, live.stderr).toBe(0);
+    const meta = (JSON.parse(live.stdout) as { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } }).metadata;
+    expect(meta.labels?.['app.kubernetes.io/managed-by']).toBeUndefined();
+    expect(Object.keys(meta.annotations ?? {}).filter((k) => k.startsWith('meta.helm.sh/') || k.startsWith('helm.sh/'))).toEqual([]);
   });
 });
