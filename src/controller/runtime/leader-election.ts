@@ -128,31 +128,42 @@ export class LeaderElector {
     }
     work = work.catch((err: unknown) => this.#onError(asError(err)));
     const lost = await this.#renewUntilLost(leading.signal);
+    this.#leading = false;
     if (lost !== undefined) leading.abort(lost);
     signal.removeEventListener('abort', onShutdown);
     await work;
     if (lost === undefined && this.#o.releaseOnCancel) await this.release();
-    this.#leading = false;
     this.#callbacks.onStoppedLeading?.();
   }
 
   /**
-   * Gives the Lease up if we hold it: empty holder, 1 s duration. A conflict means someone
-   * else already wrote it, which is fine. Bounded by the renew deadline.
+   * Gives the Lease up if we hold it: empty holder, 1 s duration (client-go ReleaseOnCancel).
+   * `run()` calls it on clean shutdown after the work stopped; call it directly only after
+   * `run()` has returned. On a conflict (e.g. a renewal we stopped waiting for did land) it
+   * re-reads once and releases only if the Lease is still ours. Bounded by the renew deadline.
    */
   async release(): Promise<void> {
-    const obs = this.#obs;
-    if (obs === undefined || obs.record.holderIdentity !== this.identity || this.#resourceVersion === '') return;
-    const now = this.#o.clock.now();
-    const record = releasedRecord(obs, now);
-    try {
-      const rv = this.#resourceVersion;
-      const state = await withTimeout(this.#o.clock, this.#o.renewDeadlineMs, undefined, (s) => this.#client.update(record, rv, s));
-      this.#resourceVersion = state.resourceVersion;
-      this.#obs = { record, observedAtMs: now };
-    } catch (err) {
-      if (!isConflict(err)) this.#onError(asError(err));
-    }
+    if (this.#obs?.record.holderIdentity !== this.identity || this.#resourceVersion === '') return;
+    await withTimeout(this.#o.clock, this.#o.renewDeadlineMs, undefined, async (signal) => {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const obs = this.#obs;
+        if (obs === undefined || obs.record.holderIdentity !== this.identity) return;
+        const now = this.#o.clock.now();
+        const record = releasedRecord(obs, now);
+        try {
+          const state = await this.#client.update(record, this.#resourceVersion, signal);
+          this.#resourceVersion = state.resourceVersion;
+          this.#obs = { record, observedAtMs: now };
+          return;
+        } catch (err) {
+          if (!isConflict(err)) throw err;
+          const fresh = await this.#client.get(signal);
+          if (fresh === undefined) return;
+          this.#obs = observe(this.#obs, fresh.record, this.#o.clock.now());
+          this.#resourceVersion = fresh.resourceVersion;
+        }
+      }
+    }).catch((err: unknown) => this.#onError(asError(err)));
   }
 
   /** client-go `acquire`: retry every retryPeriod (+ up to 1.2× jitter) until leading or aborted. */

@@ -32,10 +32,4 @@ export function requestOptions(settings: RequestSettings): ConfigurationOptions 
   return { middleware: [middleware], middlewareMergeStrategy: 'append' };
 }
 
-/** A signal that aborts after `timeoutMs` or when `parent` aborts, whichever is first. */
-export function timeoutSignal(timeoutMs: number, parent?: AbortSignal): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return parent === undefined ? timeout : AbortSignal.any([parent, timeout]);
-}
-
 export { PatchStrategy };
