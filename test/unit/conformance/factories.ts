@@ -29,3 +29,19 @@ export function fileFor(ctx: FileTargetContext): Connector {
   });
   return fileConnector.create(config);
 }
+
+/** The `file` connector with every optional field: CA bundle path, owner, group and modes. */
+export function fileWithEverythingFor(ctx: FileTargetContext): Connector {
+  const config = fileConnector.configSchema.parse({
+    host: ctx.host,
+    certificatePath: ctx.certificatePath,
+    privateKeyPath: ctx.privateKeyPath,
+    caPath: ctx.caPath,
+    owner: 'root',
+    group: '0',
+    certificateMode: '0640',
+    privateKeyMode: '0640',
+    reload: { argv: ctx.reloadArgv, timeoutSeconds: 20 },
+  });
+  return fileConnector.create(config);
+}

@@ -1,5 +1,6 @@
-/** Conformance of the `file` connector on the local host (agent mode). */
+/** Conformance of the `file` connector on the local host (agent mode): minimal and full blocks. */
 import { localFileFixture, runConformance } from '../../conformance/run-conformance.ts';
-import { fileFor } from './factories.ts';
+import { fileFor, fileWithEverythingFor } from './factories.ts';
 
 runConformance(fileFor, localFileFixture());
+runConformance(fileWithEverythingFor, { ...localFileFixture(), name: 'local host, temp dir, caPath + owner + modes' });
