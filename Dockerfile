@@ -37,6 +37,7 @@ LABEL org.opencontainers.image.title="cert-deployer" \
 WORKDIR /app
 ENV NODE_ENV=production
 # Files are owned by root and read-only to the process: the controller never writes its own code.
+# package.json carries "type": "module", without which Node would load dist/ as CommonJS.
 COPY package.json ./
 COPY --from=deps /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
