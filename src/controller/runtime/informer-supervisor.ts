@@ -142,14 +142,17 @@ export class InformerSupervisor<T extends CachedObject> {
     return this.#cache.get(key);
   }
 
+  /** Every cached object (already transformed). */
   list(): T[] {
     return this.#cache.list();
   }
 
+  /** Every cached key, e.g. to enqueue all objects after a configuration change. */
   keys(): string[] {
     return this.#cache.keys();
   }
 
+  /** Current state for probes: `/readyz` wants `synced`, `/livez` wants `!stale`. */
   health(): InformerHealth {
     const running = this.#loop !== undefined && !this.#stop.signal.aborted;
     return {

@@ -20,18 +20,22 @@ export type CacheChange<T> =
 export class ObjectCache<T extends CachedObject> {
   readonly #items = new Map<string, T>();
 
+  /** The object stored under `namespace/name`. */
   get(key: string): T | undefined {
     return this.#items.get(key);
   }
 
+  /** A snapshot of all objects. */
   list(): T[] {
     return [...this.#items.values()];
   }
 
+  /** A snapshot of all keys. */
   keys(): string[] {
     return [...this.#items.keys()];
   }
 
+  /** Number of objects held. */
   get size(): number {
     return this.#items.size;
   }
