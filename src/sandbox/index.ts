@@ -7,6 +7,7 @@
 export { createSandbox, type CheckedSandbox, type CreateSandboxOptions } from './checked-sandbox.ts';
 export { effectiveGrant, intersectExec, intersectHosts, intersectRoots } from './effective-grant.ts';
 export { LocalHost, type LocalHostOptions } from './host/local-host.ts';
+export { SshHost, type SshHostOptions } from './host/ssh-host.ts';
 export type { AtomicWriteOptions, Host, HostStat } from './host/host.ts';
 export { createGrantedDispatcher, dialGrantInterceptor, type GrantedDispatcherOptions } from './net/granted-dispatcher.ts';
 export { systemClock, type Clock } from './clock.ts';

@@ -4,13 +4,17 @@
  * (auth, invalid config, the server rejected the files), which the controller only retries
  * on a change or a slow timer. Messages pass through `redactSecrets` first.
  */
-import { CertDeployerError, ErrorCode } from '../../sandbox/errors.ts';
+import { CertDeployerError, ErrorCode, hasCode } from '../../sandbox/errors.ts';
 import { redactSecrets } from './redact.ts';
 
 export class ConnectorError extends CertDeployerError {
   constructor(message: string, opts: { retryable?: boolean; cause?: unknown } = {}) {
     super(ErrorCode.Connector, redactSecrets(message), opts);
     this.name = 'ConnectorError';
+  }
+  /** By code, like every branded error: other project errors are not ConnectorErrors. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasCode(value, ErrorCode.Connector);
   }
 }
 

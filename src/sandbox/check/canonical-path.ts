@@ -10,6 +10,7 @@
  * Residual risk (documented, not solved here): someone who can already write inside a granted
  * directory can swap a component for a symlink between this check and the operation (TOCTOU).
  */
+import { CertDeployerError } from '../errors.ts';
 import type { Host } from '../host/host.ts';
 import { joinPath, normalizeAbsolutePath, splitParent } from './path-check.ts';
 
@@ -68,8 +69,13 @@ function unresolvable(err: unknown): CanonicalPath {
   return { ok: false, reason: code === undefined ? CanonicalRejection.Unresolvable : `${CanonicalRejection.Unresolvable} (${code})` };
 }
 
+/**
+ * Aborts and host failures (unreachable, host key mismatch) are not facts about the path:
+ * they propagate as themselves, so an SSH outage is retried instead of read as a denial.
+ */
 function rethrowAbort(err: unknown, signal?: AbortSignal): void {
   if (signal?.aborted === true) throw err;
+  if (err instanceof CertDeployerError) throw err;
 }
 
 /** Canonical path for reading (and for exec `path` placeholders): every symlink resolved. */
