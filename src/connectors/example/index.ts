@@ -4,8 +4,8 @@
  * controller which host (local or SSH) to build the sandbox on.
  *
  * This template is NOT in `src/connectors/registry.ts`. A real connector copied from it adds
- * one line there (`myConnector as ConnectorDefinition<never>`) and reserves its block name in
- * `CONNECTOR_BLOCK_NAMES` (src/crds/names.ts).
+ * one line there (`myConnector as ConnectorDefinition<never>`), regenerates the CRD
+ * (`npm run gen:crds`) and reserves its block name in `CONNECTOR_BLOCK_NAMES` (src/crds/names.ts).
  */
 import { defineConnector } from '../sdk/connector.ts';
 import { exampleConfig } from './config.ts';
