@@ -1,42 +1,70 @@
 /**
- * The embedded demo behind hack/demo.sh: a real control plane with the CRDs, a stable
- * kubeconfig path to point kubectl at, and (once started) the controller in this process.
+ * The embedded demo behind hack/demo.sh, start to finish: a real control plane with the CRDs,
+ * the real controller process (src/main.ts), a sample TLS Secret and a CertificateDeployment
+ * using the `file` connector into a temp directory, one rotation, and `kubectl get certdeploy
+ * -o wide` after each step. Everything it started is stopped and removed when it exits.
  */
-import { copyFile, mkdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { applyCrds } from '../test/support/apply-crds.ts';
+import { mintChain } from '../test/support/certs/index.ts';
 import { startControlPlane } from '../test/support/control-plane/control-plane.ts';
+import { createDeployment, eventually, kubeClients, putTlsSecret, readyOf } from '../test/support/controller-harness.ts';
 
 const root = join(import.meta.dirname, '..');
 const binDir = process.env.CD_K8S_BIN_DIR;
 if (!binDir) throw new Error('CD_K8S_BIN_DIR is not set: run hack/demo.sh');
+const say = (s: string) => console.log(`\n==> ${s}`);
+const fp = (pem: string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
 
 const plane = await startControlPlane({ binDir });
-const stateDir = join(process.env.CD_CACHE_DIR ?? join(homedir(), '.cache', 'cert-deployer'), 'demo');
-await mkdir(stateDir, { recursive: true });
-const kubeconfig = join(stateDir, 'kubeconfig');
-await copyFile(plane.kubeconfigPath, kubeconfig);
-const kc = new KubeConfig();
-kc.loadFromFile(kubeconfig);
-const crds = await applyCrds(kc, join(root, 'deploy', 'crds'));
+const work = await mkdtemp(join(tmpdir(), 'cert-deployer-demo-'));
+const controller = spawn(process.execPath, [join(root, 'src', 'main.ts'), '--kubeconfig', plane.kubeconfigPath, '--leader-elect', 'false', '--metrics-bind-address', '127.0.0.1:0', '--log-level', 'warn'], { stdio: 'inherit' });
+let failed = false;
+try {
+  say(`control plane ${plane.server} ready in ${plane.startupMs} ms (kube-apiserver + etcd built from Go modules)`);
+  const kc = new KubeConfig();
+  kc.loadFromFile(plane.kubeconfigPath);
+  console.log(`CRDs installed: ${(await applyCrds(kc, join(root, 'deploy', 'crds'))).join(', ')}`);
+  const kubectl = (...args: string[]) => console.log(execFileSync(join(binDir, 'kubectl'), ['--kubeconfig', plane.kubeconfigPath, ...args], { encoding: 'utf8' }).trimEnd());
+  const { core, objects } = kubeClients(plane.kubeconfigPath);
 
-console.log(`
-cert-deployer demo: control plane ${plane.server} ready in ${plane.startupMs} ms; CRDs: ${crds.join(', ')}
+  say('creating Secret demo-tls (a fresh test CA and leaf) and CertificateDeployment demo (file connector)');
+  const chain = await mintChain({ dnsNames: ['demo.example.test'], name: 'Demo' });
+  await putTlsSecret(core, 'default', 'demo-tls', chain.chainPem.slice(0, -1).join(''), chain.keyPem, chain.rootPem);
+  await createDeployment(objects, 'default', 'demo', {
+    secretRef: { name: 'demo-tls' },
+    targets: [{ name: 'local-files', file: { host: { local: {} }, certificatePath: join(work, 'tls.crt'), privateKeyPath: join(work, 'tls.key'), caPath: join(work, 'ca.crt') } }],
+  });
+  const waitFor = (want: string) => eventually(async () => {
+    const r = await readyOf(objects, 'default', 'demo');
+    return r?.ready === 'True' && r.status.fingerprint === want ? r : undefined;
+  }, 60_000, 'Ready');
+  await waitFor(fp(chain.leafPem));
+  kubectl('get', 'certdeploy', '-o', 'wide');
+  console.log(`files in ${work}:`);
+  console.log(execFileSync('ls', ['-l', work], { encoding: 'utf8' }).trimEnd());
 
-In another shell:
-  export KUBECONFIG=${kubeconfig}
-  export PATH=${binDir}:$PATH      # kubectl ${'v' + (binDir.match(/k8s-v([\d.]+)/)?.[1] ?? '')} built with the control plane
-  kubectl apply -f ${join(root, 'examples', 'file-deployment.yaml')}
-  kubectl get certdeploy -A -o wide
-
-Ctrl-C stops the demo and removes its state.`);
-
-const stop = async () => {
+  say('rotating the certificate (what cert-manager does on renewal)');
+  const next = await chain.issueLeaf({ dnsNames: ['demo.example.test'] });
+  await putTlsSecret(core, 'default', 'demo-tls', next.chainPem.slice(0, -1).join(''), next.keyPem, chain.rootPem);
+  const t0 = Date.now();
+  await waitFor(fp(next.leafPem));
+  console.log(`redeployed ${Date.now() - t0} ms after the Secret changed`);
+  kubectl('get', 'certdeploy', '-o', 'wide');
+  console.log(`new fingerprint: ${fp(next.leafPem)}`);
+} catch (err) {
+  failed = true;
+  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+} finally {
+  controller.kill('SIGTERM');
+  await new Promise((r) => controller.once('exit', r));
   await plane.stop();
-  process.exit(0);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
-setInterval(() => undefined, 1 << 30);
+  await rm(work, { recursive: true, force: true });
+  say('stopped the controller and the control plane; removed all temporary state');
+}
+process.exit(failed ? 1 : 0);

@@ -27,7 +27,9 @@ async function main(): Promise<number> {
     onError: (err) => logger.warn({ err: err.message }, 'event write failed'),
   });
   const controller = new Controller({ kc, config, logger, metrics, events: deploymentEvents(recorder) });
-  const [host, port] = [config.metricsBindAddress.slice(0, config.metricsBindAddress.lastIndexOf(':')), Number(config.metricsBindAddress.slice(config.metricsBindAddress.lastIndexOf(':') + 1))];
+  const cut = config.metricsBindAddress.lastIndexOf(':');
+  const host = config.metricsBindAddress.slice(0, cut).replace(/^\[(.*)\]$/, '$1');
+  const port = Number(config.metricsBindAddress.slice(cut + 1));
   const server = await startHttpServer({ host: host || '0.0.0.0', port, registry: metrics.registry, health: controller.health });
   const addr = server.address();
   logger.info({ identity: config.identity, namespaces: config.namespaces, metrics: typeof addr === 'object' ? addr?.port : addr }, 'cert-deployer starting');

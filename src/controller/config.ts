@@ -18,7 +18,7 @@ export const configSchema = z.object({
   kubeconfig: z.string().optional(),
   /** Empty: cluster-wide. Otherwise only these namespaces, and no cluster-wide Secret access. */
   namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)).default([]),
-  metricsBindAddress: z.string().regex(/^[^:]*:\d+$/).default('0.0.0.0:8080'),
+  metricsBindAddress: z.string().regex(/^([^:]*|\[[0-9A-Fa-f:.]+\]):\d+$/, 'host:port, IPv6 in brackets').default('0.0.0.0:8080'),
   leaderElect: z.boolean().default(true),
   leaderElectionNamespace: z.string().default('cert-deployer'),
   leaderElectionId: z.string().default('cert-deployer-controller'),
