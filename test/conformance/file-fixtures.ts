@@ -49,15 +49,6 @@ function closedPort(): Promise<number> {
   });
 }
 
-/**
- * Sandbox bug, not a connector one: canonicalizeForRead/ForWrite (src/sandbox/check/
- * canonical-path.ts) turn any realpath error into "cannot be resolved", so a transport failure
- * of the SSH host (CD_ERR_UNREACHABLE, retryable) surfaces as a terminal DeniedError. Remove
- * this entry when that is fixed: the test then passes and `it.fails` turns red to say so.
- */
-const UNREACHABLE_IS_DENIED =
-  'sandbox path canonicalisation reports an unreachable SSH host as DeniedError (CD_ERR_DENIED, terminal) instead of CD_ERR_UNREACHABLE';
-
 /** Targets behind a real sshd on loopback, reached with SshHost and a pinned host key. */
 export function sshFileFixture(opts: FileFixtureOptions = {}): ConformanceFixture<FileTargetContext> {
   let sshd: Sshd | undefined;
@@ -78,7 +69,7 @@ export function sshFileFixture(opts: FileFixtureOptions = {}): ConformanceFixtur
   return {
     name: 'ssh host, real sshd',
     ...(opts.skip === undefined ? {} : { skip: opts.skip }),
-    knownFailures: { 'errorClassification.unreachable': UNREACHABLE_IS_DENIED, ...opts.knownFailures },
+    ...(opts.knownFailures === undefined ? {} : { knownFailures: opts.knownFailures }),
     async setup() {
       sshd = await startSshd();
       host = new SshHost(sshOptions(sshd, sshd.address));
