@@ -40,7 +40,13 @@ ensure_apt() {
   log "apt-get install ${missing[*]}"
   local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  # Servers are started by the tests on loopback ports, never as system services: keep the
+  # packages' postinst scripts from starting nginx/apache2/haproxy on port 80.
+  local policy=/usr/sbin/policy-rc.d created=""
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null; $sudo chmod +x "$policy"; created=1; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || { [ -n "$created" ] && $sudo rm -f "$policy"; return 1; }
+  [ -n "$created" ] && $sudo rm -f "$policy"
+  return 0
 }
 
 # Real kube-apiserver, etcd and helm built from Go modules (cached by version).

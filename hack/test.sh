@@ -4,9 +4,16 @@
 source "$(dirname "$0")/lib.sh"
 ensure_node
 ensure_deps
-ensure_apt openssl openssh-server openssh-client
+ensure_apt openssl openssh-server openssh-client nginx apache2 haproxy python3-venv
 ensure_k8s
 cd "$ROOT"
 log "lint";      npx eslint .
 log "typecheck"; npx tsc -p tsconfig.json --noEmit
-log "tests";     npx vitest run "$@"
+log "tests"
+# vitest's own summary plus one plain closing line ("N passed, N failed") that any CI reads.
+report="$(mktemp)"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests+r.numTodoTests} skipped`)' "$report" || true
+rm -f "$report"
+exit $status

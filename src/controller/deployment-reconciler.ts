@@ -147,6 +147,7 @@ async function deployTarget(obj: CertificateDeploymentObject, t: Target, dep: De
     context: { ownerId: `${obj.metadata.uid}/${t.name}`, remoteId: obj.status?.targets?.find((s) => s.name === t.name)?.remoteId },
     policy: deps.policy,
     hostFor: (config, s) => deps.hosts.hostFor(obj.metadata.namespace, config, s),
+    readSecret: async (name) => (await deps.kube.getSecret(obj.metadata.namespace, name))?.data ?? null,
     probeHost: deps.hosts.local,
     deployTimeoutMs: deps.deployTimeoutMs,
     signal,

@@ -4,7 +4,7 @@
  * never throws for target failures, so one target cannot block or crash the others.
  */
 import type { ConnectorDefinition, DeployContext } from '../connectors/sdk/connector.ts';
-import type { Deployment } from '../connectors/sdk/deployment.ts';
+import { SecretValue, type Deployment } from '../connectors/sdk/deployment.ts';
 import type { HostConfig } from '../connectors/sdk/host-config.ts';
 import { createSandbox } from '../sandbox/checked-sandbox.ts';
 import type { Policy } from '../sandbox/grant.ts';
@@ -22,6 +22,8 @@ export interface TargetRunInput {
   readonly deployment: Deployment;
   readonly context: DeployContext;
   readonly policy: Policy;
+  /** Reads a referenced credentials Secret (`null` when missing). */
+  readonly readSecret: (name: string) => Promise<Readonly<Record<string, string>> | null>;
   /** Gives the host a configuration names (the caller owns and pools hosts). */
   readonly hostFor: (config: HostConfig | undefined, signal: AbortSignal) => Promise<Host>;
   /** The host verification probes run from (the operator's own). */
@@ -45,6 +47,16 @@ export interface TargetOutcome {
 const fail = (reason: Reason, message: string, retryable: boolean, invoked = false): TargetOutcome =>
   ({ ok: false, reason, message, retryable, invoked, changed: false, verified: false });
 
+/** Reads each referenced Secret, wrapping every value so it cannot reach a log by accident. */
+export async function readSecrets(input: Pick<TargetRunInput, 'readSecret'>, names: readonly string[]): Promise<Map<string, Record<string, SecretValue>>> {
+  const out = new Map<string, Record<string, SecretValue>>();
+  for (const name of new Set(names)) {
+    const data = await input.readSecret(name);
+    if (data) out.set(name, Object.fromEntries(Object.entries(data).map(([k, v]) => [k, new SecretValue(Buffer.from(v, 'base64').toString('utf8'))])));
+  }
+  return out;
+}
+
 /** Deploys (and verifies) one target. */
 export async function runTarget(input: TargetRunInput): Promise<TargetOutcome> {
   const parsed = input.definition.configSchema.safeParse(input.block);
@@ -64,9 +76,11 @@ export async function runTarget(input: TargetRunInput): Promise<TargetOutcome> {
   let result;
   try {
     const host = await input.hostFor(input.definition.hostOf?.(parsed.data), signal);
+    const secrets = await readSecrets(input, input.definition.secretRefs?.(parsed.data) ?? []);
     const sandbox = createSandbox({ grant: declared, policy: input.policy, host });
     try {
-      result = await connector.deploy(signal, sandbox, input.deployment, input.context);
+      const context = { ...input.context, secrets, allowAmbientIdentity: input.policy.ambientCloudIdentity === true };
+      result = await connector.deploy(signal, sandbox, input.deployment, context);
     } finally {
       await sandbox.close();
     }

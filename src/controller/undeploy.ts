@@ -8,6 +8,7 @@ import { createSandbox } from '../sandbox/checked-sandbox.ts';
 import { CertDeployerError, ErrorCode } from '../sandbox/errors.ts';
 import type { CertificateDeploymentObject } from './kube-types.ts';
 import { grantShortfall } from './grant-shortfall.ts';
+import { readSecrets } from './target-runner.ts';
 import { EventAction, EventReason } from './reasons.ts';
 import type { ReconcilerDeps } from './reconciler-deps.ts';
 
@@ -35,9 +36,13 @@ export async function undeployTargets(obj: CertificateDeploymentObject, deps: Re
       const sandbox = createSandbox({ grant: connector.capabilities(), policy: deps.policy, host });
       try {
         const remoteId = obj.status?.targets?.find((s) => s.name === name)?.remoteId;
+        const readSecret = async (n: string) => (await deps.kube.getSecret(obj.metadata.namespace, n))?.data ?? null;
+        const secrets = await readSecrets({ readSecret }, def.secretRefs?.(parsed.data as never) ?? []);
         await connector.undeploy(AbortSignal.any([signal, AbortSignal.timeout(deps.deployTimeoutMs)]), sandbox, {
           ownerId: `${obj.metadata.uid}/${name}`,
           ...(remoteId ? { remoteId } : {}),
+          secrets,
+          allowAmbientIdentity: deps.policy.ambientCloudIdentity === true,
         });
       } finally {
         await sandbox.close();

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { Grant } from '../../sandbox/grant.ts';
 import type { Sandbox } from '../../sandbox/sandbox.ts';
-import type { Deployment } from './deployment.ts';
+import type { Deployment, SecretValue } from './deployment.ts';
 import type { HostConfig } from './host-config.ts';
 
 /** What a deploy did. `changed: false` means the target already held the fingerprint. */
@@ -25,6 +25,13 @@ export interface DeployContext {
   readonly ownerId: string;
   /** The remote id recorded in status by an earlier deploy, if any. */
   readonly remoteId?: string;
+  /**
+   * The Secrets this target's configuration references (see `ConnectorDefinition.secretRefs`),
+   * by name, each key's value wrapped so it cannot be logged. Missing Secrets are absent.
+   */
+  readonly secrets?: ReadonlyMap<string, Readonly<Record<string, SecretValue>>>;
+  /** Whether the operator policy lets connectors use the pod's ambient cloud identity. */
+  readonly allowAmbientIdentity?: boolean;
 }
 
 export interface Connector {
@@ -51,6 +58,12 @@ export interface ConnectorDefinition<C = unknown> {
    * Omitted by network-only connectors (cloud APIs), which get no file or exec access.
    */
   hostOf?(config: C): HostConfig;
+  /**
+   * Names of Secrets (in the deployment's namespace) this configuration references for
+   * credentials. The controller reads them and passes them in `DeployContext.secrets`, so
+   * connectors never talk to Kubernetes.
+   */
+  secretRefs?(config: C): readonly string[];
 }
 
 /** Helper that keeps the generic link between schema and factory when declaring a definition. */
