@@ -139,3 +139,31 @@ describe('controller reconcile', () => {
     }
   });
 });
+
+describe('deletionPolicy', () => {
+  it('Delete: the finalizer is added before the first deploy and removed after cleanup on deletion', async () => {
+    await putTlsSecret(core, ns, 'del-tls', chain.leafPem, chain.keyPem);
+    await createDeployment(objects, ns, 'del', { secretRef: { name: 'del-tls' }, deletionPolicy: 'Delete', targets: [fileTarget('del')] });
+    const r = await waitReady('del', 'True', 'Deployed');
+    expect(r.object.metadata.finalizers).toContain('certdeployer.io/finalizer');
+    await objects.deleteNamespacedCustomObject({ group: 'certdeployer.io', version: 'v1alpha1', plural: 'certificatedeployments', namespace: ns, name: 'del' });
+    await eventually(async () => {
+      try {
+        await getDeployment(objects, ns, 'del');
+        return undefined;
+      } catch (err) {
+        return (err as { code?: number }).code === 404 ? true : undefined;
+      }
+    }, 30_000, 'the object to be gone');
+  });
+
+  it('Retain: no finalizer, deletion is immediate and leaves the target as it is', async () => {
+    await putTlsSecret(core, ns, 'ret-tls', chain.leafPem, chain.keyPem);
+    await createDeployment(objects, ns, 'ret', { secretRef: { name: 'ret-tls' }, targets: [fileTarget('ret')] });
+    const r = await waitReady('ret', 'True', 'Deployed');
+    expect(r.object.metadata.finalizers ?? []).not.toContain('certdeployer.io/finalizer');
+    await objects.deleteNamespacedCustomObject({ group: 'certdeployer.io', version: 'v1alpha1', plural: 'certificatedeployments', namespace: ns, name: 'ret' });
+    await expect(getDeployment(objects, ns, 'ret')).rejects.toMatchObject({ code: 404 });
+    expect(await readFile(join(dir, 'ret.crt'), 'utf8')).toContain('BEGIN CERTIFICATE');
+  });
+});
