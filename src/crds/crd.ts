@@ -35,7 +35,7 @@ export function buildCrd(blocks: Record<string, z.ZodType>, group: string = GROU
             { name: 'Ready', type: 'string', jsonPath: `${READY}.status` },
             { name: 'Reason', type: 'string', jsonPath: `${READY}.reason` },
             { name: 'Fingerprint', type: 'string', jsonPath: '.status.fingerprint', priority: 1 },
-            { name: 'Not After', type: 'date', jsonPath: '.status.notAfter', priority: 1 },
+            { name: 'Not After', type: 'string', jsonPath: '.status.notAfter', priority: 1 }, // string: kubectl prints future dates as <invalid>
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
           ],
           schema: {
