@@ -66,7 +66,11 @@ export async function runTarget(input: TargetRunInput): Promise<TargetOutcome> {
   }
   const connector = input.definition.create(parsed.data);
   const declared = connector.capabilities();
-  const missing = grantShortfall(declared, input.policy);
+  // The SSH connection and the verification probes dial from the operator too: the policy's
+  // host list covers them, checked before any I/O like the connector's own grant.
+  const ssh = input.definition.hostOf?.(parsed.data)?.ssh;
+  const dials = [...(ssh ? [ssh.address] : []), ...(input.verify?.endpoints.map((e) => e.address) ?? [])];
+  const missing = [...grantShortfall(declared, input.policy), ...grantShortfall({ read: [], write: [], exec: [], dial: dials }, input.policy)];
   if (missing.length > 0) {
     return fail(Reason.GrantDenied, `operator policy does not allow: ${missing.join(', ')}`, false);
   }
