@@ -75,7 +75,7 @@ try {
     rows.push([`${n} deployments: objects created`, `${(created / 1000).toFixed(1)} s`]);
     rows.push([`${n} deployments: controller start → all Ready`, `${readyS.toFixed(1)} s (${(n / readyS).toFixed(0)}/s)`]);
     rows.push([`${n} deployments: connector calls`, String(await metric(ctl, 'cert_deployer_deploys_total'))]);
-    rows.push([`${n} deployments: controller RSS`, `${await rssMb(ctl.child.pid!)} MiB`]);
+    rows.push([`${n} deployments: controller RSS / V8 heap used`, `${await rssMb(ctl.child.pid!)} / ${Math.round((await metric(ctl, 'nodejs_heap_size_used_bytes')) / 2 ** 20)} MiB`]);
 
     // Restart over N Ready deployments.
     const before = new Map(items.map((d) => [d.metadata.name, d.metadata.resourceVersion]));
@@ -101,6 +101,7 @@ try {
     ctl = await spawnController(['--kubeconfig', plane.kubeconfigPath, '--leader-elect', 'false', '--log-level', 'error']);
     await new Promise((r) => setTimeout(r, 3000));
     const base = await rssMb(ctl.child.pid!);
+    const baseHeap = Math.round((await metric(ctl, 'nodejs_heap_size_used_bytes')) / 2 ** 20);
     const payload = Buffer.alloc(2048, 7).toString('base64');
     const t0 = performance.now();
     await pool(Array.from({ length: unrelated }, (_, i) => i), 16, (i) => core.createNamespacedSecret({ namespace: ns, body: {
@@ -111,6 +112,7 @@ try {
     (globalThis as { gc?: () => void }).gc?.();
     rows.push([`${unrelated} unrelated Secrets (half TLS, 2 KiB each) created`, `${createdS.toFixed(1)} s`]);
     rows.push([`controller RSS (cluster-wide) before → after ${unrelated} Secrets`, `${base} → ${await rssMb(ctl.child.pid!)} MiB`]);
+    rows.push([`controller V8 heap used before → after ${unrelated} Secrets`, `${baseHeap} → ${Math.round((await metric(ctl, 'nodejs_heap_size_used_bytes')) / 2 ** 20)} MiB`]);
   }
 } finally {
   if (ctl) { ctl.child.kill('SIGTERM'); await ctl.exited; }
