@@ -1,7 +1,8 @@
 /**
  * KubePort over @kubernetes/client-node: the untyped custom-objects API for our kind (typed
- * models would drop unknown fields), CoreV1 for Secrets, merge patches for status, and a JSON
- * Patch with a `test` op for finalizers so a concurrent change fails instead of being lost.
+ * models would drop unknown fields), CoreV1 for Secrets, status through the status subresource
+ * with conflict retries (runtime/status-writer.ts), and a JSON Patch with a `test` op for
+ * finalizers so a concurrent change fails instead of being lost.
  */
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, type KubeConfig } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION } from '../crds/names.ts';
@@ -10,6 +11,7 @@ import type { KubePort } from './kube-port.ts';
 import type { CertificateDeploymentObject, SecretObject } from './kube-types.ts';
 import { isNotFound } from './runtime/kube-errors.ts';
 import { requestOptions } from './runtime/request-options.ts';
+import { customObjectStatusClient, writeStatus } from './runtime/status-writer.ts';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -32,8 +34,19 @@ export function createKubeClient(kc: KubeConfig, fieldManager = 'cert-deployer')
       }
     },
     async patchStatus(obj, status: DeploymentStatus) {
-      // A merge patch replaces lists whole; the controller owns all of status, so that is right.
-      await objects.patchNamespacedCustomObjectStatus({ ...ref(obj), body: { status }, fieldManager }, opts(PatchStrategy.MergePatch));
+      // PUT /status with the cached resourceVersion; on 409 re-read and apply again. A stale
+      // leader's write therefore fails instead of silently replacing a newer status.
+      const client = customObjectStatusClient<CertificateDeploymentObject & { status?: DeploymentStatus }>(kc, ref(obj));
+      await writeStatus({
+        client,
+        current: structuredClone(obj),
+        mutate: (o) => {
+          if (JSON.stringify(o.status ?? {}) === JSON.stringify(status)) return false;
+          (o as { status?: DeploymentStatus }).status = status;
+          return true;
+        },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
     },
     async setFinalizers(obj, finalizers) {
       const current = obj.metadata.finalizers;

@@ -8,7 +8,7 @@ import type { CertificateDeploymentObject, SecretObject } from './kube-types.ts'
 export interface KubePort {
   /** GET a Secret; `null` on 404. */
   getSecret(namespace: string, name: string): Promise<SecretObject | null>;
-  /** Replaces `.status` through the status subresource (merge patch of the whole status). */
+  /** Replaces `.status` through the status subresource, retrying on conflicts. */
   patchStatus(obj: CertificateDeploymentObject, status: DeploymentStatus): Promise<void>;
   /** Sets `metadata.finalizers` with optimistic concurrency (fails on a concurrent change). */
   setFinalizers(obj: CertificateDeploymentObject, finalizers: readonly string[]): Promise<void>;
