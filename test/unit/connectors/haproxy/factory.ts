@@ -1,0 +1,22 @@
+/**
+ * The conformance factory for the `haproxy` connector: builds the block from a fixture's target
+ * through the real schema (runtime-API mode, the default), exactly as the registry would.
+ */
+import { haproxyConnector } from '../../../../src/connectors/haproxy/index.ts';
+import type { Connector } from '../../../../src/connectors/sdk/connector.ts';
+import type { HaproxyTargetContext } from '../../../conformance/fixtures/haproxy.ts';
+
+/**
+ * `includeRoot: true` because the suite expects the target to hold the whole chain the Secret
+ * gives, root included (inputs.longChain); the default (root left out) has its own test.
+ */
+export function runtimeApiFactory(ctx: HaproxyTargetContext): Connector {
+  return haproxyConnector.create(
+    haproxyConnector.configSchema.parse({
+      host: ctx.host,
+      certificatePath: ctx.certificatePath,
+      includeRoot: true,
+      runtimeApi: { socketPath: ctx.socketPath },
+    }),
+  );
+}
