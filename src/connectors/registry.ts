@@ -4,10 +4,12 @@
  * controller looks connectors up here by block name.
  */
 import { fileConnector } from './file/index.ts';
+import { haproxyConnector } from './haproxy/index.ts';
 import type { ConnectorDefinition } from './sdk/connector.ts';
 
 export const connectors: readonly ConnectorDefinition<never>[] = [
   fileConnector as ConnectorDefinition<never>,
+  haproxyConnector as ConnectorDefinition<never>,
 ];
 
 /** Block name → definition. */

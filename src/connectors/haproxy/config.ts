@@ -11,7 +11,7 @@
  * both or neither is refused before any connector exists.
  */
 import { z } from 'zod';
-import { absolutePath, argv, hostConfig } from '../sdk/host-config.ts';
+import { argv, hostConfig } from '../sdk/host-config.ts';
 
 /** Debian's and the upstream examples' admin socket. */
 export const DEFAULT_SOCKET_PATH = '/run/haproxy/admin.sock';
@@ -23,7 +23,11 @@ export const DEFAULT_RELOAD = ['systemctl', 'reload', 'haproxy'] as const;
  * A path HAProxy's CLI can take as one argument: the CLI splits on spaces and tabs and treats
  * backslashes and semicolons specially, so such paths are refused up front.
  */
-const cliPath = absolutePath.regex(/^[^\s\\;#'"]+$/, 'must not contain whitespace, quotes, backslashes, ";" or "#" (the HAProxy CLI splits on them)');
+const cliPath = z
+  .string()
+  .min(2)
+  .max(4096)
+  .regex(/^\/[^\s\\;#'"]+$/, 'must be an absolute path without whitespace, quotes, backslashes, ";" or "#" (the HAProxy CLI splits on them)');
 
 const mode = z.string().regex(/^0?[0-7]{3}$/);
 
