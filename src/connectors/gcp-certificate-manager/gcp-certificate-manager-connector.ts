@@ -1,0 +1,114 @@
+/**
+ * The `gcpCertificateManager` connector: keeps one self-managed certificate in Certificate
+ * Manager holding the Deployment's chain and key.
+ *
+ * Deploy reads the certificate under the configured name first. Absent: create it, labelled
+ * with this target's owner label. Present and ours: update `self_managed` (and `labels` when
+ * they changed) in place, so every load balancer referencing it picks the rotation up.
+ * Present with the same leaf and labels: nothing to do, zero mutating requests. Present and
+ * not ours (or Google-managed): refuse, terminally. Create, update and delete are long-running
+ * operations; deploy waits for them to finish, bounded by its signal.
+ *
+ * All HTTP, token exchange included, goes through the sandbox (see sandbox-transport.ts).
+ */
+import type { Connector, DeployContext, DeployResult } from '../sdk/connector.ts';
+import { terminal } from '../sdk/connector-error.ts';
+import type { Deployment } from '../sdk/deployment.ts';
+import type { Sandbox } from '../../sandbox/sandbox.ts';
+import { CertificateApi, type OperationKind, type OperationState } from './certificate-api.ts';
+import type { GcpCertificateManagerConfig } from './config.ts';
+import { tokenSourceFor } from './credentials.ts';
+import { grantFor } from './grant.ts';
+import { isOwnedBy } from './labels.ts';
+import { DEFAULT_POLL_SCHEDULE, sleep, waitForOperation, type PollSchedule, type Sleep } from './operation-wait.ts';
+import { leafFingerprint } from './pem-leaf.ts';
+import { MaskPath, planDeploy, type ExistingCertificate } from './plan.ts';
+import { SandboxTransport } from './sandbox-transport.ts';
+
+export const GCP_CERTIFICATE_MANAGER = 'gcpCertificateManager';
+
+/** Time and waiting, injectable so tests run fast and deterministic. */
+export interface GcpConnectorDeps {
+  readonly now: () => number;
+  readonly sleep: Sleep;
+  readonly poll: PollSchedule;
+}
+
+const DEFAULT_DEPS: GcpConnectorDeps = { now: () => Date.now(), sleep, poll: DEFAULT_POLL_SCHEDULE };
+
+/** `projects/<p>/locations/<l>/certificates/<id>`: the remote id kept in status. */
+export function certificateName(config: GcpCertificateManagerConfig): string {
+  return `${parentOf(config)}/certificates/${config.certificateId}`;
+}
+
+function parentOf(config: GcpCertificateManagerConfig): string {
+  return `projects/${config.project}/locations/${config.location}`;
+}
+
+type ApiCertificate = Awaited<ReturnType<CertificateApi['get']>>;
+
+function existingOf(cert: NonNullable<ApiCertificate>): ExistingCertificate {
+  return {
+    labels: { ...(cert.labels ?? {}) },
+    leafFingerprint: leafFingerprint(cert.pemCertificate),
+    managed: cert.managed !== null && cert.managed !== undefined,
+  };
+}
+
+/** Builds the connector for one validated configuration. */
+export function createGcpCertificateManagerConnector(config: GcpCertificateManagerConfig, deps: Partial<GcpConnectorDeps> = {}): Connector {
+  const d: GcpConnectorDeps = { ...DEFAULT_DEPS, ...deps };
+  const grant = grantFor(config);
+  const name = certificateName(config);
+
+  /** Opens the API for one deploy or undeploy, runs `work`, closes the client. */
+  async function withApi<T>(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext, work: (api: CertificateApi) => Promise<T>): Promise<T> {
+    signal.throwIfAborted();
+    const tokens = tokenSourceFor(config, ctx, sandbox, d.now);
+    const api = await CertificateApi.open(config.endpoint, new SandboxTransport(sandbox, tokens, signal), signal);
+    try {
+      return await work(api);
+    } finally {
+      await api.close();
+    }
+  }
+
+  async function finish(api: CertificateApi, kind: OperationKind, op: OperationState, signal: AbortSignal): Promise<void> {
+    await waitForOperation(op, (opName) => api.poll(kind, opName), { what: `${kind} ${name}`, signal, sleep: d.sleep, schedule: d.poll });
+  }
+
+  return {
+    name: GCP_CERTIFICATE_MANAGER,
+    capabilities: () => grant,
+
+    async deploy(signal: AbortSignal, sandbox: Sandbox, deployment: Deployment, ctx: DeployContext): Promise<DeployResult> {
+      return withApi(signal, sandbox, ctx, async (api) => {
+        const current = await api.get(name);
+        const plan = planDeploy({ existing: current === null ? null : existingOf(current), fingerprint: deployment.fingerprint, ownerId: ctx.ownerId, configuredLabels: config.labels });
+        if (plan.kind === 'refuse') throw terminal(`certificate ${name} exists and ${plan.reason}; refusing to change it (pick another certificateId, or label it for this target)`);
+        if (plan.kind === 'noop') return { changed: false, remoteId: name, message: `${name} already holds ${deployment.fingerprint.slice(0, 12)}` };
+        const writesKey = plan.kind === 'create' || plan.paths.includes(MaskPath.SelfManaged);
+        const body = {
+          labels: plan.labels,
+          ...(writesKey ? { selfManaged: { pemCertificate: deployment.chainPem.join(''), pemPrivateKey: deployment.privateKey.reveal() } } : {}),
+        };
+        if (plan.kind === 'create') {
+          await finish(api, 'create', await api.create(parentOf(config), config.certificateId, body), signal);
+          return { changed: true, remoteId: name, message: `created ${name} with ${deployment.fingerprint.slice(0, 12)}` };
+        }
+        await finish(api, 'update', await api.update({ ...body, name }, plan.paths), signal);
+        const what = writesKey ? `updated ${name} to ${deployment.fingerprint.slice(0, 12)}` : `updated the labels of ${name}`;
+        return { changed: true, remoteId: name, message: what };
+      });
+    },
+
+    async undeploy(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void> {
+      await withApi(signal, sandbox, ctx, async (api) => {
+        const current = await api.get(name);
+        // Never deployed, already gone, or not ours: nothing of ours to remove.
+        if (current === null || !isOwnedBy(current.labels, ctx.ownerId)) return;
+        await finish(api, 'delete', await api.delete(name), signal);
+      });
+    },
+  };
+}

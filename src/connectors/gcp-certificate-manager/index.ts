@@ -1,0 +1,11 @@
+/** Registry entry of the `gcpCertificateManager` connector. */
+import { defineConnector } from '../sdk/connector.ts';
+import { gcpCertificateManagerConfig } from './config.ts';
+import { createGcpCertificateManagerConnector, GCP_CERTIFICATE_MANAGER } from './gcp-certificate-manager-connector.ts';
+
+export const gcpCertificateManagerConnector = defineConnector({
+  name: GCP_CERTIFICATE_MANAGER,
+  configSchema: gcpCertificateManagerConfig,
+  create: (config) => createGcpCertificateManagerConnector(config),
+  secretRefs: (config) => (config.credentialsRef === undefined ? [] : [config.credentialsRef.name]),
+});
