@@ -1,0 +1,51 @@
+/**
+ * Shared pieces of the awsAcm tests: the connector built through its real schema, and the
+ * controller's part of the DeployContext (the credentials Secret it reads and passes in
+ * `ctx.secrets`), which the conformance harness does not supply by itself.
+ */
+import { awsAcmConnector } from '../../../../src/connectors/aws-acm/index.ts';
+import type { Connector, DeployContext } from '../../../../src/connectors/sdk/connector.ts';
+import { SecretValue } from '../../../../src/connectors/sdk/deployment.ts';
+import { createSandbox } from '../../../../src/sandbox/checked-sandbox.ts';
+import type { Grant } from '../../../../src/sandbox/grant.ts';
+import { LocalHost } from '../../../../src/sandbox/host/local-host.ts';
+import type { Sandbox } from '../../../../src/sandbox/sandbox.ts';
+import { TEST_ACCESS_KEY } from '../../../support/moto/index.ts';
+
+export const CREDENTIALS_SECRET = 'aws-credentials';
+
+/** `ctx.secrets` as the controller builds it from the credentials Secret. */
+export function credentialSecrets(values: Record<string, string> = {
+  aws_access_key_id: TEST_ACCESS_KEY.accessKeyId,
+  aws_secret_access_key: TEST_ACCESS_KEY.secretAccessKey,
+}): ReadonlyMap<string, Record<string, SecretValue>> {
+  return new Map([[CREDENTIALS_SECRET, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, new SecretValue(v)]))]]);
+}
+
+/** The awsAcm block for a moto endpoint, parsed by the real schema. */
+export function acmConnector(endpoint: string, extra: Record<string, unknown> = {}, region = 'us-east-1'): Connector {
+  return awsAcmConnector.create(awsAcmConnector.configSchema.parse({ region, endpoint, credentialsRef: { name: CREDENTIALS_SECRET }, ...extra }));
+}
+
+/** Adds what the controller adds to every DeployContext: the referenced Secrets. */
+export function withControllerContext(connector: Connector, extra: Partial<DeployContext> = {}): Connector {
+  const ctxOf = (ctx: DeployContext): DeployContext => ({ secrets: credentialSecrets(), ...ctx, ...extra });
+  return {
+    name: connector.name,
+    capabilities: () => connector.capabilities(),
+    deploy: (signal, sandbox, dep, ctx) => connector.deploy(signal, sandbox, dep, ctxOf(ctx)),
+    ...(connector.undeploy ? { undeploy: (signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext) => connector.undeploy!(signal, sandbox, ctxOf(ctx)) } : {}),
+  };
+}
+
+const host = new LocalHost();
+
+/** Runs `fn` with a checked sandbox enforcing `grant` on the local host, closed afterwards. */
+export async function withSandbox<T>(grant: Grant, fn: (sandbox: Sandbox) => Promise<T>): Promise<T> {
+  const sandbox = createSandbox({ grant, host });
+  try {
+    return await fn(sandbox);
+  } finally {
+    await sandbox.close();
+  }
+}
