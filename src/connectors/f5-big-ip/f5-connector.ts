@@ -1,0 +1,139 @@
+/**
+ * The `f5BigIp` connector: deploys a certificate to an F5 BIG-IP client-ssl profile through
+ * iControl REST, in the order that keeps traffic safe at every step:
+ * 1. read the profile (HTTP Basic GETs only): when it already uses this deployment's objects
+ *    and the certificate object holds this fingerprint, stop — zero mutating requests;
+ * 2. log in for a token; upload and install certificate, key and chain as NEW objects named
+ *    `<prefix>-<owner>-<fingerprint>` (nothing in use is modified);
+ * 3. swap the profile's certKeyChain entry to them in ONE transaction;
+ * 4. only after the swap committed, delete this target's previous objects;
+ * 5. on any failure before the swap completed, delete the new objects again: the profile
+ *    never stopped using the previous ones. The token is deleted at the end, always.
+ * `undeploy` cannot detach a certificate (a client-ssl profile needs one), so it leaves the
+ * profile as it is and removes only this target's objects the profile does not use.
+ */
+import type { Grant } from '../../sandbox/grant.ts';
+import type { Sandbox } from '../../sandbox/sandbox.ts';
+import type { Connector, DeployContext, DeployResult } from '../sdk/connector.ts';
+import { terminal } from '../sdk/connector-error.ts';
+import type { Deployment, SecretValue } from '../sdk/deployment.ts';
+import type { F5BigIpConfig } from './config.ts';
+import { certFingerprint } from './crypto-objects.ts';
+import { httpError } from './http-errors.ts';
+import { IControlClient } from './icontrol-client.ts';
+import { cleanupSignal, deleteObjects, installObjects, planObjects } from './install-objects.ts';
+import { fullPath, objectNames, ownerHash, urlPath } from './object-names.ts';
+import { certKeyChainOf, chainOf, planProfile, type DesiredObjects } from './profile-plan.ts';
+import { sweepOwnedObjects } from './sweep.ts';
+import { swapCertKeyChain } from './transaction.ts';
+
+export const CONNECTOR_NAME = 'f5BigIp';
+const PROFILE_BASE = '/mgmt/tm/ltm/profile/client-ssl';
+
+/** The username and password from the referenced Secret, or a terminal error naming what is missing. */
+function credentialsOf(config: F5BigIpConfig, ctx: DeployContext): { username: string; password: SecretValue } {
+  const name = config.credentialsRef.name;
+  const secret = ctx.secrets?.get(name);
+  if (secret === undefined) throw terminal(`credentials Secret ${JSON.stringify(name)} was not found`);
+  const username = secret.username?.reveal().trim();
+  const password = secret.password;
+  if (username === undefined || username === '' || password === undefined || password.reveal() === '') {
+    throw terminal(`credentials Secret ${JSON.stringify(name)} must hold non-empty "username" and "password" keys`);
+  }
+  return { username, password };
+}
+
+/** Creates the connector for one target's validated configuration. */
+export function createF5BigIpConnector(config: F5BigIpConfig): Connector {
+  const grant: Grant = Object.freeze({ read: [], write: [], dial: [config.address], exec: [] });
+  const profilePath = fullPath(config.partition, config.clientSslProfile);
+  const profileUrl = `${PROFILE_BASE}/${urlPath(profilePath)}`;
+  const path = (name: string): string => fullPath(config.partition, name);
+
+  const client = (sandbox: Sandbox, ctx: DeployContext): IControlClient =>
+    new IControlClient({ sandbox, address: config.address, ca: config.caBundle, ...credentialsOf(config, ctx) });
+
+  /** The profile's JSON; a missing profile is terminal (the connector never creates one). */
+  async function readProfile(api: IControlClient, signal: AbortSignal, missingOk = false): Promise<unknown> {
+    const res = await api.get(profileUrl, { signal });
+    if (res.status === 404 && missingOk) return undefined;
+    if (res.status === 404) throw terminal(`client-ssl profile ${profilePath} does not exist on ${config.address}; create it (and attach it to the virtual server) first`);
+    if (res.status !== 200) throw httpError(`read client-ssl profile ${profilePath}`, res);
+    return res.json;
+  }
+
+  /** After a failed swap: unless the profile uses the new objects after all, delete them. */
+  async function rollBack(api: IControlClient, desired: DesiredObjects, installed: Parameters<typeof deleteObjects>[1]): Promise<void> {
+    const profile = await readProfile(api, cleanupSignal()).catch(() => null);
+    if (profile === null) return; // cannot tell: leave them; the next deploy deletes leftovers
+    const inUse = certKeyChainOf(profile, profilePath).some((e) => e.cert === desired.cert);
+    if (!inUse) await deleteObjects(api, installed);
+  }
+
+  async function deployWith(api: IControlClient, signal: AbortSignal, dep: Deployment, ctx: DeployContext): Promise<DeployResult> {
+    const names = objectNames(config.objectPrefix, ctx.ownerId, dep.fingerprint);
+    const desired: DesiredObjects = { cert: path(names.cert), key: path(names.key), chain: dep.chainPem.length > 1 ? path(names.chain) : null };
+    const plan = planProfile(await readProfile(api, signal), desired, profilePath, config.certKeyChainName);
+
+    if (plan.kind === 'current') {
+      const held = await certFingerprint(api, desired.cert, signal);
+      if (held === dep.fingerprint || held === 'unreported') {
+        return { changed: false, remoteId: profilePath, message: `${profilePath} already uses ${desired.cert}` };
+      }
+      throw terminal(`${profilePath} uses ${desired.cert}, but that object holds a different certificate than fingerprint ${dep.fingerprint.slice(0, 12)}…; remove it or change objectPrefix`);
+    }
+
+    const objects = planObjects(dep, names, desired);
+    const { installed, uploadsRemoved } = await installObjects(api, objects, signal);
+    try {
+      await swapCertKeyChain(api, profileUrl, plan.certKeyChain, signal);
+    } catch (err) {
+      await rollBack(api, desired, installed);
+      throw err;
+    }
+
+    // The swap committed: the deploy succeeded. Cleanup runs on its own deadline and only adds notes.
+    const notes: string[] = [];
+    const keep = new Set([desired.cert, desired.key, ...(desired.chain === null ? [] : [desired.chain])]);
+    const swept = await sweepOwnedObjects(api, { partition: config.partition, ownerPrefix: names.ownerPrefix, keep, signal: cleanupSignal() }).catch(() => null);
+    if (swept === null) notes.push('previous objects not removed (will retry on the next change)');
+    else if (swept.deleted.length > 0) notes.push(`removed ${swept.deleted.length} previous object(s)`);
+    const foreign = plan.previous.filter((p) => !p.startsWith(`/${config.partition}/${names.ownerPrefix}`));
+    if (foreign.length > 0) notes.push(`left objects it did not create in place: ${[...new Set(foreign)].join(', ')}`);
+    if (!uploadsRemoved) notes.push('uploaded files stay in /var/config/rest/downloads (unix-rm refused)');
+    const message = `swapped ${profilePath} (${plan.entryName}) to ${desired.cert} in one transaction${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`;
+    return { changed: true, remoteId: profilePath, message };
+  }
+
+  return {
+    name: CONNECTOR_NAME,
+    capabilities: () => grant,
+
+    async deploy(signal: AbortSignal, sandbox: Sandbox, dep: Deployment, ctx: DeployContext): Promise<DeployResult> {
+      signal.throwIfAborted();
+      if (dep.keyAlgorithm === 'ed25519') {
+        throw terminal('BIG-IP SSL profiles take RSA, ECDSA or DSA keys, not Ed25519: issue this certificate with an RSA or ECDSA key');
+      }
+      const api = client(sandbox, ctx);
+      try {
+        return await deployWith(api, signal, dep, ctx);
+      } finally {
+        await api.logout();
+      }
+    },
+
+    async undeploy(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void> {
+      signal.throwIfAborted();
+      const api = client(sandbox, ctx);
+      try {
+        const profile = await readProfile(api, signal, true);
+        const inUse = profile === undefined ? [] : certKeyChainOf(profile, profilePath).flatMap((e) => [e.cert, e.key, chainOf(e)]);
+        const keep = new Set(inUse.filter((p): p is string => typeof p === 'string'));
+        const ownerPrefix = `${config.objectPrefix}-${ownerHash(ctx.ownerId)}-`;
+        await sweepOwnedObjects(api, { partition: config.partition, ownerPrefix, keep, signal });
+      } finally {
+        await api.logout();
+      }
+    },
+  };
+}
