@@ -1,6 +1,6 @@
 /**
  * The conformance factory for the `haproxy` connector: builds the block from a fixture's target
- * through the real schema (runtime-API mode, the default), exactly as the registry would.
+ * through the real schema, in either loading mode, exactly as the registry would.
  */
 import { haproxyConnector } from '../../../../src/connectors/haproxy/index.ts';
 import type { Connector } from '../../../../src/connectors/sdk/connector.ts';
@@ -17,6 +17,18 @@ export function runtimeApiFactory(ctx: HaproxyTargetContext): Connector {
       certificatePath: ctx.certificatePath,
       includeRoot: true,
       runtimeApi: { socketPath: ctx.socketPath },
+    }),
+  );
+}
+
+/** The reload-mode connector for a target: the real `haproxy -c` and the target's reload script. */
+export function reloadFactory(ctx: HaproxyTargetContext): Connector {
+  return haproxyConnector.create(
+    haproxyConnector.configSchema.parse({
+      host: ctx.host,
+      certificatePath: ctx.certificatePath,
+      includeRoot: true,
+      reload: { configTest: ctx.configTestArgv, reload: ctx.reloadArgv },
     }),
   );
 }
