@@ -182,7 +182,7 @@ export async function startHaproxy(opts: StartHaproxyOptions = {}): Promise<Hapr
       await proc.stop();
       if (attempt < 3 && /cannot bind|Address already in use/i.test(tail)) continue;
       await rm(dir, { recursive: true, force: true });
-      throw new Error(`haproxy did not start: ${(err as Error).message}\n${tail}`);
+      throw new Error(`haproxy did not start: ${(err as Error).message}\n${tail}`, { cause: err });
     }
   }
   const p = proc;
