@@ -3,12 +3,14 @@
  * connector. The CRD generator builds each target's connector blocks from it, and the
  * controller looks connectors up here by block name.
  */
+import { awsAcmConnector } from './aws-acm/index.ts';
 import { fileConnector } from './file/index.ts';
 import { haproxyConnector } from './haproxy/index.ts';
 import type { ConnectorDefinition } from './sdk/connector.ts';
 
 export const connectors: readonly ConnectorDefinition<never>[] = [
   fileConnector as ConnectorDefinition<never>,
+  awsAcmConnector as ConnectorDefinition<never>,
   haproxyConnector as ConnectorDefinition<never>,
 ];
 
