@@ -74,7 +74,7 @@ export async function createReloadScript(server: HaproxyServer): Promise<ReloadS
   await chmod(path, 0o755);
   return {
     argv: [path],
-    configTestArgv: ['/usr/sbin/haproxy', '-c', '-q', '-f', server.configPath],
+    configTestArgv: ['/usr/sbin/haproxy', '-c', '-f', server.configPath],
     setMode: (mode) => writeFile(modeFile, `${mode}\n`),
   };
 }
