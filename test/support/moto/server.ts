@@ -18,6 +18,18 @@ import { startManaged, type ManagedProcess } from '../control-plane/child-proces
 import { freePort } from '../control-plane/ports.ts';
 import { ensureMoto, MOTO_VERSION } from './install.ts';
 
+export interface StartMotoOptions {
+  /**
+   * Enforce IAM like AWS does: SigV4 signatures are verified, unknown access keys are refused
+   * and IAM policies are evaluated. The first `INITIAL_UNAUTHENTICATED_ACTIONS` actions are free,
+   * which `bootstrapIam` (iam.ts) spends on an admin user. Do not `reset()` such a server.
+   */
+  readonly iamAuth?: boolean;
+}
+
+/** Actions moto serves without authentication on an `iamAuth` server (the admin bootstrap). */
+export const INITIAL_UNAUTHENTICATED_ACTIONS = 3;
+
 export interface MotoServer {
   /** `http://127.0.0.1:<port>`: the `endpoint` for an SDK client or the awsAcm block. */
   readonly endpoint: string;
@@ -25,6 +37,8 @@ export interface MotoServer {
   readonly address: string;
   readonly port: number;
   readonly version: string;
+  /** The python of moto's venv (boto3 is installed there too). */
+  readonly python: string;
   /** SHA-256 of the root certificate moto appends to every GetCertificate chain. */
   readonly rootFingerprint: string;
   /** Forgets all state (every account and region). */
@@ -64,7 +78,7 @@ async function waitUp(proc: ManagedProcess, url: string): Promise<boolean> {
 }
 
 /** Installs moto if needed and starts it. Throws with the server log if it does not come up. */
-export async function startMoto(): Promise<MotoServer> {
+export async function startMoto(opts: StartMotoOptions = {}): Promise<MotoServer> {
   const python = await ensureMoto();
   const rootFingerprint = await motoRootFingerprint(python);
   const dir = await mkdtemp(join(tmpdir(), 'cd-moto-'));
@@ -72,13 +86,17 @@ export async function startMoto(): Promise<MotoServer> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const proc = startManaged('moto', python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], join(dir, `moto-${attempt}.log`));
+    const serve = [python, '-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)];
+    // `env` execs python in place, so setpriv's parent-death signal still applies to it.
+    const argv = opts.iamAuth === true ? [`INITIAL_NO_AUTH_ACTION_COUNT=${INITIAL_UNAUTHENTICATED_ACTIONS}`, ...serve] : serve;
+    const proc = startManaged('moto', opts.iamAuth === true ? 'env' : python, opts.iamAuth === true ? argv : argv.slice(1), join(dir, `moto-${attempt}.log`));
     if (await waitUp(proc, endpoint)) {
       return {
         endpoint,
         address: `127.0.0.1:${port}`,
         port,
         version: MOTO_VERSION,
+        python,
         rootFingerprint,
         async reset() {
           const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });

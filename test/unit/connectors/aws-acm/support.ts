@@ -4,8 +4,8 @@
  * `ctx.secrets`), which the conformance harness does not supply by itself.
  */
 import { awsAcmConnector } from '../../../../src/connectors/aws-acm/index.ts';
-import type { Connector, DeployContext } from '../../../../src/connectors/sdk/connector.ts';
-import { SecretValue } from '../../../../src/connectors/sdk/deployment.ts';
+import type { Connector, DeployContext, DeployResult } from '../../../../src/connectors/sdk/connector.ts';
+import { SecretValue, type Deployment } from '../../../../src/connectors/sdk/deployment.ts';
 import { createSandbox } from '../../../../src/sandbox/checked-sandbox.ts';
 import type { Grant } from '../../../../src/sandbox/grant.ts';
 import { LocalHost } from '../../../../src/sandbox/host/local-host.ts';
@@ -49,3 +49,61 @@ export async function withSandbox<T>(grant: Grant, fn: (sandbox: Sandbox) => Pro
     await sandbox.close();
   }
 }
+
+/** ACM operations that change something; every other operation only reads. */
+export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set([
+  'ImportCertificate', 'AddTagsToCertificate', 'RemoveTagsFromCertificate', 'DeleteCertificate', 'RequestCertificate',
+  'RenewCertificate', 'ResendValidationEmail', 'UpdateCertificateOptions', 'PutAccountConfiguration', 'RevokeCertificate',
+]);
+
+/** A sandbox that records the ACM operation (from `X-Amz-Target`) of every request it forwards. */
+export function recordOperations(inner: Sandbox): { readonly sandbox: Sandbox; readonly operations: string[] } {
+  const operations: string[] = [];
+  const sandbox: Sandbox = {
+    get grant() {
+      return inner.grant;
+    },
+    readFile: (p, o) => inner.readFile(p, o),
+    writeFile: (p, d, o) => inner.writeFile(p, d, o),
+    restoreFile: (w, o) => inner.restoreFile(w, o),
+    exec: (a, o) => inner.exec(a, o),
+    send: (a, d, o) => inner.send(a, d, o),
+    tlsProbe: (o) => inner.tlsProbe(o),
+    request(req) {
+      const target = Object.entries(req.headers ?? {}).find(([k]) => k.toLowerCase() === 'x-amz-target')?.[1] ?? `${req.method ?? 'GET'} ${req.url}`;
+      operations.push(target.replace(/^CertificateManager\./, ''));
+      return inner.request(req);
+    },
+  };
+  return { sandbox, operations };
+}
+
+export type Outcome = { ok: true; result: DeployResult; operations: string[] } | { ok: false; error: unknown; operations: string[] };
+
+/** One deploy through a checked sandbox (default grant: the connector's own), outcome captured. */
+export async function deployOnce(connector: Connector, dep: Deployment, ctx: DeployContext, opts: { grant?: Grant; signal?: AbortSignal } = {}): Promise<Outcome> {
+  return withSandbox(opts.grant ?? connector.capabilities(), async (checked) => {
+    const { sandbox, operations } = recordOperations(checked);
+    try {
+      return { ok: true, result: await connector.deploy(opts.signal ?? new AbortController().signal, sandbox, dep, ctx), operations };
+    } catch (error) {
+      return { ok: false, error, operations };
+    }
+  });
+}
+
+/** One undeploy through a checked sandbox, outcome captured. */
+export async function undeployOnce(connector: Connector, ctx: DeployContext): Promise<{ ok: boolean; error?: unknown; operations: string[] }> {
+  return withSandbox(connector.capabilities(), async (checked) => {
+    const { sandbox, operations } = recordOperations(checked);
+    try {
+      await connector.undeploy?.(new AbortController().signal, sandbox, ctx);
+      return { ok: true, operations };
+    } catch (error) {
+      return { ok: false, error, operations };
+    }
+  });
+}
+
+/** The mutating operations in a recorded list. */
+export const mutations = (operations: readonly string[]): string[] => operations.filter((o) => MUTATING_OPERATIONS.has(o));
