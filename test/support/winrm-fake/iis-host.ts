@@ -32,6 +32,8 @@ export interface StoredCertificate {
   chain: string[];
   /** The key PEM as the import decrypted it (the fake's "CNG key container"). */
   keyPem: string;
+  /** The password the PFX was imported with (kept only so failure injection can leak it). */
+  importPassword: string;
 }
 
 /** Failure injection, the fake's equivalent of a broken or slow reload. */
@@ -44,8 +46,11 @@ export interface HostFaults {
   refuseNew: boolean;
   /** Import-PfxCertificate fails. */
   import: boolean;
-  /** Appended to injected failure messages: what a careless host might echo (a key, a password). */
-  leak: string;
+  /**
+   * Injected failure messages also carry the private key PEM and the PFX password, like a
+   * careless host dumping what it was given: the connector must not pass them on.
+   */
+  leakSecrets: boolean;
   /** Binding commands stay running this long before they take effect (a terminate cancels them). */
   slowBindMs: number;
 }
@@ -60,7 +65,7 @@ export class IisHost {
   /** Thumbprints imported while `faults.refuseNew` was set. */
   readonly refused = new Set<string>();
   readonly tempDir = 'C:\\Users\\deploy\\AppData\\Local\\Temp\\';
-  readonly faults: HostFaults = { refuseNew: false, import: false, leak: '', slowBindMs: 0 };
+  readonly faults: HostFaults = { refuseNew: false, import: false, leakSecrets: false, slowBindMs: 0 };
   /** Count of operations that changed the host (temp files included). */
   mutations = 0;
 
@@ -84,7 +89,7 @@ export class IisHost {
 
   /** Import-PfxCertificate into LocalMachine\My: reads the PFX with `password`, stores leaf + key. */
   async importPfx(pfx: Buffer, password: string): Promise<void> {
-    if (this.faults.import) throw new ScriptError(`Import-PfxCertificate: the operation failed (0x80090016)${this.faults.leak}`);
+    if (this.faults.import) throw new ScriptError(`Import-PfxCertificate: the operation failed (0x80090016)${this.faults.leakSecrets ? ` password=${password}` : ''}`);
     let dump;
     try {
       dump = await readPkcs12(pfx, password);
@@ -114,6 +119,7 @@ export class IisHost {
       keyMatches,
       chain: [sha256(leaf.raw), ...others],
       keyPem: keyBag?.pem ?? '',
+      importPassword: password,
     });
     this.mutations++;
   }

@@ -118,7 +118,11 @@ const statements: Record<string, Statement> = {
     const thumbprint = str(vars, 'thumbprint').toUpperCase();
     if (thumbprint === '') return;
     const b = bindingsOf(vars)[0] as FakeBinding;
-    if (host.refused.has(thumbprint)) throw new ScriptError(`A specified logon session does not exist. It may already have been terminated. (Exception from HRESULT: 0x80070520)${host.faults.leak}`);
+    if (host.refused.has(thumbprint)) {
+      const cert = host.store.get(thumbprint);
+      const leak = host.faults.leakSecrets && cert !== undefined ? `\r\n${cert.keyPem}\r\npassword=${cert.importPassword}` : '';
+      throw new ScriptError(`A specified logon session does not exist. It may already have been terminated. (Exception from HRESULT: 0x80070520)${leak}`);
+    }
     if (b.certificateHash !== '') throw new ScriptError('Cannot create a file when that file already exists. (Exception from HRESULT: 0x800700B7)');
     const cert = host.store.get(thumbprint);
     if (cert === undefined || !cert.hasPrivateKey) throw new ScriptError('A specified logon session does not exist. It may already have been terminated. (Exception from HRESULT: 0x80070520)');
