@@ -42,6 +42,18 @@ const RETRYABLE_CODES = new Set<number>([
 ]);
 
 const MAX_QUOTED = 300;
+const RESOURCE = /^projects\/([^/]+)\/locations\/([^/]+)\/(certificates|operations)\/([^/]+)$/;
+
+/**
+ * A resource name as prose: `certificate web (project p, location global)`. Error messages
+ * pass through `redactSecrets`, which takes any 40-character run of base64 characters (and
+ * `/` is one) for key material, so a full resource name would come out mangled.
+ */
+export function readableName(name: string): string {
+  const m = RESOURCE.exec(name);
+  if (m === null) return name;
+  return `${m[3] === 'certificates' ? 'certificate' : 'operation'} ${m[4]} (project ${m[1]}, location ${m[2]})`;
+}
 
 /** HTTP statuses worth retrying: timeouts, conflicts of concurrent writers, throttling, 5xx. */
 export function isRetryableStatus(status: number): boolean {

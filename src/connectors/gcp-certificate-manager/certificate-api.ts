@@ -6,7 +6,7 @@
  * turned off: the controller owns backoff, and a library sleep would not honour our signal.
  */
 import type { CertificateManagerClient, protos } from '@google-cloud/certificate-manager';
-import { classifyApiError, GrpcCode } from './api-errors.ts';
+import { classifyApiError, GrpcCode, readableName } from './api-errors.ts';
 import type { SandboxTransport } from './sandbox-transport.ts';
 
 type Certificate = protos.google.cloud.certificatemanager.v1.ICertificate;
@@ -92,21 +92,21 @@ export class CertificateApi {
 
   /** The certificate, or null when it does not exist. */
   async get(name: string): Promise<Certificate | null> {
-    return this.#call(`get ${name}`, async () => (await this.#client.getCertificate({ name }))[0], () => null);
+    return this.#call(`get ${readableName(name)}`, async () => (await this.#client.getCertificate({ name }))[0], () => null);
   }
 
   async create(parent: string, certificateId: string, certificate: Certificate): Promise<OperationState> {
-    const [op] = await this.#call(`create ${parent}/certificates/${certificateId}`, () => this.#client.createCertificate({ parent, certificateId, certificate }));
+    const [op] = await this.#call(`create ${readableName(`${parent}/certificates/${certificateId}`)}`, () => this.#client.createCertificate({ parent, certificateId, certificate }));
     return stateOf(op);
   }
 
   async update(certificate: Certificate & { name: string }, paths: readonly string[]): Promise<OperationState> {
-    const [op] = await this.#call(`update ${certificate.name}`, () => this.#client.updateCertificate({ certificate, updateMask: { paths: [...paths] } }));
+    const [op] = await this.#call(`update ${readableName(certificate.name)}`, () => this.#client.updateCertificate({ certificate, updateMask: { paths: [...paths] } }));
     return stateOf(op);
   }
 
   async delete(name: string): Promise<OperationState> {
-    const [op] = await this.#call(`delete ${name}`, () => this.#client.deleteCertificate({ name }));
+    const [op] = await this.#call(`delete ${readableName(name)}`, () => this.#client.deleteCertificate({ name }));
     return stateOf(op);
   }
 
@@ -117,7 +117,7 @@ export class CertificateApi {
       update: () => this.#client.checkUpdateCertificateProgress(name),
       delete: () => this.#client.checkDeleteCertificateProgress(name),
     }[kind];
-    return stateOf(await this.#call(`poll ${name}`, check));
+    return stateOf(await this.#call(`poll ${readableName(name)}`, check));
   }
 
   async close(): Promise<void> {

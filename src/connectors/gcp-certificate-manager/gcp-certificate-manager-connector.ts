@@ -15,14 +15,14 @@ import type { Connector, DeployContext, DeployResult } from '../sdk/connector.ts
 import { terminal } from '../sdk/connector-error.ts';
 import type { Deployment } from '../sdk/deployment.ts';
 import type { Sandbox } from '../../sandbox/sandbox.ts';
+import { readableName } from './api-errors.ts';
 import { CertificateApi, type OperationKind, type OperationState } from './certificate-api.ts';
 import type { GcpCertificateManagerConfig } from './config.ts';
 import { tokenSourceFor } from './credentials.ts';
 import { grantFor } from './grant.ts';
-import { isOwnedBy } from './labels.ts';
 import { DEFAULT_POLL_SCHEDULE, sleep, waitForOperation, type PollSchedule, type Sleep } from './operation-wait.ts';
 import { leafFingerprint } from './pem-leaf.ts';
-import { MaskPath, planDeploy, type ExistingCertificate } from './plan.ts';
+import { MaskPath, planDeploy, shouldDelete, type ExistingCertificate } from './plan.ts';
 import { SandboxTransport } from './sandbox-transport.ts';
 
 export const GCP_CERTIFICATE_MANAGER = 'gcpCertificateManager';
@@ -60,6 +60,7 @@ export function createGcpCertificateManagerConnector(config: GcpCertificateManag
   const d: GcpConnectorDeps = { ...DEFAULT_DEPS, ...deps };
   const grant = grantFor(config);
   const name = certificateName(config);
+  const label = readableName(name);
 
   /** Opens the API for one deploy or undeploy, runs `work`, closes the client. */
   async function withApi<T>(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext, work: (api: CertificateApi) => Promise<T>): Promise<T> {
@@ -74,7 +75,7 @@ export function createGcpCertificateManagerConnector(config: GcpCertificateManag
   }
 
   async function finish(api: CertificateApi, kind: OperationKind, op: OperationState, signal: AbortSignal): Promise<void> {
-    await waitForOperation(op, (opName) => api.poll(kind, opName), { what: `${kind} ${name}`, signal, sleep: d.sleep, schedule: d.poll });
+    await waitForOperation(op, (opName) => api.poll(kind, opName), { what: `${kind} ${label}`, signal, sleep: d.sleep, schedule: d.poll });
   }
 
   return {
@@ -85,8 +86,8 @@ export function createGcpCertificateManagerConnector(config: GcpCertificateManag
       return withApi(signal, sandbox, ctx, async (api) => {
         const current = await api.get(name);
         const plan = planDeploy({ existing: current === null ? null : existingOf(current), fingerprint: deployment.fingerprint, ownerId: ctx.ownerId, configuredLabels: config.labels });
-        if (plan.kind === 'refuse') throw terminal(`certificate ${name} exists and ${plan.reason}; refusing to change it (pick another certificateId, or label it for this target)`);
-        if (plan.kind === 'noop') return { changed: false, remoteId: name, message: `${name} already holds ${deployment.fingerprint.slice(0, 12)}` };
+        if (plan.kind === 'refuse') throw terminal(`${label} exists and ${plan.reason}; refusing to change it (pick another certificateId, or label it for this target)`);
+        if (plan.kind === 'noop') return { changed: false, remoteId: name, message: `${label} already holds ${deployment.fingerprint.slice(0, 12)}` };
         const writesKey = plan.kind === 'create' || plan.paths.includes(MaskPath.SelfManaged);
         const body = {
           labels: plan.labels,
@@ -94,10 +95,10 @@ export function createGcpCertificateManagerConnector(config: GcpCertificateManag
         };
         if (plan.kind === 'create') {
           await finish(api, 'create', await api.create(parentOf(config), config.certificateId, body), signal);
-          return { changed: true, remoteId: name, message: `created ${name} with ${deployment.fingerprint.slice(0, 12)}` };
+          return { changed: true, remoteId: name, message: `created ${label} with ${deployment.fingerprint.slice(0, 12)}` };
         }
         await finish(api, 'update', await api.update({ ...body, name }, plan.paths), signal);
-        const what = writesKey ? `updated ${name} to ${deployment.fingerprint.slice(0, 12)}` : `updated the labels of ${name}`;
+        const what = writesKey ? `updated ${label} to ${deployment.fingerprint.slice(0, 12)}` : `updated the labels of ${label}`;
         return { changed: true, remoteId: name, message: what };
       });
     },
@@ -106,7 +107,7 @@ export function createGcpCertificateManagerConnector(config: GcpCertificateManag
       await withApi(signal, sandbox, ctx, async (api) => {
         const current = await api.get(name);
         // Never deployed, already gone, or not ours: nothing of ours to remove.
-        if (current === null || !isOwnedBy(current.labels, ctx.ownerId)) return;
+        if (!shouldDelete(current === null ? null : existingOf(current), ctx.ownerId)) return;
         await finish(api, 'delete', await api.delete(name), signal);
       });
     },

@@ -48,7 +48,7 @@ export function* pollDelays(schedule: PollSchedule): Generator<number, never> {
 }
 
 export interface WaitOptions {
-  /** Describes the operation in errors, e.g. `update projects/p/locations/global/certificates/web`. */
+  /** Describes the operation in errors, e.g. `update certificate web (project p, location global)`. */
   readonly what: string;
   readonly signal: AbortSignal;
   readonly sleep: Sleep;

@@ -47,3 +47,11 @@ export function planDeploy(input: PlanInput): DeployPlan {
   if (!sameLabels(existing.labels, labels)) paths.push(MaskPath.Labels);
   return paths.length === 0 ? { kind: 'noop' } : { kind: 'update', paths, labels };
 }
+
+/**
+ * Whether undeploy deletes the certificate: only one that exists, carries this target's owner
+ * label and is self-managed. Anything else is not ours to remove.
+ */
+export function shouldDelete(existing: ExistingCertificate | null, ownerId: string): boolean {
+  return existing !== null && !existing.managed && isOwnedBy(existing.labels, ownerId);
+}

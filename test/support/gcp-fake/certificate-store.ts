@@ -59,7 +59,11 @@ export class CertificateStore {
   readonly #outcomes = new Map<string, OperationOutcome>();
   readonly #pendingCreates = new Set<string>();
   #next = 1;
-  /** operations.get calls before an operation is done; 0 = done in the create/update/delete response. */
+  /**
+   * How many later API requests (polls, usually) an operation takes to finish; 0 = done in the
+   * create/update/delete response. Every request moves every running operation on, as time
+   * would on the real service: an operation finishes even when nobody polls it.
+   */
   pollsUntilDone = 1;
 
   readonly now: () => Date;
@@ -121,15 +125,19 @@ export class CertificateStore {
     });
   }
 
-  /** operations.get: counts the poll and completes the operation when its turn has come. */
-  getOperation(name: string): OperationJson | null {
-    const op = this.#operations.get(name);
-    if (op === undefined) return null;
-    if (!op.json.done && op.outcome !== 'hang') {
+  /** One unit of time: every running operation (except hanging ones) moves one step on. */
+  tick(): void {
+    for (const op of this.#operations.values()) {
+      if (op.json.done || op.outcome === 'hang') continue;
       op.pollsLeft--;
       if (op.pollsLeft <= 0) this.#complete(op);
     }
-    return structuredClone(op.json);
+  }
+
+  /** operations.get. */
+  getOperation(name: string): OperationJson | null {
+    const op = this.#operations.get(name);
+    return op === undefined ? null : structuredClone(op.json);
   }
 
   #start(parent: string, target: string, verb: Verb, echo: string, apply: () => Record<string, unknown>, onReject?: () => void): OperationJson {

@@ -138,6 +138,7 @@ export class GcpFake {
       res.end(raw ?? JSON.stringify(json));
     };
     try {
+      if (service === 'api') this.store.tick();
       const failure = this.#failures.find((f) => (f.service ?? 'api') === service && (f.method === undefined || f.method === method) && (f.pathIncludes === undefined || url.pathname.includes(f.pathIncludes)));
       if (failure !== undefined) {
         failure.times = (failure.times ?? 1) - 1;
