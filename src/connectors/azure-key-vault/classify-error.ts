@@ -31,14 +31,37 @@ interface ErrorFacts {
   readonly code: string | undefined;
 }
 
+/** The values along `err`'s cause chain (bounded: SDK errors wrap MSAL's, which wrap HTTP). */
+function chainOf(err: unknown): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  let cur: unknown = err;
+  for (let depth = 0; depth < 8 && typeof cur === 'object' && cur !== null; depth++) {
+    out.push(cur as Record<string, unknown>);
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return out;
+}
+
+const httpStatus = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 100 && v <= 599 ? v : undefined);
+
+/**
+ * Name and message of the outer error; HTTP status and service error code from the first
+ * link of the chain that has them (RestError `statusCode`/`code`, identity's
+ * AuthenticationError `statusCode`/`errorResponse.error`, MSAL's ServerError `status`/`errorCode`).
+ */
 function factsOf(err: unknown): ErrorFacts {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as Record<string, unknown>;
-  const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
-  const nested = (e.errorResponse as { error?: unknown } | undefined)?.error;
-  const code = typeof e.code === 'string' ? e.code : typeof nested === 'string' ? nested : undefined;
+  const chain = chainOf(err);
+  const outer = chain[0] ?? {};
+  let status: number | undefined;
+  let code: string | undefined;
+  for (const e of chain) {
+    status ??= httpStatus(e.statusCode) ?? httpStatus(e.status);
+    const nested = (e.errorResponse as { error?: unknown } | undefined)?.error;
+    code ??= [e.errorCode, nested, e.code].find((c): c is string => typeof c === 'string' && c !== '');
+  }
   return {
-    name: typeof e.name === 'string' ? e.name : 'Error',
-    message: typeof e.message === 'string' ? e.message : String(err),
+    name: typeof outer.name === 'string' ? outer.name : 'Error',
+    message: typeof outer.message === 'string' ? outer.message : String(err),
     status,
     code,
   };
