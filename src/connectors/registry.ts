@@ -5,11 +5,13 @@
  */
 import { awsAcmConnector } from './aws-acm/index.ts';
 import { fileConnector } from './file/index.ts';
+import { gcpCertificateManagerConnector } from './gcp-certificate-manager/index.ts';
 import { haproxyConnector } from './haproxy/index.ts';
 import type { ConnectorDefinition } from './sdk/connector.ts';
 
 export const connectors: readonly ConnectorDefinition<never>[] = [
   fileConnector as ConnectorDefinition<never>,
+  gcpCertificateManagerConnector as ConnectorDefinition<never>,
   awsAcmConnector as ConnectorDefinition<never>,
   haproxyConnector as ConnectorDefinition<never>,
 ];
