@@ -46,9 +46,13 @@ export function awsErrorFacts(err: unknown): AwsErrorFacts {
   };
   const status = e.$metadata?.httpStatusCode;
   const requestId = e.$metadata?.requestId;
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  // The SDK could not read the body as AWS JSON (an XML error page, a proxy's HTML): say so
+  // instead of quoting a parser error.
+  const unreadable = typeof status === 'number' && (e.name === 'SyntaxError' || message.includes('Deserialization error'));
   return {
-    name: typeof e.name === 'string' && e.name !== '' ? e.name : 'Error',
-    message: typeof e.message === 'string' ? e.message : String(err),
+    name: unreadable ? 'UnreadableResponse' : typeof e.name === 'string' && e.name !== '' ? e.name : 'Error',
+    message: unreadable ? 'the response body is not an AWS JSON document (is the endpoint an ACM endpoint, or a proxy?)' : message,
     httpStatus: typeof status === 'number' ? status : undefined,
     requestId: typeof requestId === 'string' && requestId !== '' ? requestId : undefined,
     sdkRetryable: e.$retryable !== undefined && e.$retryable !== null,
