@@ -8,7 +8,8 @@
  * the fake vault accepts.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface EntraApp {
@@ -98,9 +99,9 @@ export class FakeEntra {
   #token(res: ServerResponse, tenant: string, form: URLSearchParams): void {
     const secret = form.get('client_secret');
     const assertion = form.get('client_assertion');
-    const record = (status: number) =>
-      this.tokenRequests.push({ tenant, grantType: form.get('grant_type'), clientId: form.get('client_id'), scope: form.get('scope'), usedSecret: secret !== null, usedAssertion: assertion !== null, status });
-    const fail = (status: number, error: string, description: string) => record(this.#json(res, status, { error, error_description: description, error_codes: [status === 401 ? 7000215 : 90002], timestamp: new Date().toISOString() }));
+    const record = (status: number): void =>
+      void this.tokenRequests.push({ tenant, grantType: form.get('grant_type'), clientId: form.get('client_id'), scope: form.get('scope'), usedSecret: secret !== null, usedAssertion: assertion !== null, status });
+    const fail = (status: number, error: string, description: string): void => void record(this.#json(res, status, { error, error_description: description, error_codes: [status === 401 ? 7000215 : 90002], timestamp: new Date().toISOString() }));
     if (this.failTokens !== null && this.failTokens.times > 0) {
       this.failTokens.times--;
       return fail(this.failTokens.status, 'temporarily_unavailable', 'AADSTS50196: The server is temporarily unavailable (test fault).');

@@ -14,7 +14,8 @@
  *   import that is rejected (400) or slow.
  * Every request is logged (method, path, whether it carried a token) for the tests' counts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { certificateBundle, certificateItem, deletedBundle, errorBody } from './bundles.ts';
 import { ImportRejected, importVersion, latest, type StoredCertificate } from './vault-state.ts';
