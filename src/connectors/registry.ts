@@ -4,6 +4,7 @@
  * controller looks connectors up here by block name.
  */
 import { awsAcmConnector } from './aws-acm/index.ts';
+import { azureKeyVaultConnector } from './azure-key-vault/index.ts';
 import { fileConnector } from './file/index.ts';
 import { gcpCertificateManagerConnector } from './gcp-certificate-manager/index.ts';
 import { haproxyConnector } from './haproxy/index.ts';
@@ -14,6 +15,7 @@ export const connectors: readonly ConnectorDefinition<never>[] = [
   gcpCertificateManagerConnector as ConnectorDefinition<never>,
   awsAcmConnector as ConnectorDefinition<never>,
   haproxyConnector as ConnectorDefinition<never>,
+  azureKeyVaultConnector as ConnectorDefinition<never>,
 ];
 
 /** Block name → definition. */
