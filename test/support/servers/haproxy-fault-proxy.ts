@@ -49,14 +49,18 @@ export async function startFaultProxy(socketPath: string, upstreamPath: string, 
   let lastPayload = '';
   const state = { mode: 'ok' as FaultMode };
 
-  async function answer(request: string, isOpen: () => boolean): Promise<string> {
+  async function answer(request: string, isOpen: () => boolean, closed: Promise<void>): Promise<string> {
     const verb = request.split(/\s+/).slice(0, 3).join(' ');
     counts.set(verb, (counts.get(verb) ?? 0) + 1);
     const mode = state.mode;
     if (mode === 'refuse') return '';
     if (verb === 'set ssl cert') {
       lastPayload = request;
-      if (mode === 'slow') await new Promise((r) => setTimeout(r, slowMs));
+      if (mode === 'slow') {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([new Promise((r) => (timer = setTimeout(r, slowMs))), closed]);
+        clearTimeout(timer);
+      }
       if (!isOpen()) return '';
       if (mode === 'fail') return runtimeCommand(upstreamPath, request.replace(PRIVATE_KEY, foreignKey));
     }
@@ -68,12 +72,17 @@ export async function startFaultProxy(socketPath: string, upstreamPath: string, 
   const server: Server = createServer({ allowHalfOpen: true }, (sock) => {
     const chunks: Buffer[] = [];
     let open = true;
-    sock.on('close', () => (open = false));
+    const closed = new Promise<void>((resolve) => {
+      sock.on('close', () => {
+        open = false;
+        resolve();
+      });
+    });
     sock.on('error', () => (open = false));
     sock.on('data', (c: Buffer) => chunks.push(c));
     sock.on('end', () => {
       const request = Buffer.concat(chunks).toString('utf8');
-      answer(request, () => open).then(
+      answer(request, () => open, closed).then(
         (reply) => (open ? sock.end(reply) : undefined),
         () => sock.destroy(),
       );

@@ -1,0 +1,88 @@
+/**
+ * What a TLS endpoint serves, seen from a client: a fresh `node:tls` handshake with SNI (no
+ * session reuse, so a resumed session cannot show a certificate from before a reload) and the
+ * chain the server sent, as lowercase hex SHA-256 fingerprints, leaf first. Independent of the
+ * sandbox's own probe on purpose, so tests of the connectors do not check code with itself.
+ *
+ * Reloads are asynchronous (nginx starts new workers, httpd new children), so "is it served
+ * yet" is always polled, never a single look after a sleep.
+ */
+import { createHash } from 'node:crypto';
+import { connect, createSecureContext, type DetailedPeerCertificate } from 'node:tls';
+
+const fp = (der: Buffer): string => createHash('sha256').update(der).digest('hex');
+
+/** Leaf-first fingerprints of the chain `address` serves for `serverName`. */
+export function servedChain(address: string, serverName: string, timeoutMs = 5_000): Promise<string[]> {
+  const i = address.lastIndexOf(':');
+  const host = address.slice(0, i).replace(/^\[|\]$/g, '');
+  const port = Number(address.slice(i + 1));
+  return new Promise((resolve, reject) => {
+    const socket = connect({
+      host,
+      port,
+      servername: serverName,
+      rejectUnauthorized: false,
+      // An empty trust store: Node reports what the server sent, not a chain completed locally.
+      secureContext: createSecureContext({ ca: [] }),
+    });
+    const timer = setTimeout(() => socket.destroy(new Error(`TLS handshake with ${address} timed out`)), timeoutMs);
+    socket.once('secureConnect', () => {
+      const out: string[] = [];
+      let cert: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+      while (cert?.raw !== undefined && !out.includes(fp(cert.raw))) {
+        out.push(fp(cert.raw));
+        cert = cert.issuerCertificate === cert ? undefined : cert.issuerCertificate;
+      }
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(out);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+/** The leaf fingerprint served now, or null when no handshake completes. */
+export async function servedLeaf(address: string, serverName: string): Promise<string | null> {
+  try {
+    return (await servedChain(address, serverName))[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Polls until `address` serves `fingerprint` as its leaf, or `timeoutMs` passes. Returns the
+ * last leaf seen (null when no handshake completed), so a caller can assert on it and a
+ * failure message names what was served instead.
+ */
+export async function waitUntilServed(address: string, serverName: string, fingerprint: string, timeoutMs = 20_000): Promise<string | null> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const leaf = await servedLeaf(address, serverName);
+    if (leaf === fingerprint || Date.now() > until) return leaf;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * The leaf served once it has stayed the same for `quietMs` (or at `timeoutMs`): for checking
+ * that something was NOT deployed, where there is no expected value to wait for.
+ */
+export async function settledLeaf(address: string, serverName: string, quietMs = 1_000, timeoutMs = 10_000): Promise<string | null> {
+  const until = Date.now() + timeoutMs;
+  let last = await servedLeaf(address, serverName);
+  let since = Date.now();
+  while (Date.now() < until && Date.now() - since < quietMs) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = await servedLeaf(address, serverName);
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    }
+  }
+  return last;
+}
