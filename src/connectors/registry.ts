@@ -3,11 +3,13 @@
  * connector. The CRD generator builds each target's connector blocks from it, and the
  * controller looks connectors up here by block name.
  */
+import { apacheConnector } from './apache/index.ts';
 import { awsAcmConnector } from './aws-acm/index.ts';
 import { azureKeyVaultConnector } from './azure-key-vault/index.ts';
 import { fileConnector } from './file/index.ts';
 import { gcpCertificateManagerConnector } from './gcp-certificate-manager/index.ts';
 import { haproxyConnector } from './haproxy/index.ts';
+import { nginxConnector } from './nginx/index.ts';
 import type { ConnectorDefinition } from './sdk/connector.ts';
 
 export const connectors: readonly ConnectorDefinition<never>[] = [
@@ -16,6 +18,8 @@ export const connectors: readonly ConnectorDefinition<never>[] = [
   awsAcmConnector as ConnectorDefinition<never>,
   haproxyConnector as ConnectorDefinition<never>,
   azureKeyVaultConnector as ConnectorDefinition<never>,
+  nginxConnector as ConnectorDefinition<never>,
+  apacheConnector as ConnectorDefinition<never>,
 ];
 
 /** Block name → definition. */
