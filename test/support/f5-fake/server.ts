@@ -71,11 +71,12 @@ const body = (r: RouteRequest): Record<string, unknown> => {
 };
 
 /** Which route a request is, and its handler. */
-function route(state: FakeState, c: FakeControls, method: string, path: string): { name: FakeRoute | 'unknown'; admin?: boolean; run?: (r: RouteRequest) => Promise<Reply> | Reply } {
+function route(state: FakeState, c: FakeControls, method: string, path: string): { name: FakeRoute | 'unknown'; admin?: boolean; ownSession?: boolean; run?: (r: RouteRequest) => Promise<Reply> | Reply } {
   let m: RegExpExecArray | null;
   if ((m = /^\/mgmt\/shared\/authz\/tokens\/([^/]+)$/.exec(path)) && method === 'DELETE') {
     const token = decodeURIComponent(m[1] as string);
-    return { name: 'logout', run: () => (state.tokens.delete(token) ? { status: 200, body: { token } } : Promise.reject(new F5Error(404, 'Token not found'))) };
+    // Ending one's own session is allowed to every role.
+    return { name: 'logout', ownSession: true, run: () => (state.tokens.delete(token) ? { status: 200, body: { token } } : Promise.reject(new F5Error(404, 'Token not found'))) };
   }
   if ((m = /^\/mgmt\/shared\/file-transfer\/uploads\/([^/]+)$/.exec(path)) && method === 'POST') {
     const name = decodeURIComponent(m[1] as string);
@@ -178,7 +179,7 @@ export function handler(state: FakeState, users: readonly FakeUser[], c: FakeCon
         const who = authenticate(state, users, req.headers, c.now());
         record.auth = who.kind;
         if (found.run === undefined) throw new F5Error(404, `Public URI path not registered: ${url.pathname}`);
-        authorize(who.user, method, found.admin === true);
+        if (found.ownSession !== true) authorize(who.user, method, found.admin === true);
         if (record.route !== 'unknown') injected(c, record.route);
         reply = typeof coordination === 'string' ? queue(state, coordination, method, url.pathname, r) : await found.run(r);
       }
