@@ -22,7 +22,7 @@ import type { Deployment } from '../sdk/deployment.ts';
 import { parseMode } from '../sdk/file-plan.ts';
 import { thumbprintSha1, toCombinedPem } from '../sdk/formats/index.ts';
 import type { HaproxyConfig } from './config.ts';
-import type { LoadStrategy } from './load-strategy.ts';
+import type { LoadFailure, LoadStrategy } from './load-strategy.ts';
 import { createReloadStrategy } from './reload-strategy.ts';
 import { createRuntimeStrategy } from './runtime-strategy.ts';
 
@@ -92,7 +92,7 @@ export function createHaproxyConnector(config: HaproxyConfig): Connector {
         return [note, back].filter((s) => s !== '').join('; ');
       };
 
-      let failure;
+      let failure: LoadFailure | null;
       try {
         if (!fileCurrent) written = await sandbox.writeFile(path, combined.reveal(), { ...writeOptions, signal });
         failure = await strategy.load(combined.reveal(), signal);

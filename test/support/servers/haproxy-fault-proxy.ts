@@ -16,7 +16,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { runtimeCommand } from './haproxy.ts';
 
 export type FaultMode = 'ok' | 'fail' | 'slow' | 'refuse';
@@ -69,7 +69,10 @@ export async function startFaultProxy(socketPath: string, upstreamPath: string, 
     return reply;
   }
 
+  const sockets = new Set<Socket>();
   const server: Server = createServer({ allowHalfOpen: true }, (sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
     const chunks: Buffer[] = [];
     let open = true;
     const closed = new Promise<void>((resolve) => {
@@ -105,6 +108,10 @@ export async function startFaultProxy(socketPath: string, upstreamPath: string, 
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),
     mutations: () => [...counts.entries()].filter(([verb]) => !verb.startsWith('show ')).reduce((a, [, n]) => a + n, 0),
     reset: () => counts.clear(),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close() {
+      // A held (slow) exchange whose client went away is still open on this side: end it.
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
 }
