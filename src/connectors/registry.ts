@@ -6,6 +6,7 @@
 import { apacheConnector } from './apache/index.ts';
 import { awsAcmConnector } from './aws-acm/index.ts';
 import { azureKeyVaultConnector } from './azure-key-vault/index.ts';
+import { f5BigIpConnector } from './f5-big-ip/index.ts';
 import { fileConnector } from './file/index.ts';
 import { gcpCertificateManagerConnector } from './gcp-certificate-manager/index.ts';
 import { haproxyConnector } from './haproxy/index.ts';
@@ -20,6 +21,7 @@ export const connectors: readonly ConnectorDefinition<never>[] = [
   azureKeyVaultConnector as ConnectorDefinition<never>,
   nginxConnector as ConnectorDefinition<never>,
   apacheConnector as ConnectorDefinition<never>,
+  f5BigIpConnector as ConnectorDefinition<never>,
 ];
 
 /** Block name → definition. */
