@@ -5,5 +5,5 @@
  */
 export { startWinrmFake, type WinrmFake, type WinrmFakeOptions, type CommandRecord } from './winrm-fake.ts';
 export { IisHost, type FakeBinding, type FakeSite, type StoredCertificate, type HostFaults } from './iis-host.ts';
-export { readSingleQuoted, parseScript, UnknownScriptError } from './ps-interpreter.ts';
+export { readSingleQuoted, parseScript, runScript, UnknownScriptError } from './ps-interpreter.ts';
 export { VOCABULARY } from './vocabulary.ts';
