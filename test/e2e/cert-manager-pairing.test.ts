@@ -111,6 +111,8 @@ describe('pairing with the real cert-manager', () => {
     expect(first.leaf.checkIssued(ca.leaf)).toBe(true);
     expect(first.leaf.verify(ca.leaf.publicKey)).toBe(true);
     expect(first.ca).toContain('BEGIN CERTIFICATE');
+    // cert-manager's default RSA key encoding is PKCS#1; the deployed key file must be PKCS#8.
+    expect(first.key).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
   });
 
   it('a CertificateDeployment deploys the cert-manager Secret and the server serves it', async () => {
