@@ -10,6 +10,7 @@ import { f5BigIpConnector } from './f5-big-ip/index.ts';
 import { fileConnector } from './file/index.ts';
 import { gcpCertificateManagerConnector } from './gcp-certificate-manager/index.ts';
 import { haproxyConnector } from './haproxy/index.ts';
+import { iisConnector } from './iis/index.ts';
 import { nginxConnector } from './nginx/index.ts';
 import type { ConnectorDefinition } from './sdk/connector.ts';
 
@@ -22,6 +23,7 @@ export const connectors: readonly ConnectorDefinition<never>[] = [
   nginxConnector as ConnectorDefinition<never>,
   apacheConnector as ConnectorDefinition<never>,
   f5BigIpConnector as ConnectorDefinition<never>,
+  iisConnector as ConnectorDefinition<never>,
 ];
 
 /** Block name → definition. */
