@@ -71,11 +71,12 @@ describe('gcpCertificateManager ownership', () => {
     expect(fakeState(fake, nameOf('own-labels')).fingerprint).toBe(a.deployment.fingerprint);
   });
 
-  it.each([
+  const cases: [string, Record<string, string>, Partial<StoredCertificate>][] = [
     ['has no owner label', {}, {}],
     ['belongs to another target', { [OWNER_LABEL_KEY]: ownerLabelValue('other-uid/other') }, {}],
     ['is Google-managed', { [OWNER_LABEL_KEY]: ownerLabelValue(OWNER) }, { managed: { domains: ['x.example'], state: 3 } }],
-  ] as const)('a certificate that %s is refused, terminally, and left as it was', async (_what, labels, extra) => {
+  ];
+  it.each(cases)('a certificate that %s is refused, terminally, and left as it was', async (_what, labels, extra) => {
     const id = `own-foreign-${Object.keys(labels).length}-${'managed' in extra ? 'm' : 's'}`;
     fake.seed(foreign(id, { ...labels }, extra));
     const before = structuredClone(fake.certificates.get(nameOf(id)));
