@@ -9,7 +9,10 @@
  * wrong (External Secrets #2109) and no PKCS#1 key to be refused (#5740); Key Vault keeps the
  * chain in the certificate's secret. The SDK (4.10) also does not send the import `policy`,
  * which PEM import needs to say `application/x-pem-file`; PFX is the default content type.
- * The PFX gets a fresh random password per import, sent in the same request body.
+ * The PFX gets a fresh random password per import, sent in the same request body, and the
+ * 3DES/SHA-1 profile: Key Vault has been reported to refuse OpenSSL 3's AES-256 profile while
+ * importing 3DES ones (MicrosoftDocs/azure-docs#39861), and Key Vault re-protects the key at
+ * rest itself, so the file's own cipher only guards one TLS-protected request.
  *
  * All SDK traffic goes through `Sandbox.request` (sandbox-http-client.ts); the grant is the
  * vault's `host:port` plus, when the connector fetches tokens, the authority's.
@@ -22,7 +25,7 @@ import type { Sandbox } from '../../sandbox/sandbox.ts';
 import type { Connector, DeployContext, DeployResult } from '../sdk/connector.ts';
 import { terminal } from '../sdk/connector-error.ts';
 import type { Deployment } from '../sdk/deployment.ts';
-import { thumbprintSha1, toPkcs12 } from '../sdk/formats/index.ts';
+import { Pkcs12Encryption, thumbprintSha1, toPkcs12 } from '../sdk/formats/index.ts';
 import { classifyAzureError } from './classify-error.ts';
 import type { AzureKeyVaultConfig } from './config.ts';
 import { buildCredential, credentialPlan, type CredentialPlan } from './credential.ts';
@@ -123,7 +126,7 @@ export function createAzureKeyVaultConnector(config: AzureKeyVaultConfig, option
       }
 
       const password = randomBytes(24).toString('base64url');
-      const pfx = toPkcs12(dep, { password, friendlyName: name });
+      const pfx = toPkcs12(dep, { password, friendlyName: name, encryption: Pkcs12Encryption.Legacy3Des });
       const imported = await vault.run(`importing certificate ${name}`, async () => {
         // reveal() only here: the bytes go into the import request body, then are wiped.
         const bytes = pfx.reveal();

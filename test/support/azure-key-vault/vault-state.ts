@@ -17,6 +17,8 @@ export interface StoredVersion {
   readonly keyPem: string;
   readonly keyProps: { readonly kty: 'RSA' | 'EC'; readonly key_size?: number; readonly crv?: string };
   readonly contentType: 'application/x-pkcs12' | 'application/x-pem-file';
+  /** `openssl pkcs12 -info` of an imported PFX (MAC and bag encryption), empty for PEM. */
+  readonly pfxInfo: string;
   tags: Record<string, string>;
   enabled: boolean;
   readonly created: number;
@@ -52,12 +54,12 @@ export interface ImportInput {
 }
 
 /** The certificates and key of a PFX or PEM import, or a documented refusal. */
-async function materialOf(input: ImportInput): Promise<{ certs: string[]; keyPem: string; contentType: StoredVersion['contentType'] }> {
+async function materialOf(input: ImportInput): Promise<{ certs: string[]; keyPem: string; contentType: StoredVersion['contentType']; pfxInfo: string }> {
   if (input.contentType === 'application/x-pem-file') {
     const text = input.value;
     const key = PEM_KEY.exec(text)?.[0];
     if (key === undefined) throw new ImportRejected('BadParameter', 'The specified PEM X.509 certificate content is in an unexpected format. Key Vault only accepts PKCS#8 private keys.');
-    return { certs: [...text.matchAll(PEM_CERT)].map((m) => m[0]), keyPem: key, contentType: 'application/x-pem-file' };
+    return { certs: [...text.matchAll(PEM_CERT)].map((m) => m[0]), keyPem: key, contentType: 'application/x-pem-file', pfxInfo: '' };
   }
   let dump;
   try {
@@ -67,12 +69,12 @@ async function materialOf(input: ImportInput): Promise<{ certs: string[]; keyPem
   }
   const keys = dump.bags.filter((b) => b.kind === 'key');
   if (keys.length !== 1) throw new ImportRejected('BadParameter', `The PKCS#12 content must contain exactly one private key (found ${keys.length}).`);
-  return { certs: dump.bags.filter((b) => b.kind === 'certificate').map((b) => b.pem), keyPem: (keys[0] as { pem: string }).pem, contentType: 'application/x-pkcs12' };
+  return { certs: dump.bags.filter((b) => b.kind === 'certificate').map((b) => b.pem), keyPem: (keys[0] as { pem: string }).pem, contentType: 'application/x-pkcs12', pfxInfo: dump.info };
 }
 
 /** Validates and stores an import as a new version of `cert`. */
 export async function importVersion(cert: StoredCertificate, input: ImportInput, now: number): Promise<StoredVersion> {
-  const { certs, keyPem, contentType } = await materialOf(input);
+  const { certs, keyPem, contentType, pfxInfo } = await materialOf(input);
   const key = createPrivateKey(keyPem);
   let keyProps: StoredVersion['keyProps'];
   if (key.asymmetricKeyType === 'rsa') keyProps = { kty: 'RSA', key_size: key.asymmetricKeyDetails?.modulusLength ?? 0 };
@@ -89,6 +91,7 @@ export async function importVersion(cert: StoredCertificate, input: ImportInput,
     keyPem,
     keyProps,
     contentType,
+    pfxInfo,
     tags: { ...input.tags },
     enabled: input.enabled ?? true,
     created: now,

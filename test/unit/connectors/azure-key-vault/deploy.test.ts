@@ -64,12 +64,13 @@ describe('azureKeyVault deploy', () => {
     expect(rb.message).toContain(versions[1]?.version);
   });
 
-  it('imports a PKCS#12 with the whole chain, leaf first, and tags every version with the owner and the user tags', async () => {
+  it('imports a 3DES-profile PKCS#12 with the whole chain, leaf first, and tags every version with the owner and the user tags', async () => {
     const name = uniqueName('shape');
     const cred = await mintCredential({ intermediates: 2, withRoot: true });
     await mustDeploy(connectorFor(fakes, name, { tags: { team: 'payments' } }), cred.deployment, { ctx: { ownerId: 'uid-9/edge' } });
     const [v] = versionsOf(name);
     expect(v?.contentType).toBe('application/x-pkcs12');
+    expect(v?.pfxInfo).toMatch(/Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC/);
     expect(v?.tags).toEqual({ team: 'payments', [OWNER_TAG]: 'uid-9/edge' });
     expect(vaultState(fakes, name)).toEqual({ fingerprint: cred.deployment.fingerprint, chain: cred.chainFingerprints, keyMatchesLeaf: true });
   });
