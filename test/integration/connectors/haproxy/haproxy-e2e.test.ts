@@ -3,7 +3,8 @@
  * API) and `verify.endpoints` drives the in-process controller to hot-update a REAL HAProxy 2.6.
  * Ready means a fresh handshake from the operator showed the new certificate. Then the Secret
  * rotates under client traffic: the new certificate is served with zero failed requests and
- * the same worker (no reload). A path HAProxy never loaded fails with the reason in status. The operator policy is narrowed to exactly the target's file
+ * the same worker (no reload). A path HAProxy never loaded fails with the reason in status. The
+ * same over SSH (real sshd, credentials from a kubernetes.io/ssh-auth Secret). The operator policy is narrowed to exactly the target's file
  * directory, socket and endpoint, as a production install would be.
  */
 import { createHash, X509Certificate } from 'node:crypto';
@@ -14,6 +15,7 @@ import { createDeployment, eventually, kubeClients, putTlsSecret, readyOf, start
 import { createTestNamespace } from '../../../support/kube.ts';
 import { startHaproxy, type HaproxyServer } from '../../../support/servers/haproxy.ts';
 import { startTraffic } from '../../../support/servers/haproxy-traffic.ts';
+import { startSshd, type Sshd } from '../../../support/sshd/sshd.ts';
 
 const kubeconfig = inject('kubeconfigPath');
 const { core, objects } = kubeClients(kubeconfig);
@@ -22,21 +24,34 @@ const SNI = 'shop.example.test';
 
 let ns = '';
 let server: HaproxyServer;
+let sshd: Sshd;
+let remote: HaproxyServer;
 let ctl: RunningController;
 let chain: MintedChain;
 
 beforeAll(async () => {
   ns = await createTestNamespace('haproxy');
   server = await startHaproxy();
+  sshd = await startSshd();
+  remote = await startHaproxy({ parentDir: sshd.dir });
   chain = await mintChain({ dnsNames: [SNI] });
+  const servers = [server, remote];
   ctl = startController(kubeconfig, {
     namespaces: [ns],
-    policy: { pathRoots: [`${server.dir}/certs`], hosts: [`unix:${server.socketPath}`, server.address], commands: [], ambientCloudIdentity: false },
+    policy: {
+      pathRoots: servers.map((s) => `${s.dir}/certs`),
+      // The SSH address too: the controller dials it, and the policy covers every dial.
+      hosts: [...servers.flatMap((s) => [`unix:${s.socketPath}`, s.address]), sshd.address],
+      commands: [],
+      ambientCloudIdentity: false,
+    },
   });
 });
 
 afterAll(async () => {
   await ctl?.stop();
+  await remote?.stop();
+  await sshd?.stop();
   await server?.stop();
 });
 
@@ -103,5 +118,37 @@ describe('haproxy connector end to end', () => {
     expect(r.status.targets?.[0]?.message).toMatch(/HAProxy has no certificate loaded from .*other\.pem/);
     await expect(stat(other)).rejects.toThrow(/ENOENT/);
     expect((await server.served(SNI)).fingerprints[0]).toBe(before);
+  });
+
+  it('over SSH: the controller logs in with the Secret\'s key, hot-updates through the forwarded socket, verifies by handshake', async () => {
+    const worker = await remote.workerPid();
+    await core.createNamespacedSecret({
+      namespace: ns,
+      body: { metadata: { name: 'lb-ssh' }, type: 'kubernetes.io/ssh-auth', data: { 'ssh-privatekey': Buffer.from(sshd.clientKey.privateKey).toString('base64') } },
+    });
+    await putTlsSecret(core, ns, 'remote-tls', chain.chainPem.slice(0, -1).join(''), chain.keyPem);
+    await createDeployment(objects, ns, 'remote', {
+      secretRef: { name: 'remote-tls' },
+      targets: [
+        {
+          name: 'lb-1',
+          haproxy: {
+            host: { ssh: { address: sshd.address, user: sshd.user, credentialsRef: { name: 'lb-ssh' }, hostKey: sshd.hostKey.publicLine } },
+            certificatePath: remote.certificatePath,
+            runtimeApi: { socketPath: remote.socketPath },
+          },
+          verify: { endpoints: [{ address: remote.address, serverName: SNI }], timeoutSeconds: 30 },
+        },
+      ],
+    });
+    const r = await eventually(async () => {
+      const x = await readyOf(objects, ns, 'remote');
+      return x?.ready === 'True' && x.status.fingerprint === fp(chain.leafPem) ? x : undefined;
+    }, 60_000, 'remote Ready').catch(async (err: unknown) => {
+      throw new Error(`${(err as Error).message}: ${JSON.stringify((await readyOf(objects, ns, 'remote'))?.status)}`, { cause: err });
+    });
+    expect(r.status.targets?.[0]).toMatchObject({ name: 'lb-1', ready: true });
+    expect((await remote.served(SNI)).fingerprints[0]).toBe(fp(chain.leafPem));
+    expect(await remote.workerPid()).toBe(worker);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * docs/connectors/haproxy.md must stay a working page: its CertificateDeployment validates
  * against the zod spec the CRD is generated from, covers both loading modes, and its policy
- * example allows exactly what each target declares (no GrantDenied) plus the verify endpoints,
+ * example allows exactly what each target declares (no GrantDenied) plus the SSH address and the verify endpoints,
  * checked with the controller's own shortfall.
  */
 import { readFile } from 'node:fs/promises';
@@ -35,6 +35,7 @@ describe('docs/connectors/haproxy.md', () => {
       modes.add(block.runtimeApi ? 'runtimeApi' : 'reload');
       expect(grantShortfall(haproxyConnector.create(block).capabilities(), policy as Policy), `target ${target.name}`).toEqual([]);
       for (const e of target.verify?.endpoints ?? []) expect(policy?.hosts, `verify endpoint of ${target.name}`).toContain(e.address);
+      if (block.host.ssh) expect(policy?.hosts, `SSH address of ${target.name}`).toContain(block.host.ssh.address);
     }
     expect([...modes].sort()).toEqual(['reload', 'runtimeApi']);
   });
