@@ -16,6 +16,9 @@
  *
  * All SDK traffic goes through `Sandbox.request` (sandbox-http-client.ts); the grant is the
  * vault's `host:port` plus, when the connector fetches tokens, the authority's.
+ *
+ * The remote object is named by the block (vault + certificate name), so `ctx.remoteId` adds
+ * nothing to find it: ownership is verified on every deploy from the owner tag instead.
  */
 import { randomBytes } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
