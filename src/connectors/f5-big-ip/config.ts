@@ -35,6 +35,10 @@ export const f5BigIpConfig = z
       .max(32)
       .default(DEFAULT_OBJECT_PREFIX)
       .describe('Prefix of the certificate, key and chain objects the connector installs (<prefix>-<owner>-<fingerprint>). Only objects with this prefix and this target\'s owner id are ever deleted.'),
+    saveConfig: z
+      .boolean()
+      .default(true)
+      .describe('Save the running configuration after the swap (tmsh save sys config), then remove the previous objects. Saving persists every pending change on the device, not only this one. With false nothing is saved and previous objects are kept (a reboot into the saved configuration may still need them); undeploy removes them.'),
   })
   .describe('Installs the certificate, key and chain on an F5 BIG-IP as new objects and swaps a client-ssl profile to them in one iControl REST transaction.');
 export type F5BigIpConfig = z.infer<typeof f5BigIpConfig>;

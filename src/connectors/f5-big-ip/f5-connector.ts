@@ -6,7 +6,8 @@
  * 2. log in for a token; upload and install certificate, key and chain as NEW objects named
  *    `<prefix>-<owner>-<fingerprint>` (nothing in use is modified);
  * 3. swap the profile's certKeyChain entry to them in ONE transaction;
- * 4. only after the swap committed, delete this target's previous objects;
+ * 4. save the configuration (`tmsh save sys config`), and only then delete this target's
+ *    previous objects — the saved configuration no longer needs them — and save again;
  * 5. on any failure before the swap completed, delete the new objects again: the profile
  *    never stopped using the previous ones. The token is deleted at the end, always.
  * `undeploy` cannot detach a certificate (a client-ssl profile needs one), so it leaves the
@@ -15,7 +16,7 @@
 import type { Grant } from '../../sandbox/grant.ts';
 import type { Sandbox } from '../../sandbox/sandbox.ts';
 import type { Connector, DeployContext, DeployResult } from '../sdk/connector.ts';
-import { terminal } from '../sdk/connector-error.ts';
+import { retryable, terminal } from '../sdk/connector-error.ts';
 import type { Deployment, SecretValue } from '../sdk/deployment.ts';
 import type { F5BigIpConfig } from './config.ts';
 import { certFingerprint } from './crypto-objects.ts';
@@ -24,6 +25,7 @@ import { IControlClient } from './icontrol-client.ts';
 import { cleanupSignal, deleteObjects, installObjects, planObjects } from './install-objects.ts';
 import { fullPath, objectNames, ownerHash, urlPath } from './object-names.ts';
 import { certKeyChainOf, chainOf, planProfile, type DesiredObjects } from './profile-plan.ts';
+import { saveRunningConfig } from './save-config.ts';
 import { sweepOwnedObjects } from './sweep.ts';
 import { swapCertKeyChain } from './transaction.ts';
 
@@ -92,12 +94,27 @@ export function createF5BigIpConnector(config: F5BigIpConfig): Connector {
       throw err;
     }
 
-    // The swap committed: the deploy succeeded. Cleanup runs on its own deadline and only adds notes.
+    // The swap committed: the deploy succeeded. What follows runs on its own deadline and only adds notes.
     const notes: string[] = [];
     const keep = new Set([desired.cert, desired.key, ...(desired.chain === null ? [] : [desired.chain])]);
-    const swept = await sweepOwnedObjects(api, { partition: config.partition, ownerPrefix: names.ownerPrefix, keep, signal: cleanupSignal() }).catch(() => null);
-    if (swept === null) notes.push('previous objects not removed (will retry on the next change)');
-    else if (swept.deleted.length > 0) notes.push(`removed ${swept.deleted.length} previous object(s)`);
+    const cleanup = { partition: config.partition, ownerPrefix: names.ownerPrefix, keep, signal: cleanupSignal() };
+    if (!config.saveConfig) {
+      notes.push('configuration not saved (saveConfig: false); previous objects kept');
+    } else {
+      const unsaved = await saveRunningConfig(api, cleanupSignal());
+      if (unsaved !== null) {
+        // The saved configuration still references the previous objects: deleting them could break a reboot.
+        notes.push(`configuration NOT saved (${unsaved}); previous objects kept; run "tmsh save sys config"`);
+      } else {
+        const swept = await sweepOwnedObjects(api, cleanup).catch(() => null);
+        if (swept === null) notes.push('previous objects not removed (will retry on the next change)');
+        else if (swept.deleted.length > 0) {
+          notes.push(`removed ${swept.deleted.length} previous object(s)`);
+          const again = await saveRunningConfig(api, cleanupSignal());
+          if (again !== null) notes.push(`saving after the removal failed (${again})`);
+        }
+      }
+    }
     const foreign = plan.previous.filter((p) => !p.startsWith(`/${config.partition}/${names.ownerPrefix}`));
     if (foreign.length > 0) notes.push(`left objects it did not create in place: ${[...new Set(foreign)].join(', ')}`);
     if (!uploadsRemoved) notes.push('uploaded files stay in /var/config/rest/downloads (unix-rm refused)');
@@ -130,7 +147,11 @@ export function createF5BigIpConnector(config: F5BigIpConfig): Connector {
         const inUse = profile === undefined ? [] : certKeyChainOf(profile, profilePath).flatMap((e) => [e.cert, e.key, chainOf(e)]);
         const keep = new Set(inUse.filter((p): p is string => typeof p === 'string'));
         const ownerPrefix = `${config.objectPrefix}-${ownerHash(ctx.ownerId)}-`;
-        await sweepOwnedObjects(api, { partition: config.partition, ownerPrefix, keep, signal });
+        const swept = await sweepOwnedObjects(api, { partition: config.partition, ownerPrefix, keep, signal });
+        if (swept.deleted.length > 0 && config.saveConfig) {
+          const unsaved = await saveRunningConfig(api, signal);
+          if (unsaved !== null) throw retryable(`removed ${swept.deleted.length} object(s) but could not save the configuration: ${unsaved}`);
+        }
       } finally {
         await api.logout();
       }

@@ -10,7 +10,7 @@ import { connect } from 'node:tls';
 import { mintChain, mintSelfSigned } from '../certs/index.ts';
 import type { FakeUser } from './auth.ts';
 import { handler, listen, type FakeControls, type FakeRoute, type RequestRecord } from './server.ts';
-import { fingerprintHex, newState, type CertKeyChainEntry, type FakeState, type Profile } from './model.ts';
+import { fingerprintHex, newState, saveConfig, savedConfigProblems, type CertKeyChainEntry, type FakeState, type Profile } from './model.ts';
 import { startVirtualServer, type VirtualServer } from './virtual-server.ts';
 import type { CommitMode } from './config-routes.ts';
 
@@ -33,7 +33,7 @@ export interface F5Fake {
   /** Every request, in order, with its route, auth kind and status. */
   readonly requests: RequestRecord[];
   readonly users: FakeUser[];
-  /** Creates a client-ssl profile using the factory default certificate and key. */
+  /** Creates (and saves, like an administrator would) a client-ssl profile using the factory default certificate and key. */
   createProfile(name: string, opts?: { partition?: string; certKeyChain?: CertKeyChainEntry[] }): Profile;
   /** Routes SNI `serverName` on the virtual server to `profilePath`. */
   serve(serverName: string, profilePath: string): void;
@@ -42,6 +42,8 @@ export interface F5Fake {
   failNext(route: FakeRoute, status: number, message: string, times?: number): void;
   /** Every token session expires now (BIG-IP's 1200 s lifetime, elapsed). */
   expireTokens(): void;
+  /** What a reboot into the saved configuration would find missing (empty: it loads). */
+  savedConfigProblems(): string[];
   /** Requests other than GET, optionally since index `from` of `requests`. */
   mutatingRequests(from?: number): RequestRecord[];
   /** The leaf fingerprint the virtual server serves for `serverName` (a real handshake), or null. */
@@ -64,6 +66,7 @@ export async function startF5Fake(opts: F5FakeOptions = {}): Promise<F5Fake> {
   state.certs.set(DEFAULT_CERT, { fullPath: DEFAULT_CERT, pems: [factory.leafPem] });
   state.keys.set(DEFAULT_KEY, { fullPath: DEFAULT_KEY, pem: factory.keyPem });
   state.certs.set('/Common/ca-bundle.crt', { fullPath: '/Common/ca-bundle.crt', pems: [mgmt.rootPem] });
+  saveConfig(state);
   const users = opts.users ?? [{ username: 'admin', password: 'admin-password', role: 'admin' }];
   const controls: FakeControls = { commitMode: 'ok', slowCommitMs: 4000, injections: [], requests: [], now: () => Date.now() };
   const api = await listen({ cert: mgmt.chainPem.slice(0, -1).join(''), key: mgmt.keyPem }, handler(state, users, controls));
@@ -87,6 +90,7 @@ export async function startF5Fake(opts: F5FakeOptions = {}): Promise<F5Fake> {
       const fullPath = `/${o.partition ?? 'Common'}/${name}`;
       const profile: Profile = { fullPath, generation: 1, certKeyChain: o.certKeyChain ?? [{ name: 'default', cert: DEFAULT_CERT, key: DEFAULT_KEY }] };
       state.profiles.set(fullPath, profile);
+      saveConfig(state);
       return profile;
     },
     serve: (serverName, profilePath) => virtual.route(serverName, profilePath),
@@ -98,6 +102,7 @@ export async function startF5Fake(opts: F5FakeOptions = {}): Promise<F5Fake> {
     expireTokens() {
       for (const t of state.tokens.values()) t.expiresAt = 0;
     },
+    savedConfigProblems: () => savedConfigProblems(state),
     mutatingRequests: (from = 0) => controls.requests.slice(from).filter((r) => r.method !== 'GET'),
     servedFingerprint: (serverName) =>
       new Promise((resolve) => {

@@ -47,11 +47,40 @@ export interface FakeState {
   readonly uploads: Map<string, { data: Buffer; received: number }>;
   readonly tokens: Map<string, { user: string; expiresAt: number }>;
   readonly transactions: Map<number, Transaction>;
+  /** The configuration as last saved (`save sys config`): what a reboot would load. */
+  saved: SavedConfig;
+}
+
+export interface SavedConfig {
+  readonly profiles: ReadonlyMap<string, readonly CertKeyChainEntry[]>;
+  readonly objects: ReadonlySet<string>;
+}
+
+/** `save sys config`: the running configuration becomes what a reboot loads. */
+export function saveConfig(state: FakeState): void {
+  state.saved = {
+    profiles: new Map([...state.profiles].map(([k, p]) => [k, structuredClone(p.certKeyChain)])),
+    objects: new Set([...state.certs.keys(), ...state.keys.keys()]),
+  };
 }
 
 export const newState = (): FakeState => ({
   certs: new Map(), keys: new Map(), profiles: new Map(), uploads: new Map(), tokens: new Map(), transactions: new Map(),
+  saved: { profiles: new Map(), objects: new Set() },
 });
+
+/**
+ * What would break if the device rebooted now: saved objects whose files are gone, and saved
+ * profile references to objects that no longer exist. Empty when the saved configuration loads.
+ */
+export function savedConfigProblems(state: FakeState): string[] {
+  const live = (p: string): boolean => state.certs.has(p) || state.keys.has(p);
+  const out = [...state.saved.objects].filter((p) => !live(p)).map((p) => `saved object ${p} no longer exists`);
+  for (const [profile, chain] of state.saved.profiles) {
+    for (const e of chain) for (const p of [e.cert, e.key, e.chain]) if (typeof p === 'string' && p !== 'none' && !live(p)) out.push(`saved profile ${profile} references missing ${p}`);
+  }
+  return out;
+}
 
 /** An iControl error the handlers throw; the server answers `{ code, message, errorStack: [] }`. */
 export class F5Error extends Error {

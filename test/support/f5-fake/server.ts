@@ -14,12 +14,12 @@ import {
   commitTransaction, deleteCrypto, getCrypto, install, listCrypto, normalizeChain, patchProfile, profileView, transactionView, unixRm, upload,
   type CommitMode, type RouteRequest,
 } from './config-routes.ts';
-import { F5Error, type FakeState, type Transaction } from './model.ts';
+import { F5Error, saveConfig, type FakeState, type Transaction } from './model.ts';
 
 /** Route names for failure injection. */
 export type FakeRoute =
   | 'login' | 'logout' | 'upload' | 'unixRm' | 'installCert' | 'installKey' | 'listCrypto' | 'getCrypto' | 'deleteCrypto'
-  | 'getProfile' | 'patchProfile' | 'queueCommand' | 'createTransaction' | 'getTransaction' | 'commit' | 'deleteTransaction';
+  | 'getProfile' | 'patchProfile' | 'queueCommand' | 'createTransaction' | 'getTransaction' | 'commit' | 'deleteTransaction' | 'saveConfig';
 
 export interface RequestRecord {
   readonly method: string;
@@ -81,6 +81,13 @@ function route(state: FakeState, c: FakeControls, method: string, path: string):
   if ((m = /^\/mgmt\/shared\/file-transfer\/uploads\/([^/]+)$/.exec(path)) && method === 'POST') {
     const name = decodeURIComponent(m[1] as string);
     return { name: 'upload', run: (r) => ({ status: 200, body: upload(state, name, r) }) };
+  }
+  if (path === '/mgmt/tm/sys/config' && method === 'POST') {
+    return { name: 'saveConfig', run: (r) => {
+      if (body(r).command !== 'save') throw new F5Error(400, 'This fake runs only {"command":"save"} on sys config.');
+      saveConfig(state);
+      return { status: 200, body: { kind: 'tm:sys:config:runstate', command: 'save' } };
+    } };
   }
   if (path === '/mgmt/tm/util/unix-rm' && method === 'POST') return { name: 'unixRm', admin: true, run: (r) => ({ status: 200, body: unixRm(state, r) }) };
   if ((m = /^\/mgmt\/tm\/sys\/crypto\/(cert|key)$/.exec(path))) {

@@ -5,8 +5,8 @@ import { f5BigIpConnector } from '../../../../src/connectors/f5-big-ip/index.ts'
 const minimal = { address: 'bigip.example.com:443', clientSslProfile: 'web-clientssl', credentialsRef: { name: 'bigip' } };
 
 describe('f5BigIp config', () => {
-  it('fills defaults: partition Common, prefix certdeployer', () => {
-    expect(f5BigIpConnector.configSchema.parse(minimal)).toEqual({ ...minimal, partition: 'Common', objectPrefix: 'certdeployer' });
+  it('fills defaults: partition Common, prefix certdeployer, saveConfig on', () => {
+    expect(f5BigIpConnector.configSchema.parse(minimal)).toEqual({ ...minimal, partition: 'Common', objectPrefix: 'certdeployer', saveConfig: true });
   });
 
   it.each([

@@ -121,6 +121,8 @@ describe('undeploy (deletionPolicy: Delete)', () => {
     expect(fake.state.certs.has('/Common/manual.crt')).toBe(true);
     expect(requests.filter((r) => r.route === 'deleteCrypto')).toHaveLength(1);
     expect(fake.state.tokens.size).toBe(0);
+    expect(requests.filter((r) => r.route === 'saveConfig'), 'the removal was saved').toHaveLength(1);
+    expect(fake.savedConfigProblems()).toEqual([]);
     // Nothing left to remove: a second undeploy reads only.
     expect((await undeploy(fake, connectorFor(fake, profile), owner())).filter((r) => r.method !== 'GET')).toEqual([]);
   });

@@ -50,8 +50,9 @@ describe('f5BigIp deploy', () => {
       'getProfile', 'login',
       'upload', 'installCert', 'upload', 'installKey', 'upload', 'installCert',
       'unixRm', 'unixRm', 'unixRm',
-      'createTransaction', 'queueCommand', 'commit', 'logout',
+      'createTransaction', 'queueCommand', 'commit', 'saveConfig', 'logout',
     ]);
+    expect(fake.savedConfigProblems()).toEqual([]);
     const queued = seq.find((x) => x.route === 'queueCommand');
     expect(queued?.coordinationId, 'the profile PATCH carries X-F5-REST-Coordination-Id').toMatch(/^\d+$/);
     expect(seq.filter((x) => x.route === 'patchProfile'), 'the profile is never PATCHed outside the transaction').toEqual([]);
@@ -88,6 +89,7 @@ describe('f5BigIp deploy', () => {
     expect(objectsWithPrefix(fake, ours()), "B's objects were deleted; A's remain").toEqual(objectsBefore);
     expect(await fake.servedFingerprint(`${profile}.test`)).toBe(a.deployment.fingerprint);
     expect([...fake.state.transactions.values()].filter((t) => t.state === 'STARTED'), 'no transaction left open').toEqual([]);
+    expect(fake.savedConfigProblems()).toEqual([]);
     expect(fake.state.tokens.size).toBe(0);
     expect(fake.state.uploads.size).toBe(0);
     fake.setCommitMode('ok');
@@ -124,11 +126,37 @@ describe('f5BigIp deploy', () => {
     const commitAt = r.requests.findIndex((x) => x.route === 'commit');
     const deletes = r.requests.map((x, i) => ({ x, i })).filter(({ x }) => x.route === 'deleteCrypto');
     expect(deletes.map(({ x }) => x.path.replace(/^.*~/, '')).sort()).toEqual(aObjects.map((p) => p.slice('/Common/'.length)).sort());
-    expect(deletes.every(({ i }) => i > commitAt), 'every delete comes after the commit').toBe(true);
+    const saves = r.requests.map((x, i) => ({ x, i })).filter(({ x }) => x.route === 'saveConfig').map(({ i }) => i);
+    expect(saves).toHaveLength(2);
+    expect(deletes.every(({ i }) => i > commitAt && i > (saves[0] as number) && i < (saves[1] as number)), 'deletes come after the commit and the first save, before the second save').toBe(true);
+    expect(fake.savedConfigProblems(), 'a reboot now would load').toEqual([]);
     expect(objectsWithPrefix(fake, ours())).toHaveLength(3);
     expect(objectsWithPrefix(fake, ours()).some((p) => aObjects.includes(p))).toBe(false);
     expect(objectsWithPrefix(fake, `/Common/${objectNames('certdeployer', `${owner()}-other`, '0'.repeat(64)).ownerPrefix}`), "the other deployment's objects are untouched").toEqual(othersObjects);
     expect(r.message).toContain('removed 3 previous object(s)');
+  });
+
+  it('when saving the configuration fails, the deploy stands but the previous objects stay for the saved configuration', async () => {
+    const [a, b] = await Promise.all([mintCredential({ name: 'A' }), mintCredential({ name: 'B' })]);
+    await mustDeploy(fake, connectorFor(fake, profile), a.deployment, { ownerId: owner() });
+    const aObjects = objectsWithPrefix(fake, ours());
+    fake.failNext('saveConfig', 503, 'config save in progress');
+    const r = await mustDeploy(fake, connectorFor(fake, profile), b.deployment, { ownerId: owner() });
+    expect(r.changed).toBe(true);
+    expect(r.message).toMatch(/configuration NOT saved \(HTTP 503: config save in progress\); previous objects kept/);
+    expect(objectsWithPrefix(fake, ours())).toEqual(expect.arrayContaining(aObjects));
+    expect(objectsWithPrefix(fake, ours())).toHaveLength(6);
+    expect(fake.savedConfigProblems(), 'the saved configuration (still on A) would load').toEqual([]);
+    expect(await fake.servedFingerprint(`${profile}.test`)).toBe(b.deployment.fingerprint);
+  });
+
+  it('saveConfig: false saves nothing and keeps the previous objects', async () => {
+    const [a, b] = await Promise.all([mintCredential({ name: 'A' }), mintCredential({ name: 'B' })]);
+    await mustDeploy(fake, connectorFor(fake, profile, { saveConfig: false }), a.deployment, { ownerId: owner() });
+    const r = await mustDeploy(fake, connectorFor(fake, profile, { saveConfig: false }), b.deployment, { ownerId: owner() });
+    expect(r.requests.filter((x) => x.route === 'saveConfig' || x.route === 'deleteCrypto')).toEqual([]);
+    expect(r.message).toMatch(/configuration not saved \(saveConfig: false\); previous objects kept/);
+    expect(objectsWithPrefix(fake, ours())).toHaveLength(6);
   });
 
   it('an abort during the commit rejects; the target stays consistent and the replay deploys the new certificate', async () => {
