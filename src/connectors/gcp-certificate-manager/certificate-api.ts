@@ -4,6 +4,7 @@
  * REST transport, with the sandbox as the transport. The library is loaded on first use, so
  * the controller does not pay for it unless a target uses this connector. Its own retries are
  * turned off: the controller owns backoff, and a library sleep would not honour our signal.
+ * Its debug logging is turned off too: it would print request bodies, private key included.
  */
 import type { CertificateManagerClient, protos } from '@google-cloud/certificate-manager';
 import { classifyApiError, GrpcCode, readableName } from './api-errors.ts';
@@ -60,7 +61,10 @@ export class CertificateApi {
 
   /** A client that speaks to `endpoint` (scheme, host and port only) through `transport`. */
   static async open(endpoint: string, transport: SandboxTransport, signal: AbortSignal): Promise<CertificateApi> {
-    const { CertificateManagerClient: Client } = await import('@google-cloud/certificate-manager');
+    const [{ CertificateManagerClient: Client }, { loggingUtils }] = await Promise.all([import('@google-cloud/certificate-manager'), import('google-gax')]);
+    // The library's ad-hoc debug logging (GOOGLE_SDK_NODE_LOGGING) prints whole requests, and a
+    // create or update request carries the private key: switch it off, process-wide.
+    loggingUtils.setBackend(null);
     const url = new URL(endpoint);
     const client = new Client({
       fallback: true,
