@@ -54,18 +54,35 @@ export async function servedLeaf(address: string, serverName: string): Promise<s
   }
 }
 
+/** Consecutive handshakes that must agree before a reload counts as done (see waitUntilServed). */
+const STABLE_HANDSHAKES = 3;
+
 /**
- * Polls until `address` serves `fingerprint` as its leaf, or `timeoutMs` passes. Returns the
- * last leaf seen (null when no handshake completed), so a caller can assert on it and a
- * failure message names what was served instead.
+ * Polls until `address` serves `fingerprint` as its leaf on several handshakes in a row, or
+ * `timeoutMs` passes. In a row, because right after a reload the old workers (nginx) or
+ * children (httpd) may still accept a connection or two with the previous certificate.
+ * Returns the last leaf seen (null when no handshake completed), so a caller can assert on it
+ * and a failure message names what was served instead.
  */
 export async function waitUntilServed(address: string, serverName: string, fingerprint: string, timeoutMs = 20_000): Promise<string | null> {
   const until = Date.now() + timeoutMs;
+  let streak = 0;
   for (;;) {
     const leaf = await servedLeaf(address, serverName);
-    if (leaf === fingerprint || Date.now() > until) return leaf;
-    await new Promise((r) => setTimeout(r, 50));
+    streak = leaf === fingerprint ? streak + 1 : 0;
+    if (streak >= STABLE_HANDSHAKES || Date.now() > until) return leaf;
+    await new Promise((r) => setTimeout(r, streak > 0 ? 20 : 50));
   }
+}
+
+/** The first moment `address` serves `fingerprint` at all (for measuring, not for asserting). */
+export async function firstServed(address: string, serverName: string, fingerprint: string, timeoutMs = 60_000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() <= until) {
+    if ((await servedLeaf(address, serverName)) === fingerprint) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return false;
 }
 
 /**
