@@ -97,20 +97,19 @@ export function createF5BigIpConnector(config: F5BigIpConfig): Connector {
     // The swap committed: the deploy succeeded. What follows runs on its own deadline and only adds notes.
     const notes: string[] = [];
     const keep = new Set([desired.cert, desired.key, ...(desired.chain === null ? [] : [desired.chain])]);
-    const cleanup = { partition: config.partition, ownerPrefix: names.ownerPrefix, keep, signal: cleanupSignal() };
     if (!config.saveConfig) {
       notes.push('configuration not saved (saveConfig: false); previous objects kept');
     } else {
-      const unsaved = await saveRunningConfig(api, cleanupSignal());
+      const unsaved = await saveRunningConfig(api);
       if (unsaved !== null) {
         // The saved configuration still references the previous objects: deleting them could break a reboot.
         notes.push(`configuration NOT saved (${unsaved}); previous objects kept; run "tmsh save sys config"`);
       } else {
-        const swept = await sweepOwnedObjects(api, cleanup).catch(() => null);
+        const swept = await sweepOwnedObjects(api, { partition: config.partition, ownerPrefix: names.ownerPrefix, keep, signal: cleanupSignal() }).catch(() => null);
         if (swept === null) notes.push('previous objects not removed (will retry on the next change)');
         else if (swept.deleted.length > 0) {
           notes.push(`removed ${swept.deleted.length} previous object(s)`);
-          const again = await saveRunningConfig(api, cleanupSignal());
+          const again = await saveRunningConfig(api);
           if (again !== null) notes.push(`saving after the removal failed (${again})`);
         }
       }

@@ -30,7 +30,7 @@ export interface InstallResult {
 }
 
 /** Cleanup after a failure or a cancel must finish: it gets its own deadline, not the deploy's signal. */
-export const cleanupSignal = (): AbortSignal => AbortSignal.timeout(30_000);
+export const cleanupSignal = (): AbortSignal => AbortSignal.timeout(60_000);
 
 const joinPem = (blocks: readonly string[]): string => blocks.map((b) => (b.endsWith('\n') ? b : `${b}\n`)).join('');
 

@@ -12,8 +12,12 @@ export const SYS_CONFIG_PATH = '/mgmt/tm/sys/config';
 /** Saving writes the whole configuration; it can take a while on a large one. */
 const SAVE_TIMEOUT_MS = 120_000;
 
-/** Saves the running configuration; returns null when saved, else why not (for the status message). */
-export async function saveRunningConfig(api: IControlClient, signal: AbortSignal): Promise<string | null> {
+/**
+ * Saves the running configuration; returns null when saved, else why not (for the status
+ * message). Without a signal it runs on its own deadline: after a committed swap the save must
+ * not be cut short by the deploy's cancel.
+ */
+export async function saveRunningConfig(api: IControlClient, signal: AbortSignal = AbortSignal.timeout(SAVE_TIMEOUT_MS)): Promise<string | null> {
   try {
     const res = await api.call('POST', SYS_CONFIG_PATH, { command: 'save' }, { signal, timeoutMs: SAVE_TIMEOUT_MS });
     return res.status === 200 ? null : `HTTP ${res.status}: ${serverMessage(res)}`;
