@@ -99,16 +99,19 @@ export class CertificateApi {
     return this.#call(`get ${readableName(name)}`, async () => (await this.#client.getCertificate({ name }))[0], () => null);
   }
 
+  /** Starts creating `certificateId` under `parent`. */
   async create(parent: string, certificateId: string, certificate: Certificate): Promise<OperationState> {
     const [op] = await this.#call(`create ${readableName(`${parent}/certificates/${certificateId}`)}`, () => this.#client.createCertificate({ parent, certificateId, certificate }));
     return stateOf(op);
   }
 
+  /** Starts updating the fields named by `paths` (update mask) of `certificate.name`. */
   async update(certificate: Certificate & { name: string }, paths: readonly string[]): Promise<OperationState> {
     const [op] = await this.#call(`update ${readableName(certificate.name)}`, () => this.#client.updateCertificate({ certificate, updateMask: { paths: [...paths] } }));
     return stateOf(op);
   }
 
+  /** Starts deleting `name`. */
   async delete(name: string): Promise<OperationState> {
     const [op] = await this.#call(`delete ${readableName(name)}`, () => this.#client.deleteCertificate({ name }));
     return stateOf(op);
@@ -124,6 +127,7 @@ export class CertificateApi {
     return stateOf(await this.#call(`poll ${readableName(name)}`, check));
   }
 
+  /** Releases the client (no connection of its own: the sandbox owns those). */
   async close(): Promise<void> {
     await this.#client.close();
   }

@@ -54,6 +54,7 @@ const apiUrl = (what: string, allowHttp: 'loopback' | 'any', pathAllowed = false
       if (p !== null) ctx.addIssue({ code: 'custom', message: `${what} ${p}` });
     });
 
+/** The block's schema: the CRD is generated from it, and the controller validates targets with it. */
 export const gcpCertificateManagerConfig = z
   .object({
     project: z
@@ -96,4 +97,5 @@ export const gcpCertificateManagerConfig = z
       .describe(`Extra labels on the certificate. The ${OWNER_LABEL_KEY} label is added by cert-deployer to mark ownership.`),
   })
   .describe('Creates or updates a self-managed certificate in Google Cloud Certificate Manager, labelled as owned by this target, and waits for the operation to finish.');
+/** A validated block, defaults filled in. */
 export type GcpCertificateManagerConfig = z.infer<typeof gcpCertificateManagerConfig>;

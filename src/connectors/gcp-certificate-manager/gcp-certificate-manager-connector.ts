@@ -25,6 +25,7 @@ import { leafFingerprint } from './pem-leaf.ts';
 import { MaskPath, planDeploy, shouldDelete, type ExistingCertificate } from './plan.ts';
 import { SandboxTransport } from './sandbox-transport.ts';
 
+/** The block name, fixed by CONNECTOR_BLOCK_NAMES in src/crds/names.ts. */
 export const GCP_CERTIFICATE_MANAGER = 'gcpCertificateManager';
 
 /** Time and waiting, injectable so tests run fast and deterministic. */

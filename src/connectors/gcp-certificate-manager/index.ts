@@ -3,6 +3,7 @@ import { defineConnector } from '../sdk/connector.ts';
 import { gcpCertificateManagerConfig } from './config.ts';
 import { createGcpCertificateManagerConnector, GCP_CERTIFICATE_MANAGER } from './gcp-certificate-manager-connector.ts';
 
+/** The registry entry: the credentials Secret, when referenced, is read by the controller. */
 export const gcpCertificateManagerConnector = defineConnector({
   name: GCP_CERTIFICATE_MANAGER,
   configSchema: gcpCertificateManagerConfig,

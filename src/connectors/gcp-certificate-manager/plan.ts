@@ -16,14 +16,17 @@ export interface ExistingCertificate {
 
 /** The update mask paths this connector writes. */
 export const MaskPath = { SelfManaged: 'self_managed', Labels: 'labels' } as const;
+/** One update mask path. */
 export type MaskPath = (typeof MaskPath)[keyof typeof MaskPath];
 
+/** What one deploy does; `refuse` carries the reason for the error message. */
 export type DeployPlan =
   | { readonly kind: 'create'; readonly labels: Record<string, string> }
   | { readonly kind: 'update'; readonly paths: readonly MaskPath[]; readonly labels: Record<string, string> }
   | { readonly kind: 'noop' }
   | { readonly kind: 'refuse'; readonly reason: string };
 
+/** Everything the deploy decision depends on. */
 export interface PlanInput {
   readonly existing: ExistingCertificate | null;
   readonly fingerprint: string;
