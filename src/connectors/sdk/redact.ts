@@ -8,8 +8,16 @@ const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$
 const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}/g;
 const MAX_LEN = 1024;
 
+/**
+ * 40+ base64 characters of real key material practically always mix upper case, lower case
+ * and digits; resource paths such as `projects/p/locations/global/certificates/web` do not.
+ */
+function looksEncoded(run: string): boolean {
+  return /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run);
+}
+
 /** Returns `text` without PEM blocks or base64 runs, and at most 1 KiB long. */
 export function redactSecrets(text: string): string {
-  const out = text.replace(PEM_BLOCK, '[REDACTED PEM]').replace(BASE64_RUN, '[REDACTED]');
+  const out = text.replace(PEM_BLOCK, '[REDACTED PEM]').replace(BASE64_RUN, (run) => (looksEncoded(run) ? '[REDACTED]' : run));
   return out.length > MAX_LEN ? `${out.slice(0, MAX_LEN)}…` : out;
 }

@@ -1,0 +1,26 @@
+import { generateKeyPairSync } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { redactSecrets } from '../../../../src/connectors/sdk/redact.ts';
+
+const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+const body = key.split('\n').filter((l) => l && !l.startsWith('-----'));
+
+describe('redactSecrets', () => {
+  it('removes whole PEM blocks and bare base64 lines of a key', () => {
+    const out = redactSecrets(`nginx: [emerg] bad key\n${key}\nalso: ${body.join('')}`);
+    for (const line of body) expect(out).not.toContain(line);
+    expect(out).toContain('nginx: [emerg] bad key');
+  });
+  it('keeps resource names and paths readable', () => {
+    const name = 'projects/my-project/locations/global/certificates/shop-web-certificate';
+    expect(redactSecrets(`certificate ${name} not found`)).toContain(name);
+  });
+  it('never lets any 48-byte random secret through in base64', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 48, maxLength: 48 }), (bytes) => {
+      const b64 = Buffer.from(bytes).toString('base64');
+      fc.pre(/[A-Z]/.test(b64) && /[a-z]/.test(b64) && /[0-9]/.test(b64));
+      expect(redactSecrets(`x ${b64} y`)).not.toContain(b64);
+    }));
+  });
+});
