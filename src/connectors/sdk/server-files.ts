@@ -52,6 +52,12 @@ export interface ServerFilesResult {
 
 /** Server output kept in a status message: enough for nginx's or apache's own error line. */
 const MAX_OUTPUT_CHARS = 600;
+/**
+ * A whole line of nothing but base64: the tail of a PEM body quoted without its BEGIN line
+ * (its last line is often shorter than the 40 characters `redactSecrets` looks for). Server
+ * messages are prose with spaces, so nothing of value is lost.
+ */
+const BASE64_LINE = /^[A-Za-z0-9+/]{8,}={0,2}$/gm;
 
 /**
  * Pure: null when the command succeeded, else why it failed. Server output is redacted before
@@ -61,7 +67,8 @@ const MAX_OUTPUT_CHARS = 600;
 export function commandFailure(cmd: ServerCommand, r: ExecResult): CommandFailure | null {
   if (r.exitCode === 0 && !r.timedOut) return null;
   const status = r.timedOut ? `timed out after ${Math.round(cmd.timeoutMs / 1000)}s` : `exited ${r.exitCode ?? r.signal ?? 'abnormally'}`;
-  const output = redactSecrets([r.stderr.trim(), r.stdout.trim()].filter((s) => s !== '').join('\n'));
+  const raw = [r.stderr.trim(), r.stdout.trim()].filter((s) => s !== '').join('\n');
+  const output = redactSecrets(raw.replace(BASE64_LINE, '[REDACTED]'));
   const shown = output.length > MAX_OUTPUT_CHARS ? `${output.slice(0, MAX_OUTPUT_CHARS)}…` : output;
   return { why: `${cmd.argv.join(' ')} ${status}${shown === '' ? '' : `: ${shown}`}`, timedOut: r.timedOut };
 }
