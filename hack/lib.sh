@@ -56,3 +56,11 @@ ensure_k8s() {
   export CD_K8S_BIN_DIR="${out##*$'\n'}"
   export PATH="$CD_K8S_BIN_DIR:$PATH"
 }
+
+# The real cert-manager controller built from its Go module (cached by version), for the
+# pairing e2e; prebuilt here so a cold build never runs inside a test hook.
+ensure_cert_manager() {
+  local out
+  out="$(bash "$ROOT/test/tools/cert-manager/build.sh")"
+  export CD_CERT_MANAGER_BIN_DIR="${out##*$'\n'}"
+}

@@ -9,11 +9,12 @@ const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}/g;
 const MAX_LEN = 1024;
 
 /**
- * 40+ base64 characters of real key material practically always mix upper case, lower case
- * and digits; resource paths such as `projects/p/locations/global/certificates/web` do not.
+ * 40+ characters of encoded secrets (base64 keys, hex passwords) practically always mix
+ * letters and digits; resource paths such as `projects/p/locations/global/certificates/web`
+ * are words and do not.
  */
 function looksEncoded(run: string): boolean {
-  return /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run);
+  return /[A-Za-z]/.test(run) && /[0-9]/.test(run);
 }
 
 /** Returns `text` without PEM blocks or base64 runs, and at most 1 KiB long. */

@@ -49,13 +49,27 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(err?: Error): 
   return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
 }
 
-/** Maps transport failures to typed, retryable errors; our own errors pass through. */
+/**
+ * TLS verification failures: the peer is reachable but not trusted. Retrying cannot help
+ * until someone fixes the CA bundle or the server certificate, so they are terminal.
+ */
+const TLS_TRUST_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_SIGNATURE_FAILURE', 'CERT_UNTRUSTED', 'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH',
+]);
+
+/** Maps transport failures to typed errors (trust failures terminal, the rest retryable); our own errors pass through. */
 function classify(err: unknown, deadline: Deadline, origin: string, caller?: AbortSignal): unknown {
   if (isDenied(err) || err instanceof CertDeployerError) return err;
   if (deadline.timedOut) return deadline.reason();
   if (caller?.aborted === true) return caller.reason;
-  const code = (err as { code?: unknown } | undefined)?.code;
+  const codeOf = (e: unknown) => (e as { code?: unknown } | undefined)?.code;
+  const code = codeOf(err) ?? codeOf((err as { cause?: unknown } | undefined)?.cause);
   const detail = typeof code === 'string' ? code : err instanceof Error ? err.name : 'error';
+  if (typeof code === 'string' && TLS_TRUST_CODES.has(code)) {
+    return new CertDeployerError(ErrorCode.Unreachable, `request to ${origin} failed TLS verification: ${detail} (check the configured CA bundle)`, { retryable: false, cause: err });
+  }
   return new CertDeployerError(ErrorCode.Unreachable, `request to ${origin} failed: ${detail}`, { retryable: true, cause: err });
 }
 

@@ -85,7 +85,8 @@ describe('Sandbox.request', () => {
     try {
       const ok = await sb.request({ url: `https://localhost:${httpsPort}/`, ca: ca.certPem });
       expect(Buffer.from(ok.body).toString()).toBe('secure');
-      await expect(sb.request({ url: `https://localhost:${httpsPort}/` })).rejects.toMatchObject({ code: 'CD_ERR_UNREACHABLE', retryable: true });
+      // Untrusted is terminal: retrying cannot fix a missing CA bundle.
+      await expect(sb.request({ url: `https://localhost:${httpsPort}/` })).rejects.toMatchObject({ code: 'CD_ERR_UNREACHABLE', retryable: false, message: expect.stringMatching(/TLS verification/) });
     } finally {
       await sb.close();
     }

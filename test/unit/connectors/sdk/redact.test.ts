@@ -12,6 +12,10 @@ describe('redactSecrets', () => {
     for (const line of body) expect(out).not.toContain(line);
     expect(out).toContain('nginx: [emerg] bad key');
   });
+  it('removes long hex secrets such as generated passwords', () => {
+    const hex = 'bdcbc4d063f453c7ebdcb1593967c048e9ae4ea879f33a7c';
+    expect(redactSecrets(`password=${hex}`)).not.toContain(hex);
+  });
   it('keeps resource names and paths readable', () => {
     const name = 'projects/my-project/locations/global/certificates/shop-web-certificate';
     expect(redactSecrets(`certificate ${name} not found`)).toContain(name);
@@ -19,7 +23,7 @@ describe('redactSecrets', () => {
   it('never lets any 48-byte random secret through in base64', () => {
     fc.assert(fc.property(fc.uint8Array({ minLength: 48, maxLength: 48 }), (bytes) => {
       const b64 = Buffer.from(bytes).toString('base64');
-      fc.pre(/[A-Z]/.test(b64) && /[a-z]/.test(b64) && /[0-9]/.test(b64));
+      fc.pre(/[0-9]/.test(b64));
       expect(redactSecrets(`x ${b64} y`)).not.toContain(b64);
     }));
   });
