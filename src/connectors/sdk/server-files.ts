@@ -50,6 +50,8 @@ export interface ServerFilesResult {
   readonly message: string;
 }
 
+/** A status message is a summary; long paths and argv are cut rather than flooding status. */
+const MAX_MESSAGE_CHARS = 900;
 /** Server output kept in a status message: enough for nginx's or apache's own error line. */
 const MAX_OUTPUT_CHARS = 600;
 /**
@@ -147,5 +149,6 @@ export async function applyServerFiles(signal: AbortSignal, sandbox: Sandbox, pl
   }
 
   const steps = [plan.configTest && `${plan.configTest.argv.join(' ')} ok`, plan.reload && `ran ${plan.reload.argv.join(' ')}`].filter(Boolean);
-  return { changed: true, message: [`wrote ${paths}`, ...steps].join('; ') };
+  const message = [`wrote ${paths}`, ...steps].join('; ');
+  return { changed: true, message: message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}…` : message };
 }

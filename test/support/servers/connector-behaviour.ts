@@ -50,6 +50,8 @@ export interface ServerConnectorCases {
   readonly reloadFailureMessage: RegExp;
   /** A line the server logs once per reload signal it receives. */
   readonly reloadLogLine: RegExp;
+  /** Where to run the cases; default both the local host and a real sshd. */
+  readonly hosts?: readonly ('local' | 'ssh')[];
 }
 
 const SNI = 'conformance.example.test';
@@ -90,7 +92,8 @@ type Outcome = { ok: true; result: DeployResult; sandbox: CountingSandbox } | { 
 
 /** Registers the cases for one server kind, on the local host and over SSH. */
 export function describeServerConnector(cases: ServerConnectorCases): void {
-  for (const hostSetup of [LOCAL, SSH]) {
+  const setups = { local: LOCAL, ssh: SSH };
+  for (const hostSetup of (cases.hosts ?? ['local', 'ssh']).map((h) => setups[h])) {
     describe(`${cases.spec.kind} connector on a real ${cases.spec.kind} (${hostSetup.name})`, { timeout: CASE_TIMEOUT_MS }, () => {
       let host: Host;
       let hostConfig: HostConfig;
