@@ -38,7 +38,7 @@ export async function verifyEndpoints(opts: {
   const deadline = Date.now() + opts.timeoutMs;
   const pending = new Map(opts.endpoints.map((e) => [e.address, e]));
   const last = new Map<string, string>();
-  let delay = 250;
+  let delay = 50; // the first probe often races an asynchronous reload: retry soon, then back off
   try {
     for (;;) {
       for (const [address, ep] of pending) {

@@ -36,6 +36,8 @@ export const hostConfig = z
     local: z.object({}).optional().describe('The files are on the machine the operator runs on (agent mode).'),
     ssh: sshHostConfig.optional().describe('The files are on a remote machine reached over SSH.'),
   })
+  .refine((h) => (h.local !== undefined) !== (h.ssh !== undefined), 'exactly one of local or ssh must be set')
+  .refine((h) => !h.ssh || h.ssh.hostKey !== undefined || h.ssh.trustOnFirstUse === true, 'ssh.hostKey is required unless ssh.trustOnFirstUse is true')
   .meta({
     'x-kubernetes-validations': [
       { rule: '[has(self.local), has(self.ssh)].exists_one(x, x)', message: 'exactly one of local or ssh must be set' },

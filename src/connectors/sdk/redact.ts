@@ -6,6 +6,8 @@
 
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
 const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}/g;
+/** A whole line of base64 (e.g. the short last line of a key quoted without its BEGIN line). */
+const BASE64_LINE = /^[ \t]*[A-Za-z0-9+/]{16,}={0,2}[ \t]*$/gm;
 const MAX_LEN = 1024;
 
 /**
@@ -19,6 +21,9 @@ function looksEncoded(run: string): boolean {
 
 /** Returns `text` without PEM blocks or base64 runs, and at most 1 KiB long. */
 export function redactSecrets(text: string): string {
-  const out = text.replace(PEM_BLOCK, '[REDACTED PEM]').replace(BASE64_RUN, (run) => (looksEncoded(run) ? '[REDACTED]' : run));
+  const out = text
+    .replace(PEM_BLOCK, '[REDACTED PEM]')
+    .replace(BASE64_RUN, (run) => (looksEncoded(run) ? '[REDACTED]' : run))
+    .replace(BASE64_LINE, (line) => (looksEncoded(line) ? '[REDACTED]' : line));
   return out.length > MAX_LEN ? `${out.slice(0, MAX_LEN)}…` : out;
 }

@@ -12,6 +12,10 @@ describe('redactSecrets', () => {
     for (const line of body) expect(out).not.toContain(line);
     expect(out).toContain('nginx: [emerg] bad key');
   });
+  it('removes a short base64 line of a key quoted without its BEGIN line', () => {
+    const last = body[body.length - 1]!;
+    expect(redactSecrets(`error near:\n${last}\n`)).not.toContain(last);
+  });
   it('removes long hex secrets such as generated passwords', () => {
     const hex = 'bdcbc4d063f453c7ebdcb1593967c048e9ae4ea879f33a7c';
     expect(redactSecrets(`password=${hex}`)).not.toContain(hex);
