@@ -11,12 +11,14 @@ const BASE64_LINE = /^[ \t]*[A-Za-z0-9+/]{16,}={0,2}[ \t]*$/gm;
 const MAX_LEN = 1024;
 
 /**
- * 40+ characters of encoded secrets (base64 keys, hex passwords) practically always mix
- * letters and digits; resource paths such as `projects/p/locations/global/certificates/web`
- * are words and do not.
+ * Everything base64-shaped is treated as a secret except what is plainly a resource path:
+ * lower-case words joined by `/` (`projects/p/locations/global/certificates/web`). Random
+ * base64 of 40+ characters has no upper-case letter with a probability near 1e-9, so a key
+ * line is never mistaken for a path.
  */
 function looksEncoded(run: string): boolean {
-  return /[A-Za-z]/.test(run) && /[0-9]/.test(run);
+  const path = !/[A-Z]/.test(run) && run.includes('/') && run.split('/').every((seg) => /^[a-z][a-z0-9]+$/.test(seg));
+  return !path;
 }
 
 /** Returns `text` without PEM blocks or base64 runs, and at most 1 KiB long. */

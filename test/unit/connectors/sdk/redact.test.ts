@@ -16,6 +16,9 @@ describe('redactSecrets', () => {
     const last = body[body.length - 1]!;
     expect(redactSecrets(`error near:\n${last}\n`)).not.toContain(last);
   });
+  it('removes base64 without digits', () => {
+    expect(redactSecrets(`bad input ${'QUJD'.repeat(30)}`)).not.toContain('QUJDQUJD');
+  });
   it('removes long hex secrets such as generated passwords', () => {
     const hex = 'bdcbc4d063f453c7ebdcb1593967c048e9ae4ea879f33a7c';
     expect(redactSecrets(`password=${hex}`)).not.toContain(hex);
@@ -24,10 +27,9 @@ describe('redactSecrets', () => {
     const name = 'projects/my-project/locations/global/certificates/shop-web-certificate';
     expect(redactSecrets(`certificate ${name} not found`)).toContain(name);
   });
-  it('never lets any 48-byte random secret through in base64', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 48, maxLength: 48 }), (bytes) => {
+  it('never lets any 30-byte random secret through in base64', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 30, maxLength: 30 }), (bytes) => {
       const b64 = Buffer.from(bytes).toString('base64');
-      fc.pre(/[0-9]/.test(b64));
       expect(redactSecrets(`x ${b64} y`)).not.toContain(b64);
     }));
   });
