@@ -96,3 +96,15 @@ export async function readyOf(objects: CustomObjectsApi, namespace: string, name
     ? { ready: c.status, reason: c.reason, message: c.message, status: d.status, object: d }
     : undefined;
 }
+
+/** Waits until the CertificateDeployment is gone (finalizers done), e.g. after a delete. */
+export async function waitDeploymentGone(objects: CustomObjectsApi, namespace: string, name: string, timeoutMs = 60_000): Promise<void> {
+  await eventually(async () => {
+    try {
+      await getDeployment(objects, namespace, name);
+      return undefined;
+    } catch (err) {
+      return (err as { code?: number }).code === 404 ? true : undefined;
+    }
+  }, timeoutMs, `${namespace}/${name} to be gone`);
+}

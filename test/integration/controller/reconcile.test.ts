@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mintChain, type MintedChain } from '../../support/certs/index.ts';
-import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, readyOf, startController, type RunningController } from '../../support/controller-harness.ts';
+import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, readyOf, startController, type RunningController, waitDeploymentGone } from '../../support/controller-harness.ts';
 import { createTestNamespace } from '../../support/kube.ts';
 
 const kubeconfig = inject('kubeconfigPath');
@@ -147,14 +147,7 @@ describe('deletionPolicy', () => {
     const r = await waitReady('del', 'True', 'Deployed');
     expect(r.object.metadata.finalizers).toContain('certdeployer.io/finalizer');
     await objects.deleteNamespacedCustomObject({ group: 'certdeployer.io', version: 'v1alpha1', plural: 'certificatedeployments', namespace: ns, name: 'del' });
-    await eventually(async () => {
-      try {
-        await getDeployment(objects, ns, 'del');
-        return undefined;
-      } catch (err) {
-        return (err as { code?: number }).code === 404 ? true : undefined;
-      }
-    }, 30_000, 'the object to be gone');
+    await waitDeploymentGone(objects, ns, 'del', 30_000);
   });
 
   it('Retain: no finalizer, deletion is immediate and leaves the target as it is', async () => {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OWNER_TAG_KEY } from '../../../../src/connectors/aws-acm/index.ts';
 import { GROUP, PLURAL, VERSION } from '../../../../src/crds/names.ts';
 import { mintChain, type MintedChain } from '../../../support/certs/index.ts';
-import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, readyOf, startController, type RunningController } from '../../../support/controller-harness.ts';
+import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, readyOf, startController, type RunningController, waitDeploymentGone } from '../../../support/controller-harness.ts';
 import { createTestNamespace } from '../../../support/kube.ts';
 import { acmReader, startMoto, TEST_ACCESS_KEY, type AcmReader, type MotoServer } from '../../../support/moto/index.ts';
 
@@ -129,14 +129,7 @@ describe('awsAcm end to end', () => {
 
     // deletionPolicy: Delete removes our certificate and the finalizer; the foreign one stays.
     await objects.deleteNamespacedCustomObject({ ...crd, namespace: ns, name: 'shop' });
-    await eventually(async () => {
-      try {
-        await getDeployment(objects, ns, 'shop');
-        return undefined;
-      } catch (err) {
-        return (err as { code?: number }).code === 404 ? true : undefined;
-      }
-    }, 90_000, 'the deployment to be gone');
+    await waitDeploymentGone(objects, ns, 'shop', 90_000);
     expect(await acm.get(arn)).toBeNull();
     expect((await acm.list()).map((c) => c.arn)).toEqual([foreignArn]);
   });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dialAddressOf, OWNER_TAG } from '../../../../src/connectors/azure-key-vault/index.ts';
 import { mintChain, type MintedChain } from '../../../support/certs/index.ts';
 import { startAzureFakes, type AzureFakes } from '../../../support/azure-key-vault/index.ts';
-import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, readyOf, startController, type RunningController } from '../../../support/controller-harness.ts';
+import { createDeployment, eventually, kubeClients, putTlsSecret, readyOf, startController, type RunningController, waitDeploymentGone } from '../../../support/controller-harness.ts';
 import { createTestNamespace } from '../../../support/kube.ts';
 
 const kubeconfig = inject('kubeconfigPath');
@@ -93,14 +93,7 @@ describe('azureKeyVault end to end', () => {
     expect(fakes.vault.attemptedMutations().length).toBe(before);
 
     await objects.deleteNamespacedCustomObject({ group: 'certdeployer.io', version: 'v1alpha1', plural: 'certificatedeployments', namespace: ns, name: 'shop' });
-    await eventually(async () => {
-      try {
-        await getDeployment(objects, ns, 'shop');
-        return undefined;
-      } catch (err) {
-        return (err as { code?: number }).code === 404 ? true : undefined;
-      }
-    }, 60_000, 'the deployment to be gone');
+    await waitDeploymentGone(objects, ns, 'shop', 60_000);
     expect(fakes.vault.certificates.get('shop-cert')?.deletedOn).not.toBeNull();
   });
 

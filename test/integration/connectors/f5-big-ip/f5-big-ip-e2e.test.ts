@@ -11,7 +11,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { objectNames } from '../../../../src/connectors/f5-big-ip/object-names.ts';
 import { keyMaterialLeaks, mintChain, type MintedChain } from '../../../support/certs/index.ts';
-import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, readyOf, startController, type RunningController } from '../../../support/controller-harness.ts';
+import { createDeployment, eventually, kubeClients, putTlsSecret, readyOf, startController, type RunningController, waitDeploymentGone } from '../../../support/controller-harness.ts';
 import { startF5Fake, type F5Fake } from '../../../support/f5-fake/index.ts';
 import { createTestNamespace } from '../../../support/kube.ts';
 
@@ -121,14 +121,7 @@ describe('f5BigIp end to end (fake BIG-IP)', () => {
     const leftover = `${inUse[0]?.replace(/[0-9a-f]{12}(-chain)?\.(crt|key)$/, '')}000000000000.crt`;
     fake.state.certs.set(leftover, { fullPath: leftover, pems: fake.state.certs.get(inUse.find((p) => p.endsWith('.crt')) as string)?.pems ?? [] });
     await objects.deleteNamespacedCustomObject({ group: 'certdeployer.io', version: 'v1alpha1', plural: 'certificatedeployments', namespace: ns, name: 'shop' });
-    await eventually(async () => {
-      try {
-        await getDeployment(objects, ns, 'shop');
-        return undefined;
-      } catch (err) {
-        return (err as { code?: number }).code === 404 ? true : undefined;
-      }
-    }, 60_000, 'the deployment to be gone');
+    await waitDeploymentGone(objects, ns, 'shop', 60_000);
     expect(fake.state.certs.has(leftover)).toBe(false);
     expect(ownedObjects(uid)).toEqual(inUse);
     expect(await fake.servedFingerprint(SNI)).not.toBeNull();

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dialAddressOf } from '../../../../src/connectors/gcp-certificate-manager/grant.ts';
 import { OWNER_LABEL_KEY, ownerLabelValue } from '../../../../src/connectors/gcp-certificate-manager/labels.ts';
 import { mintChain, type MintedChain } from '../../../support/certs/index.ts';
-import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, readyOf, startController, type RunningController } from '../../../support/controller-harness.ts';
+import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, readyOf, startController, type RunningController, waitDeploymentGone } from '../../../support/controller-harness.ts';
 import { GcpFake } from '../../../support/gcp-fake/index.ts';
 import { createTestNamespace } from '../../../support/kube.ts';
 
@@ -103,14 +103,7 @@ describe('gcpCertificateManager end to end', () => {
     expect([...fake.certificates.keys()].filter((n) => n.endsWith('/shop-cert'))).toHaveLength(1);
 
     await objects.deleteNamespacedCustomObject({ group: 'certdeployer.io', version: 'v1alpha1', plural: 'certificatedeployments', namespace: ns, name: 'shop' });
-    await eventually(async () => {
-      try {
-        await getDeployment(objects, ns, 'shop');
-        return undefined;
-      } catch (err) {
-        return (err as { code?: number }).code === 404 ? true : undefined;
-      }
-    }, 60_000, 'the deployment to be gone');
+    await waitDeploymentGone(objects, ns, 'shop', 60_000);
     expect(fake.certificates.has(nameOf('shop-cert'))).toBe(false);
   });
 

@@ -12,7 +12,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GROUP, PLURAL, VERSION } from '../../../../src/crds/names.ts';
 import { mintChain, type MintedChain } from '../../../support/certs/index.ts';
-import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, readyOf, startController, type RunningController } from '../../../support/controller-harness.ts';
+import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, readyOf, startController, type RunningController, waitDeploymentGone } from '../../../support/controller-harness.ts';
 import { createTestNamespace } from '../../../support/kube.ts';
 import { startWinrmFake, type WinrmFake } from '../../../support/winrm-fake/index.ts';
 
@@ -103,14 +103,7 @@ describe('iis end to end (WinRM fake)', () => {
     fake.host.store.set(foreignThumb, { thumbprint: foreignThumb, friendlyName: 'installed by hand', hasPrivateKey: true, keyMatches: true, chain: [fp(foreign.leafPem)], keyPem: '', importPassword: '' });
     (fake.host.site(SITE)?.bindings[1] as { certificateHash: string }).certificateHash = foreignThumb;
     await objects.deleteNamespacedCustomObject({ ...crd, namespace: ns, name: 'shop' });
-    await eventually(async () => {
-      try {
-        await getDeployment(objects, ns, 'shop');
-        return undefined;
-      } catch (err) {
-        return (err as { code?: number }).code === 404 ? true : undefined;
-      }
-    }, 90_000, 'the deployment to be gone');
+    await waitDeploymentGone(objects, ns, 'shop', 90_000);
     expect([...fake.host.store.keys()]).toEqual([foreignThumb]);
     expect(boundTo(SITE)).toBe(foreignThumb);
   });
