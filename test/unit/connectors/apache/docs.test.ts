@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apacheConnector } from '../../../../src/connectors/apache/index.ts';
 import type { ConnectorDefinition } from '../../../../src/connectors/sdk/connector.ts';
-import { checkConnectorPage } from '../../../support/servers/connector-docs.ts';
+import { checkConnectorPage } from '../../../support/connector-docs.ts';
 
 describe('docs/connectors/apache.md', () => {
   it('its CertificateDeployment is valid, shows both layouts over ssh and locally, and the policy allows every grant', async () => {

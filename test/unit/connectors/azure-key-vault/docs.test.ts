@@ -4,10 +4,9 @@
  * every address the targets declare (no GrantDenied) and the ambient identity the
  * workload-identity target needs, checked with the controller's own shortfall.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { yamlBlocks as pageBlocks } from '../../../support/connector-docs.ts';
 import { azureKeyVaultConnector } from '../../../../src/connectors/azure-key-vault/index.ts';
 import { connectorBlocks } from '../../../../src/connectors/registry.ts';
 import { grantShortfall } from '../../../../src/controller/grant-shortfall.ts';
@@ -16,14 +15,10 @@ import type { Policy } from '../../../../src/sandbox/grant.ts';
 
 const page = join(import.meta.dirname, '..', '..', '..', '..', 'docs', 'connectors', 'azure-key-vault.md');
 
-async function yamlBlocks(): Promise<unknown[]> {
-  const text = await readFile(page, 'utf8');
-  return [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].flatMap((m) => parseAllDocuments(m[1] as string).map((d) => d.toJS() as unknown));
-}
 
 describe('docs/connectors/azure-key-vault.md', () => {
   it('its CertificateDeployment is valid, and the policy example allows every target it declares', async () => {
-    const blocks = await yamlBlocks();
+    const blocks = await pageBlocks(page);
     const cd = blocks.find((b) => (b as { kind?: string }).kind === 'CertificateDeployment') as { spec: unknown } | undefined;
     const policy = (blocks.find((b) => (b as { policy?: unknown }).policy !== undefined) as { policy: Policy } | undefined)?.policy;
     expect(cd, 'no CertificateDeployment on the page').toBeDefined();

@@ -4,10 +4,9 @@
  * example that follows it allows every target's grant (checked with the controller's own
  * shortfall), with ambient identity allowed exactly where a target relies on it.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { yamlBlocks as pageBlocks } from '../../../support/connector-docs.ts';
 import { gcpCertificateManagerConnector } from '../../../../src/connectors/gcp-certificate-manager/index.ts';
 import { connectorBlocks } from '../../../../src/connectors/registry.ts';
 import { grantShortfall } from '../../../../src/controller/grant-shortfall.ts';
@@ -16,14 +15,9 @@ import type { Policy } from '../../../../src/sandbox/grant.ts';
 
 const page = join(import.meta.dirname, '..', '..', '..', '..', 'docs', 'connectors', 'gcp-certificate-manager.md');
 
-async function yamlBlocks(): Promise<Record<string, unknown>[]> {
-  const text = await readFile(page, 'utf8');
-  return [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].flatMap((m) => parseAllDocuments(m[1] as string).map((d) => d.toJS() as Record<string, unknown>));
-}
-
 describe('docs/connectors/gcp-certificate-manager.md', () => {
   it('every CertificateDeployment is valid and the policy after it allows its targets', async () => {
-    const blocks = await yamlBlocks();
+    const blocks = await pageBlocks(page);
     const deployments = blocks.map((b, i) => [b, i] as const).filter(([b]) => b.kind === 'CertificateDeployment');
     expect(deployments.length).toBe(2);
     for (const [cd, i] of deployments) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nginxConnector } from '../../../../src/connectors/nginx/index.ts';
 import type { ConnectorDefinition } from '../../../../src/connectors/sdk/connector.ts';
-import { checkConnectorPage } from '../../../support/servers/connector-docs.ts';
+import { checkConnectorPage } from '../../../support/connector-docs.ts';
 
 describe('docs/connectors/nginx.md', () => {
   it('its CertificateDeployment is valid, uses an ssh and a local target, and the policy allows every grant', async () => {

@@ -7,16 +7,16 @@
 import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { connectorBlocks } from '../../../src/connectors/registry.ts';
-import type { ConnectorDefinition } from '../../../src/connectors/sdk/connector.ts';
-import { grantShortfall } from '../../../src/controller/grant-shortfall.ts';
-import { specSchema } from '../../../src/crds/spec.ts';
-import type { Policy } from '../../../src/sandbox/grant.ts';
+import { connectorBlocks } from '../../src/connectors/registry.ts';
+import type { ConnectorDefinition } from '../../src/connectors/sdk/connector.ts';
+import { grantShortfall } from '../../src/controller/grant-shortfall.ts';
+import { specSchema } from '../../src/crds/spec.ts';
+import type { Policy } from '../../src/sandbox/grant.ts';
 
 /** The YAML code blocks of a page, each parsed (multi-document aware). */
-async function yamlBlocks(page: string): Promise<unknown[]> {
+export async function yamlBlocks(page: string): Promise<Record<string, unknown>[]> {
   const text = await readFile(page, 'utf8');
-  return [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].flatMap((m) => parseAllDocuments(m[1] as string).map((d) => d.toJS() as unknown));
+  return [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].flatMap((m) => parseAllDocuments(m[1] as string).map((d) => d.toJS() as Record<string, unknown>));
 }
 
 /** Asserts the page's manifest and policy; returns the validated targets' blocks. */
