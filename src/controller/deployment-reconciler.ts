@@ -148,6 +148,7 @@ async function deployTarget(obj: CertificateDeploymentObject, t: Target, dep: De
     policy: deps.policy,
     hostFor: (config, s) => deps.hosts.hostFor(obj.metadata.namespace, config, s),
     readSecret: async (name) => (await deps.kube.getSecret(obj.metadata.namespace, name))?.data ?? null,
+    observedHostKey: (config) => deps.hosts.observedHostKey(obj.metadata.namespace, config),
     probeHost: deps.hosts.local,
     deployTimeoutMs: deps.deployTimeoutMs,
     signal,

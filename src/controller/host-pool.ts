@@ -14,6 +14,11 @@ export interface HostPool {
   readonly local: Host;
   /** The host a target's configuration names (local when it names none). Do not close it. */
   hostFor(namespace: string, config: HostConfig | undefined, signal: AbortSignal): Promise<Host>;
+  /**
+   * The known-host line accepted by trust on first use for this configuration, once a
+   * connection was made; status reports it so a human can pin it. Public key, not a secret.
+   */
+  observedHostKey(namespace: string, config: HostConfig | undefined): string | undefined;
   close(): Promise<void>;
 }
 
@@ -25,8 +30,13 @@ export const SSH_PASSPHRASE = 'passphrase';
 export function createHostPool(kube: Pick<KubePort, 'getSecret'>): HostPool {
   const local = new LocalHost();
   const ssh = new Map<string, { version: string; host: SshHost }>();
+  const observed = new Map<string, string>();
+  const idOf = (namespace: string, c: NonNullable<HostConfig['ssh']>) => JSON.stringify([namespace, c.address, c.user, c.hostKey ?? '', c.credentialsRef.name]);
   return {
     local,
+    observedHostKey(namespace, config) {
+      return config?.ssh ? observed.get(idOf(namespace, config.ssh)) : undefined;
+    },
     async hostFor(namespace, config) {
       if (!config?.ssh) return local;
       const c = config.ssh;
@@ -35,7 +45,7 @@ export function createHostPool(kube: Pick<KubePort, 'getSecret'>): HostPool {
       if (!secret || !key) {
         throw new CertDeployerError(ErrorCode.Connector, `SSH credentials Secret ${namespace}/${c.credentialsRef.name} not found or has no ${SSH_PRIVATE_KEY}`, { retryable: true });
       }
-      const id = JSON.stringify([namespace, c.address, c.user, c.hostKey ?? '', c.credentialsRef.name]);
+      const id = idOf(namespace, c);
       const version = secret.metadata.resourceVersion ?? '';
       const cached = ssh.get(id);
       if (cached && cached.version === version) return cached.host;
@@ -47,7 +57,7 @@ export function createHostPool(kube: Pick<KubePort, 'getSecret'>): HostPool {
         privateKey: Buffer.from(key, 'base64').toString('utf8'),
         ...(pass ? { passphrase: Buffer.from(pass, 'base64').toString('utf8') } : {}),
         ...(c.hostKey ? { hostKey: c.hostKey } : {}),
-        ...(c.trustOnFirstUse ? { trustOnFirstUse: true } : {}),
+        ...(c.trustOnFirstUse ? { trustOnFirstUse: true, onHostKeyObserved: (line: string, fp: string) => observed.set(id, `${line} (${fp})`) } : {}),
       });
       ssh.set(id, { version, host });
       return host;

@@ -26,6 +26,8 @@ export interface TargetRunInput {
   readonly readSecret: (name: string) => Promise<Readonly<Record<string, string>> | null>;
   /** Gives the host a configuration names (the caller owns and pools hosts). */
   readonly hostFor: (config: HostConfig | undefined, signal: AbortSignal) => Promise<Host>;
+  /** The host key accepted by trust on first use for a host configuration, if any. */
+  readonly observedHostKey?: (config: HostConfig | undefined) => string | undefined;
   /** The host verification probes run from (the operator's own). */
   readonly probeHost: Host;
   readonly deployTimeoutMs: number;
@@ -94,8 +96,10 @@ export async function runTarget(input: TargetRunInput): Promise<TargetOutcome> {
   }
 
   const base = { invoked: true, changed: result.changed, remoteId: result.remoteId };
+  const tofu = ssh && !ssh.hostKey ? input.observedHostKey?.(input.definition.hostOf?.(parsed.data)) : undefined;
+  const deployed = `${result.message ?? 'deployed'}${tofu ? `; host key accepted on first use, pin it as hostKey: ${tofu}` : ''}`;
   if (!input.verify) {
-    return { ok: true, reason: Reason.Deployed, message: result.message ?? 'deployed', retryable: false, verified: false, ...base };
+    return { ok: true, reason: Reason.Deployed, message: deployed, retryable: false, verified: false, ...base };
   }
   const v = await verifyEndpoints({
     endpoints: input.verify.endpoints,
@@ -106,5 +110,5 @@ export async function runTarget(input: TargetRunInput): Promise<TargetOutcome> {
     signal: input.signal,
   });
   if (!v.ok) return { ok: false, reason: Reason.VerifyFailed, message: v.message, retryable: true, verified: false, ...base };
-  return { ok: true, reason: Reason.Deployed, message: `${result.message ?? 'deployed'}; ${v.message}`, retryable: false, verified: true, ...base };
+  return { ok: true, reason: Reason.Deployed, message: `${deployed}; ${v.message}`, retryable: false, verified: true, ...base };
 }
