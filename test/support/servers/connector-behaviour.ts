@@ -25,7 +25,7 @@ import { mintCredential, type TestCredential } from '../../conformance/credentia
 import { keyMaterialLeaks } from '../certs/index.ts';
 import { sshHostFor } from '../sshd/ssh-host-for.ts';
 import { startSshd, type Sshd } from '../sshd/sshd.ts';
-import { servedChain, settledLeaf, waitUntilServed } from './tls-served.ts';
+import { waitUntilChain, settledLeaf, waitUntilServed } from './tls-served.ts';
 import { startWebServer, type ServerSpec, type TlsFiles, type WebServer } from './web-server.ts';
 
 /** What a connector block gets for one server in these cases. */
@@ -161,7 +161,7 @@ export function describeServerConnector(cases: ServerConnectorCases): void {
         const o = await deploy(server, cred.deployment);
         expect(o.ok && o.result.changed).toBe(true);
         expect(await waitUntilServed(server.address, SNI, cred.deployment.fingerprint)).toBe(cred.deployment.fingerprint);
-        expect(await servedChain(server.address, SNI)).toEqual(cred.chainFingerprints);
+        expect(await waitUntilChain(server.address, SNI, cred.chainFingerprints)).toEqual(cred.chainFingerprints);
       });
 
       it('rotate: the next certificate is served', async () => {

@@ -20,7 +20,7 @@ import { mintChain, type MintedChain, type MintedLeaf } from '../certs/index.ts'
 import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, startController, type RunningController } from '../controller-harness.ts';
 import { createTestNamespace } from '../kube.ts';
 import { startSshd, type Sshd } from '../sshd/sshd.ts';
-import { servedChain, settledLeaf, waitUntilServed } from './tls-served.ts';
+import { waitUntilChain, settledLeaf, waitUntilServed } from './tls-served.ts';
 import { startWebServer, type ServerSpec, type WebServer } from './web-server.ts';
 
 export interface EndToEndCases {
@@ -118,7 +118,8 @@ export function describeEndToEnd(cases: EndToEndCases): void {
       expect(status.fingerprint).toBe(fp(chain.leafPem));
       expect(status.targets.map((t) => [t.name, t.ready, t.reason])).toEqual([['local', true, 'Deployed'], ['remote', true, 'Deployed']]);
       expect(status.targets[0]?.message).toMatch(/1 endpoint\(s\) serve/);
-      for (const k of ['local', 'remote'] as const) expect(await servedChain(server(k).address, SNI)).toEqual(chain.chainPem.slice(0, -1).map(fp));
+      const want = chain.chainPem.slice(0, -1).map(fp);
+      for (const k of ['local', 'remote'] as const) expect(await waitUntilChain(server(k).address, SNI, want)).toEqual(want);
     });
 
     it('a reload that does not make the server take the files: VerifyFailed, never Ready', async () => {

@@ -103,3 +103,18 @@ export async function settledLeaf(address: string, serverName: string, quietMs =
   }
   return last;
 }
+
+/**
+ * Polls until new connections are served exactly `expected` (leaf first) or `timeoutMs`
+ * passes; returns the last chain seen. A graceful reload lets old workers finish, so right
+ * after the new leaf first appears a handshake can still reach an old worker.
+ */
+export async function waitUntilChain(address: string, serverName: string, expected: readonly string[], timeoutMs = 5_000): Promise<string[]> {
+  const until = Date.now() + timeoutMs;
+  let chain = await servedChain(address, serverName);
+  while (JSON.stringify(chain) !== JSON.stringify(expected) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    chain = await servedChain(address, serverName);
+  }
+  return chain;
+}
