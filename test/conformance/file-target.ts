@@ -75,7 +75,8 @@ function chainOf(text: string | null): string[] {
   return text === null ? [] : [...text.matchAll(PEM_CERT)].map((m) => fingerprintOfPem(m[0]));
 }
 
-function keyMatches(certText: string | null, keyText: string | null): boolean | undefined {
+/** Whether the key file matches the first certificate of the certificate file (undefined when either is missing). */
+export function keyMatches(certText: string | null, keyText: string | null): boolean | undefined {
   const leaf = certText?.match(PEM_CERT)?.[0];
   if (leaf === undefined || keyText === null) return undefined;
   try {
