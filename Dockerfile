@@ -12,8 +12,8 @@
 # would link against the same glibc; install scripts are disabled, so today there are none
 # (ssh2 falls back to its pure-JS crypto). Pin both images by digest in CI.
 
-ARG NODE_BUILD_IMAGE=node:24-bookworm-slim
-ARG NODE_RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian12:nonroot
+ARG NODE_BUILD_IMAGE=node:26-bookworm-slim
+ARG NODE_RUNTIME_IMAGE=gcr.io/distroless/nodejs26-debian12:nonroot
 
 FROM ${NODE_BUILD_IMAGE} AS build
 WORKDIR /src

