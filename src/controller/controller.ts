@@ -18,7 +18,7 @@ import type { EventSink } from './kube-port.ts';
 import type { CertificateDeploymentObject } from './kube-types.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import type { ReconcilerDeps } from './reconciler-deps.ts';
-import { realClock, type Clock } from './runtime/clock.ts';
+import { realClock, type Clock } from '../core/clock.ts';
 import { InformerSupervisor } from './runtime/informer-supervisor.ts';
 import { collectionPath, kubeTransport } from './runtime/kube-transport.ts';
 import { LeaderElector } from './runtime/leader-election.ts';

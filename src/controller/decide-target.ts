@@ -4,6 +4,7 @@
  * a restart over Ready deployments costs zero connector calls. "Generation observed" is kept
  * per target as a hash of that target's spec, so editing one target leaves the others alone.
  */
+import { backoffDelay, type BackoffPolicy as ExponentialBackoff } from '../core/backoff.ts';
 import type { TargetStatus } from '../crds/status.ts';
 import { TERMINAL_REASONS } from './reasons.ts';
 
@@ -19,25 +20,21 @@ export interface TargetDecisionInput {
   readonly backoff?: BackoffPolicy;
 }
 
-export interface BackoffPolicy {
-  readonly baseMs: number;
-  readonly maxMs: number;
+/**
+ * Per-target retry timing: the project's one exponential backoff (no jitter here, so the
+ * decision stays a pure function of status and time) plus the slow timer for terminal failures.
+ */
+export interface BackoffPolicy extends ExponentialBackoff {
   /** Delay before retrying a terminal failure (auth, denied, refused) without any change. */
   readonly terminalRetryMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 5_000, maxMs: 5 * 60_000, terminalRetryMs: 30 * 60_000 };
+export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 5_000, maxMs: 5 * 60_000, factor: 2, jitter: 0, terminalRetryMs: 30 * 60_000 };
 
 export type TargetDecision =
   | { readonly action: 'skip'; readonly why: string }
   | { readonly action: 'deploy'; readonly why: string }
   | { readonly action: 'wait'; readonly delayMs: number; readonly why: string };
-
-/** Exponential delay for the n-th consecutive failure (n ≥ 1), capped. */
-export function backoffDelay(attempts: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
-  const exp = Math.min(30, Math.max(0, attempts - 1));
-  return Math.min(policy.maxMs, policy.baseMs * 2 ** exp);
-}
 
 /** Decides what to do with one target. */
 export function decideTarget(input: TargetDecisionInput): TargetDecision {
@@ -53,7 +50,7 @@ export function decideTarget(input: TargetDecisionInput): TargetDecision {
   const attempts = Math.max(1, st.attempts ?? 1);
   const last = st.lastAttemptAt ? Date.parse(st.lastAttemptAt) : Number.NaN;
   if (Number.isNaN(last)) return { action: 'deploy', why: 'retry' };
-  const delay = st.reason && TERMINAL_REASONS.has(st.reason) ? policy.terminalRetryMs : backoffDelay(attempts, policy);
+  const delay = st.reason && TERMINAL_REASONS.has(st.reason) ? policy.terminalRetryMs : backoffDelay(attempts, policy, () => 0);
   const due = last + delay;
   if (now >= due) return { action: 'deploy', why: `retry ${attempts + 1}` };
   return { action: 'wait', delayMs: due - now, why: `backing off after ${attempts} failed attempts` };

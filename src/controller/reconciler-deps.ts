@@ -7,7 +7,7 @@ import type { Policy } from '../sandbox/grant.ts';
 import type { BackoffPolicy } from './decide-target.ts';
 import type { HostPool } from './host-pool.ts';
 import type { EventSink, KubePort } from './kube-port.ts';
-import type { Clock } from './runtime/clock.ts';
+import type { Clock } from '../core/clock.ts';
 
 /** Metric hooks of the reconciler (implemented with prom-client in metrics.ts). */
 export interface ReconcilerMetrics {

@@ -3,7 +3,7 @@
  * and observedGeneration bumped. Everything else in `prev` is kept as is.
  */
 import type { DeploymentStatus } from '../crds/status.ts';
-import { setCondition } from './runtime/conditions.ts';
+import { setCondition } from '../core/conditions.ts';
 import { ConditionType } from './reasons.ts';
 
 /** `prev` with Ready = `status`/`reason`/`message` as of `now`. */

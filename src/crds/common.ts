@@ -2,6 +2,7 @@
  * Schema atoms shared by spec and status. Each carries a description because the generated
  * CRD is what `kubectl explain` shows users.
  */
+import type { Condition } from '../core/conditions.ts';
 import { z } from 'zod';
 
 /** RFC 1123 label: target names, used as list-map keys and in messages. */
@@ -72,4 +73,9 @@ export const condition = z.object({
     .describe('Machine-readable CamelCase reason for the last transition.'),
   message: z.string().max(32768).describe('Human-readable message about the transition. Never contains key material.'),
 });
-export type Condition = z.infer<typeof condition>;
+/**
+ * Compile-time proof that the schema and the one Condition type (`src/core/conditions.ts`)
+ * describe the same object; the type itself lives in core, where the helpers are.
+ */
+export type ConditionSchemaMatchesCore = z.infer<typeof condition> extends Condition ? (Condition extends z.infer<typeof condition> ? true : never) : never;
+const _conditionShapesAgree: ConditionSchemaMatchesCore = true; void _conditionShapesAgree;

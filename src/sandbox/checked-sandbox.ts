@@ -10,7 +10,7 @@ import { findExecRule, describeArgv, pathCandidates } from './check/argv-check.t
 import { canonicalizeForRead, canonicalizeForWrite, canonicalizeRoots } from './check/canonical-path.ts';
 import { connectHost, formatDialAddress, isDialAllowed, parseDialAddress, sniName } from './check/host-check.ts';
 import { isPathWithinAny } from './check/path-check.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { realClock, type Clock } from '../core/clock.ts';
 import { effectiveGrant } from './effective-grant.ts';
 import { CertDeployerError, DeniedError, ErrorCode } from './errors.ts';
 import type { Grant, Policy } from './grant.ts';
@@ -62,7 +62,7 @@ class Checked implements CheckedSandbox {
   constructor(opts: CreateSandboxOptions) {
     this.grant = Object.freeze(effectiveGrant(opts.grant, opts.policy));
     this.#host = opts.host;
-    this.#clock = opts.clock ?? systemClock;
+    this.#clock = opts.clock ?? realClock;
   }
 
   async readFile(path: string, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array | null> {

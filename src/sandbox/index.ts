@@ -10,7 +10,7 @@ export { LocalHost, type LocalHostOptions } from './host/local-host.ts';
 export { SshHost, type SshHostOptions } from './host/ssh-host.ts';
 export type { AtomicWriteOptions, Host, HostStat } from './host/host.ts';
 export { createGrantedDispatcher, dialGrantInterceptor, type GrantedDispatcherOptions } from './net/granted-dispatcher.ts';
-export { systemClock, type Clock } from './clock.ts';
+export { realClock, withTimeout, type Clock } from '../core/clock.ts';
 export { isPathWithin } from './check/path-check.ts';
 export { isDialAllowed, canonicalDialAddress } from './check/host-check.ts';
 export { DEFAULT_TOKEN_PATTERN, matchExecRule } from './check/argv-check.ts';

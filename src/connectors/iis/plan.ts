@@ -4,6 +4,7 @@
  * update or create, which of this target's own earlier certificates are now unused and may
  * go. Everything here is data in, data out, so every rule is unit-tested without a host.
  */
+import { ConnectorError, ErrorCode, hasCode } from '../sdk/errors.ts';
 import { z } from 'zod';
 import type { IisBinding, IisConfig } from './config.ts';
 import type { NewBinding } from './scripts.ts';
@@ -56,10 +57,13 @@ export interface DeployPlan {
 }
 
 /** Why no plan is possible: the configuration does not fit the host. Terminal. */
-export class PlanError extends Error {
+export class PlanError extends ConnectorError {
   constructor(message: string) {
-    super(message);
+    super(message, { retryable: false });
     this.name = 'PlanError';
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === 'PlanError' && hasCode(value, ErrorCode.Connector);
   }
 }
 

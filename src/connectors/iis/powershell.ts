@@ -9,6 +9,7 @@
  *   cmd.exe nor WinRS ever parses it, and its length is checked against cmd.exe's 8191
  *   character command-line limit before it is sent.
  */
+import { ConnectorError, ErrorCode, hasCode } from '../sdk/errors.ts';
 import { Buffer } from 'node:buffer';
 
 /** Characters PowerShell reads as a single quote inside a single-quoted string. */
@@ -22,10 +23,13 @@ export const POWERSHELL = 'powershell.exe';
 export const POWERSHELL_SWITCHES = ['-NoLogo', '-NoProfile', '-NonInteractive', '-EncodedCommand'] as const;
 
 /** A value that cannot be a PowerShell literal (a NUL would truncate the command line). */
-export class PowerShellQuoteError extends Error {
+export class PowerShellQuoteError extends ConnectorError {
   constructor(message: string) {
-    super(message);
+    super(message, { retryable: false });
     this.name = 'PowerShellQuoteError';
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === 'PowerShellQuoteError' && hasCode(value, ErrorCode.Connector);
   }
 }
 

@@ -13,6 +13,7 @@
  * parameter line; body lines are constants. Secrets (the PFX password, PFX chunks) are listed
  * on the Script so its `redacted()` form can be shown in errors.
  */
+import { ConnectorError, ErrorCode, hasCode } from '../sdk/errors.ts';
 import { encodedCommand, MAX_COMMAND_LINE, psInt, psString } from './powershell.ts';
 
 /** The fixed body lines, by purpose. Exported so tests (and the fake's authors) can see them. */
@@ -61,10 +62,13 @@ export interface Script {
 }
 
 /** A generated script would not fit on one command line (cannot happen within the schema's limits). */
-export class ScriptTooLongError extends Error {
+export class ScriptTooLongError extends ConnectorError {
   constructor(description: string, length: number) {
-    super(`the ${description} script is ${length} characters on the command line, more than ${MAX_COMMAND_LINE}`);
+    super(`the ${description} script is ${length} characters on the command line, more than ${MAX_COMMAND_LINE}`, { retryable: false });
     this.name = 'ScriptTooLongError';
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === 'ScriptTooLongError' && hasCode(value, ErrorCode.Connector);
   }
 }
 

@@ -5,6 +5,7 @@
  * and exit code, faults). Pure: no I/O, so envelopes are unit-tested byte for byte and the
  * transport lives in `winrm-shell.ts`.
  */
+import { ConnectorError, ErrorCode, hasCode } from '../sdk/errors.ts';
 import { Buffer } from 'node:buffer';
 import { childOf, childrenOf, descendantsOf, escapeXml, parseXml, XmlError, type XmlElement } from './xml.ts';
 
@@ -113,10 +114,13 @@ export function deleteShellEnvelope(to: string, messageId: string, shellId: stri
 }
 
 /** An answer that is not the documented one (wrong action, no RelatesTo, missing ids). */
-export class WsmanProtocolError extends Error {
+export class WsmanProtocolError extends ConnectorError {
   constructor(message: string) {
-    super(message);
+    super(message, { retryable: true });
     this.name = 'WsmanProtocolError';
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === 'WsmanProtocolError' && hasCode(value, ErrorCode.Connector);
   }
 }
 

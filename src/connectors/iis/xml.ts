@@ -7,6 +7,7 @@
  */
 
 /** One element: namespace URI (null when unqualified), local name, attributes, children, own text. */
+import { ConnectorError, ErrorCode, hasCode } from '../sdk/errors.ts';
 export interface XmlElement {
   readonly ns: string | null;
   readonly name: string;
@@ -18,10 +19,13 @@ export interface XmlElement {
 }
 
 /** The input is not well-formed XML (or uses a construct this reader refuses). */
-export class XmlError extends Error {
+export class XmlError extends ConnectorError {
   constructor(message: string) {
-    super(message);
+    super(message, { retryable: true });
     this.name = 'XmlError';
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === 'XmlError' && hasCode(value, ErrorCode.Connector);
   }
 }
 

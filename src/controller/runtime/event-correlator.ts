@@ -11,7 +11,7 @@
  * - One write per series at a time: occurrences during an in-flight write are coalesced into
  *   a single follow-up PATCH when it completes.
  */
-import type { Clock } from './clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import { TokenBucket } from './rate-limiter.ts';
 
 /** The object an Event is about (`regarding`). */

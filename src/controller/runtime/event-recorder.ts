@@ -4,7 +4,7 @@
  * at once, writes happen in the background, and failures go to `onError`.
  */
 import { EventsV1Api, V1MicroTime, type EventsV1Event, type KubeConfig } from '@kubernetes/client-node';
-import { realClock, withTimeout, type Clock } from './clock.ts';
+import { realClock, withTimeout, type Clock } from '../../core/clock.ts';
 import { EventCorrelator, type CorrelatorOptions, type EventDecision, type EventObjectRef, type EventOccurrence, type SeriesState } from './event-correlator.ts';
 import { asError } from './kube-errors.ts';
 import { PatchStrategy, requestOptions } from './request-options.ts';

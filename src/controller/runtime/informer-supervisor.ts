@@ -12,8 +12,9 @@
  *   stale and the watchdog reconnects;
  * - applies `transform` before caching, so e.g. Secret data need never be held in memory.
  */
-import { realClock, type Clock, type TimerHandle } from './clock.ts';
-import { backoffDelay, type BackoffPolicy } from './backoff.ts';
+import { realClock, type Clock, type TimerHandle } from '../../core/clock.ts';
+import { CertDeployerError, ErrorCode, hasCode } from '../../core/errors.ts';
+import { backoffDelay, type BackoffPolicy } from '../../core/backoff.ts';
 import { asError, isGone, KubeApiError, type KubeStatus } from './kube-errors.ts';
 import type { KubeTransport, WatchEvent } from './kube-transport.ts';
 import { ObjectCache, type CacheChange, type CachedObject } from './object-cache.ts';
@@ -70,10 +71,13 @@ export interface InformerHealth {
 const RELIST_DUE = Symbol('relist-due');
 
 /** Raised into the watch when the watchdog finds it silent. */
-export class StaleWatchError extends Error {
+export class StaleWatchError extends CertDeployerError {
   constructor(name: string, ms: number) {
-    super(`informer ${name}: no event or bookmark for ${ms} ms; reconnecting`);
+    super(ErrorCode.StaleWatch, `informer ${name}: no event or bookmark for ${ms} ms; reconnecting`, { retryable: true });
     this.name = 'StaleWatchError';
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasCode(value, ErrorCode.StaleWatch);
   }
 }
 

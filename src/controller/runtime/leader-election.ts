@@ -8,7 +8,7 @@
  * Like client-go, this does not fence: two replicas can briefly both believe they lead across a
  * network partition. Connector operations must be idempotent regardless.
  */
-import { DeadlineError, realClock, withTimeout, type Clock } from './clock.ts';
+import { DeadlineError, realClock, withTimeout, type Clock } from '../../core/clock.ts';
 import { CertDeployerError, ErrorCode } from '../../sandbox/errors.ts';
 import { asError, isConflict } from './kube-errors.ts';
 import type { LeaseClient } from './lease-client.ts';

@@ -3,7 +3,8 @@
  * this key wait before its next retry"; the work queue turns the answer into a delayed add.
  * Pure arithmetic over an injected clock: no timers live here.
  */
-import type { Clock } from './clock.ts';
+import { backoffDelay } from '../../core/backoff.ts';
+import type { Clock } from '../../core/clock.ts';
 
 /** The contract the work queue uses (client-go `TypedRateLimiter`). */
 export interface RateLimiter<K = string> {
@@ -36,8 +37,7 @@ export class ItemExponentialRateLimiter<K = string> implements RateLimiter<K> {
   when(item: K): number {
     const exp = this.#failures.get(item) ?? 0;
     this.#failures.set(item, exp + 1);
-    const backoff = this.baseMs * 2 ** exp;
-    return Number.isFinite(backoff) && backoff < this.maxMs ? backoff : this.maxMs;
+    return backoffDelay(exp + 1, { initialMs: this.baseMs, maxMs: this.maxMs, factor: 2, jitter: 0 });
   }
 
   forget(item: K): void {

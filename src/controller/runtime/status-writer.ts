@@ -6,8 +6,8 @@
  * the write entirely (no-op status writes only wake up every other watcher).
  */
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { backoffDelay } from './backoff.ts';
-import { realClock, type Clock } from './clock.ts';
+import { backoffDelay } from '../../core/backoff.ts';
+import { realClock, type Clock } from '../../core/clock.ts';
 import { CertDeployerError, ErrorCode } from '../../sandbox/errors.ts';
 import { isConflict } from './kube-errors.ts';
 import { requestOptions } from './request-options.ts';

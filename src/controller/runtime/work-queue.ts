@@ -11,7 +11,7 @@
  * re-enqueues everything on its next start, so bounded shutdown matters more than draining
  * work nobody started.
  */
-import { realClock, type Clock, type TimerHandle } from './clock.ts';
+import { realClock, type Clock, type TimerHandle } from '../../core/clock.ts';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.ts';
 
 /** Observability hooks (client-go `workqueue` metrics); every method is optional. */

@@ -3,12 +3,12 @@
  * clock fires, or with the caller's reason when the caller's signal aborts. Network code then
  * needs a single signal, and callers can tell a timeout from their own cancellation.
  */
-import type { CancelTimer, Clock } from '../clock.ts';
+import type { Clock, TimerHandle } from '../../core/clock.ts';
 import { CertDeployerError, ErrorCode } from '../errors.ts';
 
 export class Deadline {
   readonly #controller = new AbortController();
-  readonly #cancelTimer: CancelTimer;
+  readonly #timer: TimerHandle;
   readonly #parent: AbortSignal | undefined;
   readonly #onParentAbort: () => void;
   #timedOut = false;
@@ -19,7 +19,7 @@ export class Deadline {
     this.#onParentAbort = () => this.#controller.abort(parent?.reason);
     if (parent?.aborted === true) this.#controller.abort(parent.reason);
     else parent?.addEventListener('abort', this.#onParentAbort, { once: true });
-    this.#cancelTimer = clock.setTimeout(() => {
+    this.#timer = clock.setTimeout(() => {
       this.#timedOut = true;
       this.#controller.abort(new CertDeployerError(ErrorCode.Timeout, `${what} timed out after ${ms} ms`, { retryable: true }));
     }, ms);
@@ -42,7 +42,7 @@ export class Deadline {
 
   /** Stops the timer and detaches from the caller's signal. */
   dispose(): void {
-    this.#cancelTimer();
+    this.#timer.cancel();
     this.#parent?.removeEventListener('abort', this.#onParentAbort);
   }
 }

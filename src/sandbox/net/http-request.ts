@@ -4,7 +4,7 @@
  * tokens (pre-signed URLs, SAS), and bodies can carry key material.
  */
 import type { Dispatcher } from 'undici';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import { CertDeployerError, DeniedError, ErrorCode, isDenied } from '../errors.ts';
 import type { HttpRequest, HttpResponse } from '../sandbox.ts';
 import { Deadline, timeoutOr } from './deadline.ts';

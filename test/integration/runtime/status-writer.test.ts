@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getCondition, setCondition, type Condition } from '../../../src/controller/runtime/conditions.ts';
+import { getCondition, setCondition, type Condition } from '../../../src/core/conditions.ts';
 import {
   ConflictRetriesExhaustedError, customObjectStatusClient, writeStatus, type StatusClient,
 } from '../../../src/controller/runtime/status-writer.ts';

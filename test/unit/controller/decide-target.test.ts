@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TargetStatus } from '../../../src/crds/status.ts';
-import { backoffDelay, decideTarget, DEFAULT_BACKOFF } from '../../../src/controller/decide-target.ts';
+import { decideTarget, DEFAULT_BACKOFF } from '../../../src/controller/decide-target.ts';
 import { Reason } from '../../../src/controller/reasons.ts';
 
 const FP = 'a'.repeat(64);
@@ -28,8 +28,8 @@ describe('decideTarget (the design table)', () => {
     const failed: TargetStatus = { name: 't', ready: false, observedGeneration: 3, specHash: 'h3', attempts: 3, reason: Reason.TargetUnavailable, lastAttemptAt: at(1_000) };
     const d = decide(failed);
     expect(d.action).toBe('wait');
-    expect(d.action === 'wait' && d.delayMs).toBe(backoffDelay(3) - 1_000);
-    expect(decide({ ...failed, lastAttemptAt: at(backoffDelay(3)) }).action).toBe('deploy');
+    expect(d.action === 'wait' && d.delayMs).toBe(20_000 /* 5 s × 2² */ - 1_000);
+    expect(decide({ ...failed, lastAttemptAt: at(20_000 /* 5 s × 2² */) }).action).toBe('deploy');
   });
   it('retries terminal failures only on the slow timer', () => {
     const denied: TargetStatus = { name: 't', ready: false, observedGeneration: 3, specHash: 'h3', attempts: 1, reason: Reason.GrantDenied, lastAttemptAt: at(10 * 60_000) };
@@ -40,9 +40,9 @@ describe('decideTarget (the design table)', () => {
     const failed: TargetStatus = { name: 't', ready: false, observedGeneration: 3, specHash: 'h3', attempts: 9, reason: Reason.DeployFailed, lastAttemptAt: at(1) };
     expect(decide(failed, { lastSeenFingerprint: OLD }).action).toBe('deploy');
   });
-  it('caps the backoff', () => {
-    expect(backoffDelay(1)).toBe(DEFAULT_BACKOFF.baseMs);
-    expect(backoffDelay(2)).toBe(DEFAULT_BACKOFF.baseMs * 2);
-    expect(backoffDelay(100)).toBe(DEFAULT_BACKOFF.maxMs);
+  it('caps the backoff: after 100 failures the wait is the policy maximum, not more', () => {
+    const failing: TargetStatus = { name: 't', ready: false, observedGeneration: 3, specHash: 'h3', attempts: 100, reason: Reason.TargetUnavailable, lastAttemptAt: at(0) };
+    const d = decide(failing);
+    expect(d.action === 'wait' && d.delayMs).toBe(DEFAULT_BACKOFF.maxMs);
   });
 });

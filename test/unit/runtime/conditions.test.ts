@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MAX_CONDITION_MESSAGE, formatConditionTime, getCondition, isFalse, isTrue, removeCondition, setCondition, type Condition,
-} from '../../../src/controller/runtime/conditions.ts';
+} from '../../../src/core/conditions.ts';
 
 const T1 = Date.UTC(2026, 0, 1, 10, 0, 0, 123);
 const T2 = Date.UTC(2026, 0, 1, 11, 0, 0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventCorrelator, type EventDecision, type EventOccurrence } from '../../../src/controller/runtime/event-correlator.ts';
 import { truncateUtf8 } from '../../../src/controller/runtime/event-recorder.ts';
-import { FakeClock } from '../../../src/controller/runtime/fake-clock.ts';
+import { FakeClock } from '../../../src/core/fake-clock.ts';
 
 const occ = (over: Partial<EventOccurrence> = {}): EventOccurrence => ({
   regarding: { apiVersion: 'certdeployer.io/v1alpha1', kind: 'CertificateDeployment', namespace: 'ns', name: 'web', uid: 'u1' },

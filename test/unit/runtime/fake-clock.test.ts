@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { withTimeout, DeadlineError } from '../../../src/controller/runtime/clock.ts';
-import { FakeClock } from '../../../src/controller/runtime/fake-clock.ts';
+import { withTimeout, DeadlineError } from '../../../src/core/clock.ts';
+import { FakeClock } from '../../../src/core/fake-clock.ts';
 
 describe('FakeClock', () => {
   it('fires timers in due order, including timers scheduled while advancing', async () => {

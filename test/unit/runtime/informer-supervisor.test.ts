@@ -5,7 +5,7 @@
  * test/integration/runtime/informer-supervisor.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeClock, flushMicrotasks } from '../../../src/controller/runtime/fake-clock.ts';
+import { FakeClock, flushMicrotasks } from '../../../src/core/fake-clock.ts';
 import { InformerSupervisor, StaleWatchError } from '../../../src/controller/runtime/informer-supervisor.ts';
 import { KubeApiError } from '../../../src/controller/runtime/kube-errors.ts';
 import type { KubeTransport, ListPage, Query, WatchEvent } from '../../../src/controller/runtime/kube-transport.ts';

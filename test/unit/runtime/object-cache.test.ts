@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../../src/controller/runtime/backoff.ts';
+import { backoffDelay } from '../../../src/core/backoff.ts';
 import { ObjectCache } from '../../../src/controller/runtime/object-cache.ts';
 import { objectKey, splitKey } from '../../../src/controller/runtime/object-key.ts';
 

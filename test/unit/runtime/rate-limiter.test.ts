@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../src/controller/runtime/fake-clock.ts';
+import { FakeClock } from '../../../src/core/fake-clock.ts';
 import {
   BucketRateLimiter, ItemExponentialRateLimiter, MaxOfRateLimiter, TokenBucket, defaultControllerRateLimiter,
 } from '../../../src/controller/runtime/rate-limiter.ts';

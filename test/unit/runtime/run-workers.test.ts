@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FakeClock, flushMicrotasks } from '../../../src/controller/runtime/fake-clock.ts';
+import { FakeClock, flushMicrotasks } from '../../../src/core/fake-clock.ts';
 import { ItemExponentialRateLimiter } from '../../../src/controller/runtime/rate-limiter.ts';
 import { runWorkers } from '../../../src/controller/runtime/run-workers.ts';
 import { WorkQueue } from '../../../src/controller/runtime/work-queue.ts';

@@ -1,8 +1,10 @@
 /**
  * Time as a dependency. Everything in the controller runtime that waits, backs off or compares
  * timestamps takes a `Clock`, so unit tests drive time with {@link FakeClock} instead of
- * sleeping, and no test has to assert on wall-clock durations.
+ * sleeping, and no test has to assert on wall-clock durations. The one Clock of the project:
+ * the sandbox's network deadlines, the controller's runtime and every per-call deadline use it.
  */
+import { CertDeployerError, ErrorCode, hasCode } from './errors.ts';
 
 /** A scheduled callback that can be cancelled. Cancelling twice, or after it ran, is a no-op. */
 export interface TimerHandle {
@@ -64,11 +66,14 @@ export const realClock: Clock = {
   },
 };
 
-/** Thrown into a {@link withTimeout} signal when the time is up. */
-export class DeadlineError extends Error {
-  constructor(ms: number) {
-    super(`deadline of ${ms} ms exceeded`);
+/** Thrown into a {@link withTimeout} signal when the time is up; retryable, code `CD_ERR_TIMEOUT`. */
+export class DeadlineError extends CertDeployerError {
+  constructor(ms: number, what = 'operation') {
+    super(ErrorCode.Timeout, `${what} exceeded its deadline of ${ms} ms`, { retryable: true });
     this.name = 'TimeoutError';
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasCode(value, ErrorCode.Timeout) && (value as Error).name === 'TimeoutError';
   }
 }
 
@@ -77,9 +82,9 @@ export class DeadlineError extends Error {
  * cancels the timer afterwards. Using the injected clock (not `AbortSignal.timeout`) keeps
  * request deadlines in step with the rest of the logic under a fake clock.
  */
-export async function withTimeout<T>(clock: Clock, ms: number, parent: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withTimeout<T>(clock: Clock, ms: number, parent: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>, what?: string): Promise<T> {
   const ctl = new AbortController();
-  const timer = clock.setTimeout(() => ctl.abort(new DeadlineError(ms)), ms);
+  const timer = clock.setTimeout(() => ctl.abort(new DeadlineError(ms, what)), ms);
   const onParent = (): void => ctl.abort(parent!.reason);
   if (parent?.aborted) onParent();
   else parent?.addEventListener('abort', onParent, { once: true });
