@@ -6,17 +6,18 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { connectorBlocks } from '../connectors/registry.ts';
+import { connectorsByName } from '../connectors/registry.ts';
 import { GROUP, PLURAL, VERSION } from '../crds/names.ts';
 import { specSchema } from '../crds/spec.ts';
 import type { Config } from './config.ts';
-import { reconcileDeployment, type ReconcileOutcome } from './deployment-reconciler.ts';
+import { reconcileDeployment, type ReconcileOutcome } from './reconcile/reconcile.ts';
 import { createHostPool, type HostPool } from './host-pool.ts';
 import type { HealthChecks } from './http-server.ts';
 import { createKubeClient } from './kube-client.ts';
 import type { EventSink } from './kube-port.ts';
 import type { CertificateDeploymentObject } from './kube-types.ts';
 import type { ControllerMetrics } from './metrics.ts';
+import type { ConnectorRegistry } from './pipeline/prepare-target.ts';
 import type { ReconcilerDeps } from './reconciler-deps.ts';
 import { realClock, type Clock } from '../core/clock.ts';
 import { InformerSupervisor } from './runtime/informer-supervisor.ts';
@@ -35,6 +36,8 @@ export interface ControllerOptions {
   readonly metrics: ControllerMetrics;
   readonly events: EventSink;
   readonly clock?: Clock;
+  /** The connectors to run; the product registry unless a test registers its own. */
+  readonly registry?: ConnectorRegistry;
   /** Observes every finished reconcile (tests count connector calls and status writes). */
   readonly onReconciled?: (key: string, outcome: ReconcileOutcome) => void;
 }
@@ -60,11 +63,13 @@ export class Controller {
 
   constructor(o: ControllerOptions) {
     this.#o = o;
-    const kube = createKubeClient(o.kc);
+    const clock = o.clock ?? realClock;
+    const kube = createKubeClient(o.kc, 'cert-deployer', clock);
+    const registry = o.registry ?? connectorsByName;
     this.#hosts = createHostPool(kube);
     this.#deps = {
-      kube, events: o.events, metrics: o.metrics, policy: o.config.policy, hosts: this.#hosts,
-      clock: o.clock ?? realClock, specSchema: specSchema(connectorBlocks()), deployTimeoutMs: o.config.deployTimeoutSeconds * 1000,
+      kube, registry, events: o.events, metrics: o.metrics, policy: o.config.policy, hosts: this.#hosts,
+      clock, specSchema: specSchema(Object.fromEntries([...registry].map(([name, d]) => [name, d.configSchema]))), deployTimeoutMs: o.config.deployTimeoutSeconds * 1000,
     };
     const transport = kubeTransport(o.kc);
     const namespaces = o.config.namespaces.length > 0 ? o.config.namespaces : [undefined];

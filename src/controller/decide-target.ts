@@ -50,8 +50,16 @@ export function decideTarget(input: TargetDecisionInput): TargetDecision {
   const attempts = Math.max(1, st.attempts ?? 1);
   const last = st.lastAttemptAt ? Date.parse(st.lastAttemptAt) : Number.NaN;
   if (Number.isNaN(last)) return { action: 'deploy', why: 'retry' };
-  const delay = st.reason && TERMINAL_REASONS.has(st.reason) ? policy.terminalRetryMs : backoffDelay(attempts, policy, () => 0);
-  const due = last + delay;
+  const due = last + retryDelay(st, policy);
   if (now >= due) return { action: 'deploy', why: `retry ${attempts + 1}` };
   return { action: 'wait', delayMs: due - now, why: `backing off after ${attempts} failed attempts` };
+}
+
+/**
+ * How long after its last attempt a failed target is retried without any change: the slow
+ * timer for terminal reasons, exponential backoff on `attempts` otherwise.
+ */
+export function retryDelay(st: TargetStatus, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
+  if (st.reason && TERMINAL_REASONS.has(st.reason)) return policy.terminalRetryMs;
+  return backoffDelay(Math.max(1, st.attempts ?? 1), policy, () => 0);
 }

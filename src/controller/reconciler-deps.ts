@@ -7,6 +7,7 @@ import type { Policy } from '../sandbox/grant.ts';
 import type { BackoffPolicy } from './decide-target.ts';
 import type { HostPool } from './host-pool.ts';
 import type { EventSink, KubePort } from './kube-port.ts';
+import type { ConnectorRegistry } from './pipeline/prepare-target.ts';
 import type { Clock } from '../core/clock.ts';
 
 /** Metric hooks of the reconciler (implemented with prom-client in metrics.ts). */
@@ -18,6 +19,8 @@ export interface ReconcilerMetrics {
 
 export interface ReconcilerDeps {
   readonly kube: KubePort;
+  /** The connectors this controller runs, by block name (injected: tests register their own). */
+  readonly registry: ConnectorRegistry;
   readonly events: EventSink;
   readonly metrics: ReconcilerMetrics;
   readonly policy: Policy;

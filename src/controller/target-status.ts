@@ -4,7 +4,7 @@
  */
 import type { TargetStatus } from '../crds/status.ts';
 import { Reason } from './reasons.ts';
-import type { TargetOutcome } from './target-runner.ts';
+import type { TargetOutcome } from './pipeline/target-outcome.ts';
 
 export interface TargetStatusInput {
   readonly name: string;

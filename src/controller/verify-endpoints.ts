@@ -3,6 +3,7 @@
  * reuse) against each endpoint until every one serves the fingerprint, or the window closes.
  * Runs in its own sandbox whose only grant is dialing those endpoints (∩ policy).
  */
+import type { Clock } from '../core/clock.ts';
 import { createSandbox } from '../sandbox/checked-sandbox.ts';
 import type { Policy } from '../sandbox/grant.ts';
 import type { Host } from '../sandbox/host/host.ts';
@@ -28,14 +29,11 @@ export async function verifyEndpoints(opts: {
   policy: Policy;
   host: Host;
   signal: AbortSignal;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  clock: Clock;
 }): Promise<VerifyOutcome> {
-  const sleep = opts.sleep ?? ((ms: number, signal: AbortSignal) => new Promise<void>((r) => {
-    const t = setTimeout(r, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); r(); }, { once: true });
-  }));
-  const sandbox = createSandbox({ grant: { read: [], write: [], exec: [], dial: opts.endpoints.map((e) => e.address) }, policy: opts.policy, host: opts.host });
-  const deadline = Date.now() + opts.timeoutMs;
+  const { clock } = opts;
+  const sandbox = createSandbox({ grant: { read: [], write: [], exec: [], dial: opts.endpoints.map((e) => e.address) }, policy: opts.policy, host: opts.host, clock });
+  const deadline = clock.now() + opts.timeoutMs;
   const pending = new Map(opts.endpoints.map((e) => [e.address, e]));
   const last = new Map<string, string>();
   let delay = 50; // the first probe often races an asynchronous reload: retry soon, then back off
@@ -51,8 +49,8 @@ export async function verifyEndpoints(opts: {
         }
       }
       if (pending.size === 0) return { ok: true, message: `${opts.endpoints.length} endpoint(s) serve ${short(opts.fingerprint)}` };
-      if (Date.now() + delay > deadline || opts.signal.aborted) break;
-      await sleep(delay, opts.signal);
+      if (clock.now() + delay > deadline || opts.signal.aborted) break;
+      await clock.sleep(delay, opts.signal).catch(() => undefined); // an abort ends the loop above
       delay = Math.min(delay * 2, 2_000);
     }
   } finally {

@@ -7,7 +7,7 @@ import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node
 import pino from 'pino';
 import { configSchema, type Config } from '../../src/controller/config.ts';
 import { Controller } from '../../src/controller/controller.ts';
-import type { ReconcileOutcome } from '../../src/controller/deployment-reconciler.ts';
+import type { ReconcileOutcome } from '../../src/controller/reconcile/reconcile.ts';
 import type { EventSink } from '../../src/controller/kube-port.ts';
 import { createMetrics } from '../../src/controller/metrics.ts';
 import { GROUP, PLURAL, VERSION } from '../../src/crds/names.ts';

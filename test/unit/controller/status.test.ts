@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Reason } from '../../../src/controller/reasons.ts';
 import { summarizeReady } from '../../../src/controller/summarize.ts';
-import type { TargetOutcome } from '../../../src/controller/target-runner.ts';
+import type { TargetOutcome } from '../../../src/controller/pipeline/target-outcome.ts';
 import { nextTargetStatus } from '../../../src/controller/target-status.ts';
 import { grantShortfall } from '../../../src/controller/grant-shortfall.ts';
 
@@ -50,29 +50,5 @@ describe('grantShortfall', () => {
     expect(grantShortfall(declared, { pathRoots: ['/etc/app/tls.crt'], hosts: [], commands: [] })).toEqual([
       'write /etc/app/tls.key', 'dial h:443', 'exec [nginx -s reload]',
     ]);
-  });
-});
-
-describe('runTarget policy checks before any I/O', async () => {
-  const { runTarget } = await import('../../../src/controller/target-runner.ts');
-  const { fileConnector } = await import('../../../src/connectors/file/index.ts');
-  const { LocalHost } = await import('../../../src/sandbox/host/local-host.ts');
-  const base = {
-    name: 't', definition: fileConnector as never, deployment: {} as never, context: { ownerId: 'u/t' },
-    readSecret: async () => null, probeHost: new LocalHost(), deployTimeoutMs: 1000, signal: new AbortController().signal,
-  };
-  const ssh = { address: 'edge-1.internal:22', user: 'deploy', credentialsRef: { name: 'k' }, hostKey: 'ssh-ed25519 AAAA' };
-  const block = { host: { ssh }, certificatePath: '/etc/app/tls.crt', privateKeyPath: '/etc/app/tls.key' };
-  it('refuses an SSH host the policy does not list, without opening a connection', async () => {
-    let opened = false;
-    const out = await runTarget({ ...base, block, policy: { hosts: ['other:22'] }, hostFor: async () => { opened = true; throw new Error('must not connect'); } });
-    expect(out).toMatchObject({ ok: false, reason: Reason.GrantDenied, invoked: false });
-    expect(out.message).toMatch(/dial edge-1.internal:22/);
-    expect(opened).toBe(false);
-  });
-  it('refuses verify endpoints the policy does not list', async () => {
-    const out = await runTarget({ ...base, block: { ...block, host: { local: {} } }, verify: { endpoints: [{ address: 'edge-1.internal:443' }], timeoutSeconds: 1 }, policy: { hosts: [] }, hostFor: async () => { throw new Error('must not connect'); } });
-    expect(out).toMatchObject({ ok: false, reason: Reason.GrantDenied });
-    expect(out.message).toMatch(/dial edge-1.internal:443/);
   });
 });

@@ -142,10 +142,10 @@ export function parseTlsSecret(data: TlsSecretData, opts: ParseTlsSecretOptions)
     throw new InvalidCertificateError(Reason.KeyMismatch, `tls.key does not match any certificate in tls.crt (tls.crt holds ${held}${more})`);
   }
   if (now < leaf.validFromDate.getTime()) {
-    throw new InvalidCertificateError(Reason.NotYetValid, `the certificate ${describeCertificate(leaf)} is not valid until ${leaf.validFromDate.toISOString()} (now ${opts.now.toISOString()})`, 'tls.crt');
+    throw new InvalidCertificateError(Reason.NotYetValid, `the certificate ${describeCertificate(leaf)} is not valid until ${leaf.validFromDate.toISOString()}`, 'tls.crt');
   }
   if (now > leaf.validToDate.getTime()) {
-    throw new InvalidCertificateError(Reason.Expired, `the certificate ${describeCertificate(leaf)} expired at ${leaf.validToDate.toISOString()} (now ${opts.now.toISOString()})`, 'tls.crt');
+    throw new InvalidCertificateError(Reason.Expired, `the certificate ${describeCertificate(leaf)} expired at ${leaf.validToDate.toISOString()}`, 'tls.crt');
   }
 
   const { chain } = orderChain(leaf, [...certs, ...caCerts]);

@@ -1,0 +1,21 @@
+/**
+ * What one pipeline call reports back to the reconcile: never an exception for a target
+ * failure, so one target can neither block nor crash the others.
+ */
+import type { Reason } from '../reasons.ts';
+
+export interface TargetOutcome {
+  readonly ok: boolean;
+  readonly reason: Reason;
+  readonly message: string;
+  readonly retryable: boolean;
+  /** A connector call happened (for metrics and tests). */
+  readonly invoked: boolean;
+  readonly changed: boolean;
+  readonly verified: boolean;
+  readonly remoteId?: string | undefined;
+}
+
+/** A failed outcome; `invoked` says whether the connector was called before it failed. */
+export const failed = (reason: Reason, message: string, retryable: boolean, invoked = false): TargetOutcome =>
+  ({ ok: false, reason, message, retryable, invoked, changed: false, verified: false });

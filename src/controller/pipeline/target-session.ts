@@ -1,0 +1,61 @@
+/**
+ * The second half of the one target pipeline: given a prepared target, open its host, read the
+ * credentials Secrets it references, build the checked sandbox (declared grant ∩ policy), and
+ * run one connector call under a deadline on the injected clock. Deploy, undeploy and verify
+ * all go through here, so host, secrets, sandbox and deadline are handled the same way.
+ */
+import type { Connector, DeployContext } from '../../connectors/sdk/connector.ts';
+import { SecretValue } from '../../connectors/sdk/deployment.ts';
+import type { Clock } from '../../core/clock.ts';
+import { DeadlineError, withTimeout } from '../../core/clock.ts';
+import { createSandbox } from '../../sandbox/checked-sandbox.ts';
+import type { Policy } from '../../sandbox/grant.ts';
+import type { Sandbox } from '../../sandbox/sandbox.ts';
+import type { HostPool } from '../host-pool.ts';
+import type { PreparedTarget } from './prepare-target.ts';
+
+/** What a session needs from the controller: where the target lives and how to reach it. */
+export interface TargetEnv {
+  readonly namespace: string;
+  readonly policy: Policy;
+  readonly hosts: HostPool;
+  readonly clock: Clock;
+  readonly timeoutMs: number;
+  /** Reads a referenced credentials Secret's data (`null` when missing). */
+  readonly readSecret: (name: string) => Promise<Readonly<Record<string, string>> | null>;
+}
+
+/** The call a session runs: the connector, its sandbox and the context for this target. */
+export type SessionCall<T> = (connector: Connector, sandbox: Sandbox, context: DeployContext, signal: AbortSignal) => Promise<T>;
+
+/** Reads each referenced Secret, wrapping every value so it cannot reach a log by accident. */
+export async function readSecrets(read: TargetEnv['readSecret'], names: readonly string[]): Promise<Map<string, Record<string, SecretValue>>> {
+  const out = new Map<string, Record<string, SecretValue>>();
+  for (const name of new Set(names)) {
+    const data = await read(name);
+    if (data) out.set(name, Object.fromEntries(Object.entries(data).map(([k, v]) => [k, new SecretValue(Buffer.from(v, 'base64').toString('utf8'))])));
+  }
+  return out;
+}
+
+/**
+ * Runs `call` for `target`. Throws what the call (or the host) throws; when the session's own
+ * deadline ended it, the error is a {@link DeadlineError} so callers can tell a timeout apart.
+ */
+export async function runSession<T>(target: PreparedTarget, env: TargetEnv, base: Pick<DeployContext, 'ownerId' | 'remoteId'>, signal: AbortSignal, call: SessionCall<T>): Promise<T> {
+  return withTimeout(env.clock, env.timeoutMs, signal, async (deadline) => {
+    const host = await env.hosts.hostFor(env.namespace, target.host, deadline);
+    const secrets = await readSecrets(env.readSecret, target.secretRefs);
+    const sandbox = createSandbox({ grant: target.declared, policy: env.policy, host, clock: env.clock });
+    try {
+      const context: DeployContext = { ...base, secrets, allowAmbientIdentity: env.policy.ambientCloudIdentity === true };
+      return await call(target.connector, sandbox, context, deadline);
+    } catch (err) {
+      // A call cut short by our deadline reports the deadline, not whatever the abort broke.
+      if (deadline.aborted && deadline.reason instanceof DeadlineError && !signal.aborted) throw deadline.reason;
+      throw err;
+    } finally {
+      await sandbox.close();
+    }
+  }, `${target.connectorName} call for target ${target.name}`);
+}

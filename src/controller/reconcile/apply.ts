@@ -1,0 +1,63 @@
+/**
+ * Apply: the only step of a reconcile with side effects, in a fixed order — finalizer, the
+ * planned target calls (side by side, each through the one pipeline), Events and metrics per
+ * outcome, and ONE status write whose content is composed from the status the write sees.
+ */
+import type { DeploymentStatus, TargetStatus } from '../../crds/status.ts';
+import type { CertificateDeploymentObject } from '../kube-types.ts';
+import { deployTarget } from '../pipeline/deploy-target.ts';
+import type { TargetOutcome } from '../pipeline/target-outcome.ts';
+import type { TargetEnv } from '../pipeline/target-session.ts';
+import { EventAction, EventReason, Reason } from '../reasons.ts';
+import type { ReconcilerDeps } from '../reconciler-deps.ts';
+import type { Facts } from './gather.ts';
+import { composeStatus, type Plan } from './plan.ts';
+
+/** The pipeline environment for targets of `obj`. */
+export function targetEnv(obj: CertificateDeploymentObject, deps: ReconcilerDeps): TargetEnv {
+  const namespace = obj.metadata.namespace;
+  return {
+    namespace, policy: deps.policy, hosts: deps.hosts, clock: deps.clock, timeoutMs: deps.deployTimeoutMs,
+    readSecret: async (name) => (await deps.kube.getSecret(namespace, name))?.data ?? null,
+  };
+}
+
+/** Runs the targets the plan says deploy now; returns their outcomes by target name. */
+export async function runPlannedTargets(obj: CertificateDeploymentObject, facts: Facts, p: Plan, deps: ReconcilerDeps, signal: AbortSignal): Promise<Map<string, TargetOutcome>> {
+  const outcomes = new Map<string, TargetOutcome>();
+  if (facts.kind !== 'active') return outcomes;
+  const env = targetEnv(obj, deps);
+  const previous = new Map((obj.status?.targets ?? []).map((t) => [t.name, t]));
+  await Promise.all(p.targets.filter((t) => t.decision.action === 'deploy').map(async ({ target }) => {
+    const started = deps.clock.now();
+    const outcome = await deployTarget({
+      registry: deps.registry, target, deployment: facts.deployment, env, probeHost: deps.hosts.local, signal,
+      ownerId: `${obj.metadata.uid}/${target.name}`, remoteId: previous.get(target.name)?.remoteId,
+    });
+    deps.metrics.deploy(connectorOf(deps, target), outcome.ok ? 'success' : outcome.reason, (deps.clock.now() - started) / 1000);
+    report(obj, target.name, outcome, previous.get(target.name), deps);
+    outcomes.set(target.name, outcome);
+  }));
+  return outcomes;
+}
+
+/** Writes status once; `false` when the composed status equals what the object holds. */
+export function writeStatus(obj: CertificateDeploymentObject, facts: Facts, p: Plan, outcomes: ReadonlyMap<string, TargetOutcome>, now: number, deps: ReconcilerDeps): Promise<boolean> {
+  const generation = obj.metadata.generation;
+  return deps.kube.patchStatus(obj, (current: DeploymentStatus) => composeStatus(current, generation, facts, p, outcomes, now, obj.metadata.namespace));
+}
+
+function connectorOf(deps: ReconcilerDeps, target: Readonly<Record<string, unknown>>): string {
+  for (const name of deps.registry.keys()) if (target[name] !== undefined) return name;
+  return 'unknown';
+}
+
+function report(obj: CertificateDeploymentObject, target: string, o: TargetOutcome, previous: TargetStatus | undefined, deps: ReconcilerDeps): void {
+  if (o.ok) {
+    if (o.changed || o.verified) deps.events.event(obj, 'Normal', EventReason.Deployed, EventAction.Deploy, `${target}: ${o.message}`);
+    return;
+  }
+  if (previous && !previous.ready && previous.reason === o.reason && previous.message === o.message) return; // no repeat
+  const reason = o.reason === Reason.GrantDenied ? EventReason.GrantDenied : o.reason === Reason.VerifyFailed ? EventReason.VerifyFailed : EventReason.DeployFailed;
+  deps.events.event(obj, 'Warning', reason, o.reason === Reason.VerifyFailed ? EventAction.Verify : EventAction.Deploy, `${target}: ${o.message}`);
+}

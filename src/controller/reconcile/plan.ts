@@ -1,0 +1,123 @@
+/**
+ * Plan: the pure heart of a reconcile. From the facts gather read and the object's status it
+ * decides which targets run now, which wait (and how long), whether the finalizer changes, which
+ * validation Event is news, and — in {@link composeStatus} — the next status. composeStatus is
+ * a function of the CURRENT status, so when a status write conflicts the write re-reads the
+ * object and composes again from the fresh status: a status computed from a stale object is
+ * never written.
+ */
+import type { DeploymentStatus, TargetStatus } from '../../crds/status.ts';
+import { FINALIZER } from '../../crds/names.ts';
+import { decideTarget, retryDelay, type BackoffPolicy, type TargetDecision } from '../decide-target.ts';
+import type { CertificateDeploymentObject } from '../kube-types.ts';
+import type { TargetSpec } from '../pipeline/prepare-target.ts';
+import type { TargetOutcome } from '../pipeline/target-outcome.ts';
+import { EventReason, Reason } from '../reasons.ts';
+import { summarizeReady } from '../summarize.ts';
+import { targetSpecHash } from '../target-spec-hash.ts';
+import { nextTargetStatus } from '../target-status.ts';
+import { withReady } from '../with-ready.ts';
+import type { Facts } from './gather.ts';
+
+/** A validation Warning worth emitting (it is not a repeat of what status already says). */
+export interface PlannedEvent {
+  readonly reason: string;
+  readonly note: string;
+}
+
+export interface PlannedTarget {
+  readonly target: TargetSpec;
+  readonly specHash: string;
+  readonly decision: TargetDecision;
+}
+
+export interface Plan {
+  /** The finalizer list to set before any side effect, when it must change. */
+  readonly finalizers?: readonly string[];
+  /** deletionPolicy: Delete and the object is going: undeploy, then drop the finalizer. */
+  readonly undeploy: boolean;
+  readonly event?: PlannedEvent;
+  /** Every spec target with its decision, in spec order. */
+  readonly targets: readonly PlannedTarget[];
+  /** Soonest wait among targets that back off. */
+  readonly requeueAfterMs?: number;
+}
+
+const readyOf = (s: DeploymentStatus | undefined) => s?.conditions?.find((c) => c.type === 'Ready');
+
+/** Decides what this reconcile does. Pure: same inputs, same plan. */
+export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number, backoff?: BackoffPolicy): Plan {
+  const prev = obj.status ?? {};
+  const finalizers = obj.metadata.finalizers ?? [];
+  const has = finalizers.includes(FINALIZER);
+  if (facts.kind === 'deleting') return has ? { undeploy: true, finalizers: finalizers.filter((f) => f !== FINALIZER), targets: [] } : { undeploy: false, targets: [] };
+  if (facts.kind === 'invalidSpec' || facts.kind === 'suspended') return { undeploy: false, targets: [] };
+
+  // The finalizer goes on before the first side effect, and only when there is cleanup to do.
+  const want = facts.spec.deletionPolicy === 'Delete';
+  const finalizerChange = want !== has ? { finalizers: want ? [...finalizers, FINALIZER] : finalizers.filter((f) => f !== FINALIZER) } : {};
+  if (facts.kind === 'secretMissing') {
+    const event = readyOf(prev)?.reason === Reason.SecretNotFound ? {} : { event: { reason: EventReason.SecretNotFound, note: secretMissingMessage(obj, facts.spec.secretRef.name) } };
+    return { undeploy: false, targets: [], ...finalizerChange, ...event };
+  }
+  if (facts.kind === 'invalidCertificate') {
+    const event = readyOf(prev)?.message === facts.message ? {} : { event: { reason: EventReason.InvalidCertificate, note: facts.message } };
+    return { undeploy: false, targets: [], ...finalizerChange, ...event };
+  }
+
+  const previous = new Map((prev.targets ?? []).map((t) => [t.name, t]));
+  let requeueAfterMs: number | undefined;
+  const targets = facts.spec.targets.map((target): PlannedTarget => {
+    const specHash = targetSpecHash(target);
+    const decision = decideTarget({ fingerprint: facts.deployment.fingerprint, lastSeenFingerprint: prev.fingerprint, specHash, status: previous.get(target.name), now, ...(backoff ? { backoff } : {}) });
+    if (decision.action === 'wait') requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, decision.delayMs);
+    return { target, specHash, decision };
+  });
+  return { undeploy: false, targets, ...finalizerChange, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) };
+}
+
+/** When a target that just failed is due again (its status says how many times it failed). */
+export function requeueAfterFailures(next: DeploymentStatus, outcomes: ReadonlyMap<string, TargetOutcome>, backoff?: BackoffPolicy): number | undefined {
+  let soonest: number | undefined;
+  for (const t of next.targets ?? []) {
+    if (outcomes.get(t.name)?.ok !== false) continue;
+    soonest = Math.min(soonest ?? Infinity, retryDelay(t, backoff));
+  }
+  return soonest;
+}
+
+/**
+ * The next status, composed from `current` (the status as last read — the cached object's,
+ * or a fresh one after a conflict), the facts, and the outcomes of the targets that ran.
+ */
+export function composeStatus(current: DeploymentStatus, generation: number, facts: Facts, p: Plan, outcomes: ReadonlyMap<string, TargetOutcome>, now: number, namespace: string): DeploymentStatus | undefined {
+  switch (facts.kind) {
+    case 'deleting': return undefined;
+    case 'invalidSpec': return withReady(current, generation, 'False', Reason.InvalidSpec, facts.message, now);
+    case 'suspended': return withReady(current, generation, 'False', Reason.Suspended, 'suspend is true: no work is done', now);
+    case 'secretMissing': return withReady(current, generation, 'False', Reason.SecretNotFound, secretMissingMessage({ metadata: { namespace } }, facts.spec.secretRef.name), now);
+    case 'invalidCertificate': return withReady(current, generation, 'False', Reason.InvalidCertificate, facts.message, now);
+    case 'active': break;
+  }
+  const fingerprint = facts.deployment.fingerprint;
+  const prevTargets = new Map((current.targets ?? []).map((t) => [t.name, t]));
+  const nowIso = new Date(now).toISOString();
+  const targets: TargetStatus[] = [];
+  for (const { target, specHash } of p.targets) {
+    const previous = prevTargets.get(target.name);
+    const outcome = outcomes.get(target.name);
+    if (outcome) targets.push(nextTargetStatus({ name: target.name, previous, outcome, fingerprint, lastSeenFingerprint: current.fingerprint, generation, specHash, now: nowIso }));
+    else if (previous) targets.push(previous);
+  }
+  const summary = summarizeReady(p.targets.map((t) => t.target.name), targets, fingerprint);
+  return {
+    ...withReady(current, generation, summary.status, summary.reason, summary.message, now),
+    fingerprint,
+    notAfter: facts.deployment.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    targets,
+  };
+}
+
+function secretMissingMessage(obj: { metadata: { namespace: string } }, secret: string): string {
+  return `Secret ${obj.metadata.namespace}/${secret} not found; waiting for it to appear`;
+}

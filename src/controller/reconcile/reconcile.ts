@@ -1,0 +1,39 @@
+/**
+ * Reconciles one CertificateDeployment as gather → plan → apply (the shape of cert-manager's
+ * controllers): gather reads the facts, the pure plan decides, apply performs the finalizer
+ * change, the target calls and exactly one status write.
+ */
+import type { CertificateDeploymentObject } from '../kube-types.ts';
+import { EventAction } from '../reasons.ts';
+import type { ReconcilerDeps } from '../reconciler-deps.ts';
+import { runPlannedTargets, writeStatus } from './apply.ts';
+import { gather } from './gather.ts';
+import { composeStatus, plan, requeueAfterFailures } from './plan.ts';
+import { undeployTargets } from './undeploy.ts';
+
+export interface ReconcileOutcome {
+  readonly requeueAfterMs?: number;
+  /** Connector deploy calls made (tests and metrics count them). */
+  readonly invocations: number;
+  readonly statusWritten: boolean;
+}
+
+/** Reconciles `obj` (the cached object for a queue key). */
+export async function reconcileDeployment(obj: CertificateDeploymentObject, deps: ReconcilerDeps, signal: AbortSignal): Promise<ReconcileOutcome> {
+  const now = deps.clock.now();
+  const facts = await gather(obj, { kube: deps.kube, specSchema: deps.specSchema, now });
+  const p = plan(obj, facts, now, deps.backoff);
+
+  if (p.undeploy) await undeployTargets(obj, deps, signal);
+  if (p.finalizers) await deps.kube.setFinalizers(obj, p.finalizers);
+  if (facts.kind === 'deleting') return { invocations: 0, statusWritten: false };
+  if (p.event) deps.events.event(obj, 'Warning', p.event.reason, EventAction.Validate, p.event.note);
+
+  const outcomes = await runPlannedTargets(obj, facts, p, deps, signal);
+  const statusWritten = await writeStatus(obj, facts, p, outcomes, now, deps);
+  // Failed targets come due again after their backoff, counted on the status just composed.
+  const next = composeStatus(obj.status ?? {}, obj.metadata.generation, facts, p, outcomes, now, obj.metadata.namespace);
+  const retry = next ? requeueAfterFailures(next, outcomes, deps.backoff) : undefined;
+  const requeueAfterMs = [p.requeueAfterMs, retry].filter((x): x is number => x !== undefined).reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
+  return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), invocations: [...outcomes.values()].filter((o) => o.invoked).length, statusWritten };
+}
