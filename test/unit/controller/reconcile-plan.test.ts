@@ -1,0 +1,139 @@
+/**
+ * The pure plan as a table of cases, and reconcileDeployment end to end on a fake KubePort
+ * (in-memory object and Secret; the real apiserver runs in test/integration/controller).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { connectorBlocks, connectorsByName } from '../../../src/connectors/registry.ts';
+import { parseTlsSecret } from '../../../src/connectors/sdk/credential/index.ts';
+import { FakeClock } from '../../../src/core/fake-clock.ts';
+import type { HostPool } from '../../../src/controller/host-pool.ts';
+import type { KubePort } from '../../../src/controller/kube-port.ts';
+import type { CertificateDeploymentObject } from '../../../src/controller/kube-types.ts';
+import type { Facts, Spec } from '../../../src/controller/reconcile/gather.ts';
+import { composeStatus, plan } from '../../../src/controller/reconcile/plan.ts';
+import { reconcileDeployment } from '../../../src/controller/reconcile/reconcile.ts';
+import type { ReconcilerDeps } from '../../../src/controller/reconciler-deps.ts';
+import { FINALIZER } from '../../../src/crds/names.ts';
+import { specSchema } from '../../../src/crds/spec.ts';
+import type { DeploymentStatus } from '../../../src/crds/status.ts';
+import { LocalHost } from '../../../src/sandbox/host/local-host.ts';
+import { mintChain, type MintedChain } from '../../support/certs/index.ts';
+
+const NOW = Date.parse('2026-12-01T12:00:00Z');
+const schema = specSchema(connectorBlocks());
+const spec = (over: Record<string, unknown> = {}): Spec => schema.parse({ secretRef: { name: 's' }, targets: [{ name: 't', file: { certificatePath: '/x/t.crt', privateKeyPath: '/x/t.key' } }], ...over }) as Spec;
+const obj = (over: Partial<CertificateDeploymentObject['metadata']> = {}, status?: DeploymentStatus, s: unknown = spec()): CertificateDeploymentObject =>
+  ({ metadata: { name: 'd', namespace: 'ns', uid: 'u', generation: 1, resourceVersion: '1', ...over }, spec: s, ...(status ? { status } : {}) }) as CertificateDeploymentObject;
+
+let chain: MintedChain;
+let expired: MintedChain;
+beforeAll(async () => {
+  chain = await mintChain({ dnsNames: ['a.example.test'] });
+  expired = await mintChain({ dnsNames: ['old.example.test'], notBefore: new Date(Date.now() - 90 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
+});
+const active = (s = spec()): Facts => ({ kind: 'active', spec: s, deployment: parseTlsSecret({ 'tls.crt': Buffer.from(chain.chainPem.slice(0, -1).join('')), 'tls.key': Buffer.from(chain.keyPem) }, { now: new Date() }) });
+
+describe('plan (pure): the decision table', () => {
+  const cases: { name: string; o: () => CertificateDeploymentObject; facts: () => Facts; want: Record<string, unknown> }[] = [
+    { name: 'deleting without our finalizer: nothing to do', o: () => obj({ deletionTimestamp: 'x' }), facts: () => ({ kind: 'deleting' }), want: { undeploy: false, finalizers: undefined } },
+    { name: 'deleting with our finalizer: undeploy, then drop only ours', o: () => obj({ deletionTimestamp: 'x', finalizers: ['other', FINALIZER] }), facts: () => ({ kind: 'deleting' }), want: { undeploy: true, finalizers: ['other'] } },
+    { name: 'invalid spec: no finalizer change, no target runs', o: () => obj(), facts: () => ({ kind: 'invalidSpec', message: 'm' }), want: { undeploy: false, finalizers: undefined, targets: [] } },
+    { name: 'suspended: nothing runs', o: () => obj(), facts: () => ({ kind: 'suspended', spec: spec({ suspend: true }) }), want: { targets: [], event: undefined } },
+    { name: 'Secret missing, deletionPolicy Delete: finalizer first, Warning once', o: () => obj(), facts: () => ({ kind: 'secretMissing', spec: spec({ deletionPolicy: 'Delete' }) }), want: { finalizers: [FINALIZER], event: { reason: 'SecretNotFound' } } },
+    {
+      name: 'Secret still missing: status already says so, no repeated Warning',
+      o: () => obj({}, { conditions: [{ type: 'Ready', status: 'False', reason: 'SecretNotFound', message: 'x', lastTransitionTime: '2026-01-01T00:00:00Z' }] }),
+      facts: () => ({ kind: 'secretMissing', spec: spec() }), want: { event: undefined },
+    },
+    {
+      name: 'invalid certificate with the message status already holds: no Warning',
+      o: () => obj({}, { conditions: [{ type: 'Ready', status: 'False', reason: 'InvalidCertificate', message: 'same', lastTransitionTime: '2026-01-01T00:00:00Z' }] }),
+      facts: () => ({ kind: 'invalidCertificate', spec: spec(), message: 'same' }), want: { event: undefined },
+    },
+    { name: 'a target never deployed: deploy', o: () => obj(), facts: () => active(), want: { targets: [expect.objectContaining({ decision: expect.objectContaining({ action: 'deploy', why: 'never deployed' }) })] } },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const p = plan(c.o(), c.facts(), NOW);
+      expect(p).toMatchObject(Object.fromEntries(Object.entries(c.want).filter(([, v]) => v !== undefined)));
+      for (const [k, v] of Object.entries(c.want)) if (v === undefined) expect(p[k as keyof typeof p]).toBeUndefined();
+    });
+  }
+  it('a target that failed a moment ago waits, and the plan says when to come back', () => {
+    const f = active();
+    const first = composeStatus({}, 1, f, plan(obj(), f, NOW), new Map([['t', { ok: false, reason: 'TargetUnavailable', message: 'down', retryable: true, invoked: true, changed: false, verified: false }]]), NOW, 'ns')!;
+    const p = plan(obj({}, first), f, NOW + 1_000);
+    expect(p.targets[0]!.decision.action).toBe('wait');
+    expect(p.requeueAfterMs).toBe(4_000);
+  });
+});
+
+describe('composeStatus (pure)', () => {
+  it('an invalid certificate composes the same status at a later time: a restart writes nothing', () => {
+    const f: Facts = { kind: 'invalidCertificate', spec: spec(), message: 'Secret s: the certificate expired at 2026-01-01T00:00:00.000Z' };
+    const first = composeStatus({}, 1, f, plan(obj(), f, NOW), new Map(), NOW, 'ns')!;
+    expect(composeStatus(first, 1, f, plan(obj({}, first), f, NOW + 86_400_000), new Map(), NOW + 86_400_000, 'ns')).toEqual(first);
+  });
+  it('targets that did not run keep the entry of the status it composes from (the fresh one after a conflict)', () => {
+    const f = active(spec({ targets: [{ name: 'a', file: { certificatePath: '/x/a.crt', privateKeyPath: '/x/a.key' } }, { name: 'b', file: { certificatePath: '/x/b.crt', privateKeyPath: '/x/b.key' } }] }));
+    const p = plan(obj(), f, NOW);
+    const fresh: DeploymentStatus = { targets: [{ name: 'b', ready: true, fingerprint: 'f', reason: 'Deployed', message: 'by someone else' }] };
+    const next = composeStatus(fresh, 1, f, p, new Map([['a', { ok: true, reason: 'Deployed', message: 'ok', retryable: false, invoked: true, changed: true, verified: false }]]), NOW, 'ns')!;
+    expect(next.targets?.find((t) => t.name === 'b')).toMatchObject({ message: 'by someone else' });
+    expect(next.targets?.find((t) => t.name === 'a')).toMatchObject({ ready: true, attempts: 0 });
+  });
+});
+
+/** An in-memory KubePort: one object, one Secret; counts writes. */
+function fakeKube(secret: Record<string, string> | null) {
+  const state = { status: undefined as DeploymentStatus | undefined, writes: 0, finalizers: [] as string[] };
+  const kube: KubePort = {
+    getSecret: async () => (secret ? { metadata: { name: 's', namespace: 'ns' }, type: 'kubernetes.io/tls', data: secret } : null),
+    patchStatus: async (_o, compose) => {
+      const next = compose(state.status ?? {});
+      if (!next || JSON.stringify(next) === JSON.stringify(state.status ?? {})) return false;
+      state.status = next;
+      state.writes++;
+      return true;
+    },
+    setFinalizers: async (_o, f) => { state.finalizers = [...f]; },
+  };
+  return { kube, state };
+}
+
+function deps(kube: KubePort, clock: FakeClock, events: string[]): ReconcilerDeps {
+  const hosts: HostPool = { local: new LocalHost(), hostFor: async () => new LocalHost(), observedHostKey: () => undefined, close: async () => undefined };
+  return {
+    kube, registry: connectorsByName, events: { event: (_o, type, reason) => events.push(`${type}/${reason}`) },
+    metrics: { deploy: () => undefined, setExpiry: () => undefined, forget: () => undefined },
+    policy: { ambientCloudIdentity: false }, hosts, clock, specSchema: schema, deployTimeoutMs: 1_000,
+  };
+}
+
+describe('reconcileDeployment on a fake KubePort', () => {
+  it('an expired certificate: one status write and one Warning, then restarts a day apart write and emit nothing', async () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const { kube, state } = fakeKube({ 'tls.crt': b64(expired.chainPem.slice(0, -1).join('')), 'tls.key': b64(expired.keyPem) });
+    const clock = new FakeClock(Date.now());
+    const events: string[] = [];
+    await reconcileDeployment(obj(), deps(kube, clock, events), new AbortController().signal);
+    expect(state.writes).toBe(1);
+    expect(events).toEqual(['Warning/InvalidCertificate']);
+    for (let i = 0; i < 3; i++) {
+      await clock.advance(86_400_000);
+      const out = await reconcileDeployment(obj({}, state.status), deps(kube, clock, events), new AbortController().signal);
+      expect(out).toMatchObject({ statusWritten: false, invocations: 0 });
+    }
+    expect(state.writes).toBe(1);
+    expect(events).toHaveLength(1);
+  });
+  it('a missing Secret: Warning once, Ready False with the Secret named', async () => {
+    const { kube, state } = fakeKube(null);
+    const events: string[] = [];
+    const clock = new FakeClock(NOW);
+    await reconcileDeployment(obj(), deps(kube, clock, events), new AbortController().signal);
+    await reconcileDeployment(obj({}, state.status), deps(kube, clock, events), new AbortController().signal);
+    expect(events).toEqual(['Warning/SecretNotFound']);
+    expect(state.status?.conditions?.[0]).toMatchObject({ status: 'False', reason: 'SecretNotFound', message: expect.stringContaining('ns/s') });
+  });
+});
