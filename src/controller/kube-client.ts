@@ -44,7 +44,7 @@ export function createKubeClient(kc: KubeConfig, fieldManager = 'cert-deployer',
         client,
         current: structuredClone(obj),
         mutate: (o) => {
-          const next = compose(obj.status ?? {});
+          const next = compose(o.status ?? {});
           if (next === undefined || JSON.stringify(o.status ?? {}) === JSON.stringify(next)) return false;
           (o as { status?: DeploymentStatus }).status = next;
           return true;

@@ -29,6 +29,7 @@ export async function reconcileDeployment(obj: CertificateDeploymentObject, deps
   if (facts.kind === 'deleting') return { invocations: 0, statusWritten: false };
   if (p.event) deps.events.event(obj, 'Warning', p.event.reason, EventAction.Validate, p.event.note);
 
+  if (facts.kind === 'active') deps.metrics.setExpiry(obj.metadata.namespace, obj.metadata.name, facts.deployment.notAfter.getTime() / 1000);
   const outcomes = await runPlannedTargets(obj, facts, p, deps, signal);
   const statusWritten = await writeStatus(obj, facts, p, outcomes, now, deps);
   // Failed targets come due again after their backoff, counted on the status just composed.
