@@ -15,11 +15,3 @@ export const CRD_NAME = `${PLURAL}.${GROUP}`;
 /** The finalizer, present only while `deletionPolicy: Delete` has cleanup to do. */
 export const FINALIZER = `${GROUP}/finalizer`;
 
-/**
- * Every connector block name a target may carry. The CRD only advertises the blocks whose
- * connector is registered; this list reserves the names so they stay stable across releases.
- */
-export const CONNECTOR_BLOCK_NAMES = [
-  'file', 'nginx', 'apache', 'haproxy', 'awsAcm', 'azureKeyVault', 'gcpCertificateManager', 'f5BigIp', 'iis',
-] as const;
-export type ConnectorBlockName = (typeof CONNECTOR_BLOCK_NAMES)[number];

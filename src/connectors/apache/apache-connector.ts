@@ -11,13 +11,7 @@
  * match", "AH00020: Configuration Failed, exiting"). So a mismatched pair must never reach the
  * disk; `loadBundle` refuses it with a terminal error.
  */
-import type { Connector, DeployResult } from '../sdk/connector.ts';
-import { terminal } from '../sdk/connector-error.ts';
-import type { Deployment } from '../sdk/deployment.ts';
-import { parseMode, planFiles, type PlannedFile } from '../sdk/file-plan.ts';
-import { loadBundle } from '../sdk/formats/material.ts';
-import { applyServerFiles, type ServerFilesPlan } from '../sdk/server-files.ts';
-import { serverGrant } from '../sdk/server-grant.ts';
+import { type Connector, type DeployResult, terminal, type Deployment, parseMode, planFiles, type PlannedFile, loadBundle, applyServerFiles, type ServerFilesPlan, serverGrant } from '../sdk/index.ts';
 import type { ApacheConfig } from './config.ts';
 
 const pem = (blocks: readonly string[]): string => blocks.map((b) => (b.endsWith('\n') ? b : `${b}\n`)).join('');

@@ -10,7 +10,7 @@
  * 2.4.8.
  */
 import { z } from 'zod';
-import { absolutePath, argv, fileAttributes, hostConfig } from '../sdk/host-config.ts';
+import { absolutePath, argv, fileAttributes, hostConfig } from '../sdk/index.ts';
 
 /** `apachectl configtest`: `apache2 -t` with the distribution's environment (Debian's envvars). */
 export const APACHE_DEFAULT_CONFIG_TEST = ['apachectl', 'configtest'] as const;

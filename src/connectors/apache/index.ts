@@ -1,5 +1,5 @@
 /** Registry entry of the `apache` connector (block `apache` of a target). */
-import { defineConnector } from '../sdk/connector.ts';
+import { defineConnector } from '../sdk/index.ts';
 import { apacheConfig } from './config.ts';
 import { createApacheConnector } from './apache-connector.ts';
 

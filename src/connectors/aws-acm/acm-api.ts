@@ -19,7 +19,7 @@ import {
   ListCertificatesCommand,
   ListTagsForCertificateCommand,
 } from '@aws-sdk/client-acm';
-import type { Sandbox } from '../../sandbox/sandbox.ts';
+import type { Sandbox } from '../sdk/index.ts';
 import { acmError, isAwsError } from './acm-errors.ts';
 import type { CredentialSource } from './credentials.ts';
 import type { AcmEndpoint } from './endpoint.ts';

@@ -14,11 +14,7 @@
  *
  * Every request goes through `sandbox.request` to the one granted endpoint.
  */
-import type { Grant } from '../../sandbox/grant.ts';
-import type { Sandbox } from '../../sandbox/sandbox.ts';
-import type { Connector, DeployContext, DeployResult } from '../sdk/connector.ts';
-import { retryable, terminal } from '../sdk/connector-error.ts';
-import type { Deployment } from '../sdk/deployment.ts';
+import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment } from '../sdk/index.ts';
 import { createAcmApi, type AcmApi } from './acm-api.ts';
 import type { AwsAcmConfig } from './config.ts';
 import { credentialSource } from './credentials.ts';

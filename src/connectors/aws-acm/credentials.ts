@@ -5,8 +5,7 @@
  * `ctx.secrets` and decides; it never talks to Kubernetes or AWS itself.
  */
 import type { AwsCredentialIdentity } from '@smithy/types';
-import type { DeployContext } from '../sdk/connector.ts';
-import { retryable, terminal } from '../sdk/connector-error.ts';
+import { type DeployContext, retryable, terminal } from '../sdk/index.ts';
 import type { AwsAcmConfig } from './config.ts';
 
 /** The keys of the credentials Secret, named as in the AWS shared credentials file. */

@@ -10,10 +10,7 @@
  * refused here, before any request, with a terminal error.
  */
 import { X509Certificate } from 'node:crypto';
-import { terminal } from '../sdk/connector-error.ts';
-import { fingerprintOf } from '../sdk/credential/index.ts';
-import type { Deployment, SecretValue } from '../sdk/deployment.ts';
-import { toPkcs1Pem, toSec1Pem } from '../sdk/formats/index.ts';
+import { terminal, fingerprintOf, type Deployment, type SecretValue, toPkcs1Pem, toSec1Pem } from '../sdk/index.ts';
 
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 

@@ -23,12 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import { CertificateClient, type KeyVaultCertificate } from '@azure/keyvault-certificates';
-import type { Grant } from '../../sandbox/grant.ts';
-import type { Sandbox } from '../../sandbox/sandbox.ts';
-import type { Connector, DeployContext, DeployResult } from '../sdk/connector.ts';
-import { terminal } from '../sdk/connector-error.ts';
-import type { Deployment } from '../sdk/deployment.ts';
-import { Pkcs12Encryption, thumbprintSha1, toPkcs12 } from '../sdk/formats/index.ts';
+import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, Pkcs12Encryption, thumbprintSha1, toPkcs12 } from '../sdk/index.ts';
 import { classifyAzureError } from './classify-error.ts';
 import type { AzureKeyVaultConfig } from './config.ts';
 import { buildCredential, credentialPlan, type CredentialPlan } from './credential.ts';

@@ -18,8 +18,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ClientSecretCredential, WorkloadIdentityCredential } from '@azure/identity';
-import { terminal } from '../sdk/connector-error.ts';
-import type { DeployContext } from '../sdk/connector.ts';
+import { terminal, type DeployContext } from '../sdk/index.ts';
 import { CredentialKey, DEFAULT_AUTHORITY_HOST, type AzureKeyVaultConfig } from './config.ts';
 
 /** Which credential a block selects. Pure data, decided at create time. */

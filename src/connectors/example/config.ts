@@ -13,7 +13,7 @@
  * - Keep the block small. Every field you add is API you must keep working.
  */
 import { z } from 'zod';
-import { absolutePath, argv, hostConfig } from '../sdk/host-config.ts';
+import { absolutePath, argv, hostConfig } from '../sdk/index.ts';
 
 export const exampleConfig = z
   .object({

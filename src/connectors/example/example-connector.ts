@@ -17,13 +17,7 @@
  *    already classified. Never put key material or a raw server reply in an error: `terminal()`
  *    and `retryable()` redact PEM and base64, but do not quote the key in the first place.
  */
-import { CertDeployerError } from '../../sandbox/errors.ts';
-import type { Grant } from '../../sandbox/grant.ts';
-import type { FileWrite, Sandbox } from '../../sandbox/sandbox.ts';
-import type { Connector, DeployResult } from '../sdk/connector.ts';
-import { retryable, terminal } from '../sdk/connector-error.ts';
-import type { Deployment } from '../sdk/deployment.ts';
-import { sameContent, type PlannedFile } from '../sdk/file-plan.ts';
+import { CertDeployerError, type Grant, type FileWrite, type Sandbox, type Connector, type DeployResult, retryable, terminal, type Deployment, sameContent, type PlannedFile } from '../sdk/index.ts';
 import type { ExampleConfig } from './config.ts';
 
 /** How long the reload may run before it counts as hung (then retryable: the server was busy). */

@@ -7,7 +7,7 @@
  * one line there (`myConnector as ConnectorDefinition<never>`), regenerates the CRD
  * (`npm run gen:crds`) and reserves its block name in `CONNECTOR_BLOCK_NAMES` (src/crds/names.ts).
  */
-import { defineConnector } from '../sdk/connector.ts';
+import { defineConnector } from '../sdk/index.ts';
 import { exampleConfig } from './config.ts';
 import { createExampleConnector } from './example-connector.ts';
 

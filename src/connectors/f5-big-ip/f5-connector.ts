@@ -13,11 +13,7 @@
  * `undeploy` cannot detach a certificate (a client-ssl profile needs one), so it leaves the
  * profile as it is and removes only this target's objects the profile does not use.
  */
-import type { Grant } from '../../sandbox/grant.ts';
-import type { Sandbox } from '../../sandbox/sandbox.ts';
-import type { Connector, DeployContext, DeployResult } from '../sdk/connector.ts';
-import { retryable, terminal } from '../sdk/connector-error.ts';
-import type { Deployment, SecretValue } from '../sdk/deployment.ts';
+import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, type SecretValue } from '../sdk/index.ts';
 import type { F5BigIpConfig } from './config.ts';
 import { certFingerprint } from './crypto-objects.ts';
 import { httpError } from './http-errors.ts';

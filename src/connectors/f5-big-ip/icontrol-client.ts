@@ -12,9 +12,7 @@
  * Sandbox errors (denied, unreachable, timeout, abort) pass through unchanged: they are
  * already classified.
  */
-import type { HttpResponse, Sandbox } from '../../sandbox/sandbox.ts';
-import { terminal } from '../sdk/connector-error.ts';
-import type { SecretValue } from '../sdk/deployment.ts';
+import { type HttpResponse, type Sandbox, terminal, type SecretValue } from '../sdk/index.ts';
 import { httpError, jsonOf } from './http-errors.ts';
 
 export interface IControlOptions {

@@ -10,12 +10,7 @@
  * `changed: false` and never reload: the server would keep serving the old certificate. The
  * sequence is the one nginx and apache use (`sdk/server-files.ts`), without a config test.
  */
-import type { Grant } from '../../sandbox/grant.ts';
-import type { Sandbox } from '../../sandbox/sandbox.ts';
-import type { Connector, DeployResult } from '../sdk/connector.ts';
-import type { Deployment } from '../sdk/deployment.ts';
-import { planFiles } from '../sdk/file-plan.ts';
-import { applyServerFiles } from '../sdk/server-files.ts';
+import { type Grant, type Sandbox, type Connector, type DeployResult, type Deployment, planFiles, applyServerFiles } from '../sdk/index.ts';
 import type { FileConfig } from './config.ts';
 
 /** Creates a file connector for one target's configuration. */

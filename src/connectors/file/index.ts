@@ -1,5 +1,5 @@
 /** Registry entry of the `file` connector. */
-import { defineConnector } from '../sdk/connector.ts';
+import { defineConnector } from '../sdk/index.ts';
 import { fileConfig } from './config.ts';
 import { createFileConnector } from './file-connector.ts';
 

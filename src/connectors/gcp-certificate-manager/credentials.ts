@@ -3,9 +3,7 @@
  * Secret is referenced, the pod's workload identity, but only if the operator policy allows
  * ambient identity. Decided before any request, so a refused identity costs no I/O.
  */
-import type { DeployContext } from '../sdk/connector.ts';
-import { terminal } from '../sdk/connector-error.ts';
-import type { Sandbox } from '../../sandbox/sandbox.ts';
+import { type DeployContext, terminal, type Sandbox } from '../sdk/index.ts';
 import { metadataTokens, serviceAccountTokens, type TokenSource } from './access-token.ts';
 import type { GcpCertificateManagerConfig } from './config.ts';
 import { parseServiceAccountKey } from './service-account-key.ts';

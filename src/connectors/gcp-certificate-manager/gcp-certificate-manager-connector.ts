@@ -11,10 +11,7 @@
  *
  * All HTTP, token exchange included, goes through the sandbox (see sandbox-transport.ts).
  */
-import type { Connector, DeployContext, DeployResult } from '../sdk/connector.ts';
-import { terminal } from '../sdk/connector-error.ts';
-import type { Deployment } from '../sdk/deployment.ts';
-import type { Sandbox } from '../../sandbox/sandbox.ts';
+import { type Connector, type DeployContext, type DeployResult, terminal, type Deployment, type Sandbox } from '../sdk/index.ts';
 import { readableName } from './api-errors.ts';
 import { CertificateApi, type OperationKind, type OperationState } from './certificate-api.ts';
 import type { GcpCertificateManagerConfig } from './config.ts';
@@ -25,7 +22,7 @@ import { leafFingerprint } from './pem-leaf.ts';
 import { MaskPath, planDeploy, shouldDelete, type ExistingCertificate } from './plan.ts';
 import { SandboxTransport } from './sandbox-transport.ts';
 
-/** The block name, fixed by CONNECTOR_BLOCK_NAMES in src/crds/names.ts. */
+/** The block name users write in a target (registered in src/connectors/registered.ts). */
 export const GCP_CERTIFICATE_MANAGER = 'gcpCertificateManager';
 
 /** Time and waiting, injectable so tests run fast and deterministic. */

@@ -6,8 +6,7 @@
  */
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { terminal } from '../sdk/connector-error.ts';
-import type { SecretValue } from '../sdk/deployment.ts';
+import { terminal, type SecretValue } from '../sdk/index.ts';
 
 /** The scope Certificate Manager calls need. */
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';

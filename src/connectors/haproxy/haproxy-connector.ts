@@ -13,14 +13,7 @@
  * payload holds the key, and nothing of it may reach status, Events or logs.
  */
 import { X509Certificate } from 'node:crypto';
-import { CertDeployerError } from '../../sandbox/errors.ts';
-import type { Grant } from '../../sandbox/grant.ts';
-import type { FileWrite, Sandbox } from '../../sandbox/sandbox.ts';
-import type { Connector, DeployResult } from '../sdk/connector.ts';
-import { retryable, terminal } from '../sdk/connector-error.ts';
-import type { Deployment } from '../sdk/deployment.ts';
-import { parseMode } from '../sdk/file-plan.ts';
-import { thumbprintSha1, toCombinedPem } from '../sdk/formats/index.ts';
+import { CertDeployerError, type Grant, type FileWrite, type Sandbox, type Connector, type DeployResult, retryable, terminal, type Deployment, parseMode, thumbprintSha1, toCombinedPem } from '../sdk/index.ts';
 import type { HaproxyConfig } from './config.ts';
 import type { LoadFailure, LoadStrategy } from './load-strategy.ts';
 import { createReloadStrategy } from './reload-strategy.ts';

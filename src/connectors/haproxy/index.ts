@@ -1,5 +1,5 @@
 /** Registry entry of the `haproxy` connector. */
-import { defineConnector } from '../sdk/connector.ts';
+import { defineConnector } from '../sdk/index.ts';
 import { haproxyConfig } from './config.ts';
 import { createHaproxyConnector } from './haproxy-connector.ts';
 

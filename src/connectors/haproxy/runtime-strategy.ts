@@ -9,7 +9,7 @@
  * mid-commit), `revert` pushes the previous file's content back, so the running HAProxy and
  * the restored file agree again.
  */
-import type { Sandbox } from '../../sandbox/sandbox.ts';
+import { type Sandbox, retryable, terminal } from '../sdk/index.ts';
 import type { LoadFailure, LoadStrategy } from './load-strategy.ts';
 import {
   abortCommand,
@@ -22,7 +22,6 @@ import {
   showCommand,
   type WantedCertificate,
 } from './runtime-protocol.ts';
-import { retryable, terminal } from '../sdk/connector-error.ts';
 
 /** Replies are a few lines; a cap keeps a misbehaving socket from filling memory. */
 const MAX_REPLY_BYTES = 64 * 1024;

@@ -12,13 +12,7 @@
  * certificates with this target's tag are ever removed. remoteId is the thumbprint.
  */
 import { randomBytes } from 'node:crypto';
-import { CertDeployerError } from '../../sandbox/errors.ts';
-import type { Grant } from '../../sandbox/grant.ts';
-import type { Sandbox } from '../../sandbox/sandbox.ts';
-import type { Connector, DeployContext, DeployResult } from '../sdk/connector.ts';
-import { retryable, terminal } from '../sdk/connector-error.ts';
-import type { Deployment } from '../sdk/deployment.ts';
-import { thumbprintSha1, toPkcs12 } from '../sdk/formats/index.ts';
+import { CertDeployerError, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, thumbprintSha1, toPkcs12 } from '../sdk/index.ts';
 import type { IisConfig } from './config.ts';
 import { hostState, isNoop, ownerTag, planDeploy, PlanError, unusedOwned, type DeployPlan, type HostState } from './plan.ts';
 import { errorText, POWERSHELL } from './powershell.ts';

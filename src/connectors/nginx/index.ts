@@ -1,5 +1,5 @@
 /** Registry entry of the `nginx` connector (block `nginx` of a target). */
-import { defineConnector } from '../sdk/connector.ts';
+import { defineConnector } from '../sdk/index.ts';
 import { nginxConfig } from './config.ts';
 import { createNginxConnector } from './nginx-connector.ts';
 

@@ -9,12 +9,7 @@
  * writes nor runs anything. Before any I/O it checks that the key belongs to the leaf, so a
  * hand-built Deployment with a mismatched pair never reaches the server.
  */
-import type { Connector, DeployResult } from '../sdk/connector.ts';
-import type { Deployment } from '../sdk/deployment.ts';
-import { planFiles } from '../sdk/file-plan.ts';
-import { loadBundle } from '../sdk/formats/material.ts';
-import { applyServerFiles, type ServerFilesPlan } from '../sdk/server-files.ts';
-import { serverGrant } from '../sdk/server-grant.ts';
+import { type Connector, type DeployResult, type Deployment, planFiles, loadBundle, applyServerFiles, type ServerFilesPlan, serverGrant } from '../sdk/index.ts';
 import type { NginxConfig } from './config.ts';
 
 /** Pure: what nginx should hold for `dep` and the commands that make it take it. */

@@ -48,6 +48,24 @@ export type HostConfig = z.infer<typeof hostConfig>;
 
 export { absolutePath };
 
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):[1-9][0-9]{0,4}$/;
+
+/**
+ * `host:port` (IPv6 in brackets). The port range is checked twice: by CEL at admission and
+ * by zod in the controller, because a regex cannot say "at most 65535" readably.
+ */
+export const hostPort = z
+  .string()
+  .min(3)
+  .max(261)
+  .regex(HOST_PORT)
+  .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be 1-65535')
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: "int(self.substring(self.lastIndexOf(':') + 1)) <= 65535", message: 'port must be between 1 and 65535' },
+    ],
+  });
+
 /** File ownership and mode as the CRD spells them. Mode is octal text so YAML cannot misread it. */
 export const fileAttributes = {
   owner: z.string().min(1).max(64).optional().describe('Owner (user name or numeric uid) of written files.'),

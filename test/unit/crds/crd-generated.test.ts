@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { connectorBlocks } from '../../../src/connectors/registry.ts';
 import { buildCrd } from '../../../src/crds/crd.ts';
 import { CRD_NAME } from '../../../src/crds/names.ts';
+import { CRD_OUTPUTS } from '../../../src/crds/outputs.ts';
 import { structuralProblems, toStructuralSchema, type JsonSchema } from '../../../src/crds/openapi.ts';
 import { renderCrdYaml } from '../../../src/crds/render.ts';
 import { specSchema } from '../../../src/crds/spec.ts';
@@ -12,9 +13,13 @@ import { specSchema } from '../../../src/crds/spec.ts';
 const root = join(import.meta.dirname, '..', '..', '..');
 
 describe('generated CRD', () => {
-  it('matches the checked-in deploy/crds file (run `npm run gen:crds` when this fails)', async () => {
-    const onDisk = await readFile(join(root, 'deploy', 'crds', `${CRD_NAME}.yaml`), 'utf8');
-    expect(onDisk).toBe(renderCrdYaml(connectorBlocks()));
+  it.each(CRD_OUTPUTS)('matches the checked-in %s (run `npm run gen:crds` when this fails)', async (out) => {
+    const onDisk = await readFile(join(root, out), 'utf8');
+    expect(onDisk === renderCrdYaml(connectorBlocks()), `${out} is stale: run npm run gen:crds`).toBe(true);
+  });
+
+  it('writes both the install manifest and the Helm chart copy', () => {
+    expect(CRD_OUTPUTS).toEqual([`deploy/crds/${CRD_NAME}.yaml`, `charts/cert-deployer/crds-src/${CRD_NAME}.yaml`]);
   });
 
   it('is structural: no $ref, const, type arrays or unions anywhere', () => {
