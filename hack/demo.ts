@@ -10,10 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { applyCrds } from '../test/support/apply-crds.ts';
-import { mintChain } from '../test/support/certs/index.ts';
-import { startControlPlane } from '../test/support/control-plane/control-plane.ts';
-import { createDeployment, eventually, kubeClients, putTlsSecret, readyOf } from '../test/support/controller-harness.ts';
+import { applyCrds, createDeployment, eventually, kubeClients, mintChain, putTlsSecret, readyOf, startControlPlane } from './local-cluster/index.ts';
 
 const root = join(import.meta.dirname, '..');
 const binDir = process.env.CD_K8S_BIN_DIR;

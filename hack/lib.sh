@@ -52,7 +52,7 @@ ensure_apt() {
 # Real kube-apiserver, etcd and helm built from Go modules (cached by version).
 ensure_k8s() {
   local out
-  out="$(bash "$ROOT/test/tools/k8s/build.sh")"
+  out="$(bash "$ROOT/hack/local-cluster/k8s/build.sh")"
   export CD_K8S_BIN_DIR="${out##*$'\n'}"
   export PATH="$CD_K8S_BIN_DIR:$PATH"
 }
@@ -61,6 +61,6 @@ ensure_k8s() {
 # pairing e2e; prebuilt here so a cold build never runs inside a test hook.
 ensure_cert_manager() {
   local out
-  out="$(bash "$ROOT/test/tools/cert-manager/build.sh")"
+  out="$(bash "$ROOT/hack/local-cluster/cert-manager/build.sh")"
   export CD_CERT_MANAGER_BIN_DIR="${out##*$'\n'}"
 }

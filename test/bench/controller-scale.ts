@@ -13,9 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { applyCrds } from '../support/apply-crds.ts';
 import { mintChain } from '../support/certs/index.ts';
-import { startControlPlane } from '../support/control-plane/control-plane.ts';
+import { applyCrds, startControlPlane } from '../../hack/local-cluster/index.ts';
 import { spawnController, type ControllerProcess } from '../support/controller-process.ts';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,1000' }, secrets: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '4' } } });

@@ -21,9 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { applyCrds } from '../support/apply-crds.ts';
 import { mintChain, type MintedLeaf } from '../support/certs/index.ts';
-import { startControlPlane } from '../support/control-plane/control-plane.ts';
+import { applyCrds, startControlPlane } from '../../hack/local-cluster/index.ts';
 import { spawnController, type ControllerProcess } from '../support/controller-process.ts';
 import { putTlsSecret } from '../support/controller-harness.ts';
 import { haproxyAdapter } from './haproxy-adapter.ts';
@@ -74,7 +73,7 @@ for (const k of kinds) if (ADAPTERS[k] === undefined) throw new Error(`unknown s
 if (!Number.isInteger(rotations) || rotations < 1) throw new Error('--rotations must be a positive integer');
 
 const root = join(import.meta.dirname, '..', '..');
-const binDir = process.env.CD_K8S_BIN_DIR ?? execFileSync('bash', [join(root, 'test/tools/k8s/build.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+const binDir = process.env.CD_K8S_BIN_DIR ?? execFileSync('bash', [join(root, 'hack/local-cluster/k8s/build.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
 const G = { group: 'certdeployer.io', version: 'v1alpha1', plural: 'certificatedeployments' };
 const SNI = 'bench.example.test';
 const fp = (pem: string): string => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');

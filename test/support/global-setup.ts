@@ -6,8 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { TestProject } from 'vitest/node';
-import { applyCrds } from './apply-crds.ts';
-import { startControlPlane, type ControlPlane } from './control-plane/control-plane.ts';
+import { applyCrds, startControlPlane, type ControlPlane } from '../../hack/local-cluster/index.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,7 +21,7 @@ let plane: ControlPlane | undefined;
 /** The binaries directory: from hack/lib.sh, or built (cached) on demand for a bare `vitest`. */
 function binDir(): string {
   if (process.env.CD_K8S_BIN_DIR) return process.env.CD_K8S_BIN_DIR;
-  const out = execFileSync('bash', [join(root, 'test/tools/k8s/build.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', [join(root, 'hack/local-cluster/k8s/build.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return out.trim().split('\n').pop()!;
 }
 

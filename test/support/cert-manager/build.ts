@@ -1,6 +1,6 @@
 /**
  * The cert-manager controller binary and CRDs, built on demand from Go modules by
- * test/tools/cert-manager/build.sh and cached under ~/.cache/cert-deployer by version, so only
+ * hack/local-cluster/cert-manager/build.sh and cached under ~/.cache/cert-deployer by version, so only
  * the first run on a machine pays the build (minutes); later runs get the directory instantly.
  * `CD_CERT_MANAGER_BIN_DIR` skips the script (set it when a CI step prebuilt the binary).
  */
