@@ -24,6 +24,9 @@ ensure_node() {
 # npm ci when the lockfile changed since the last install in this clone.
 ensure_deps() {
   local stamp="$ROOT/node_modules/.lock-hash" want
+  # A symlinked node_modules is a shared install (several worktrees): npm ci would empty the
+  # shared directory through the link, so it is never run here. Install it where it lives.
+  if [ -L "$ROOT/node_modules" ]; then log "node_modules is a symlink to a shared install: skipping npm ci"; return 0; fi
   want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)-$(node --version)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     log "npm ci"
