@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConformanceOptOutError, dispositionOf, validateOptOuts } from '../../conformance/opt-outs.ts';
 import { runConformance, localFileFixture } from '../../conformance/run-conformance.ts';
 import type { OptOuts } from '../../conformance/types.ts';
-import { exampleFor } from './factories.ts';
+import { exampleFor } from '../connectors/example/factories.ts';
 
 describe('validateOptOuts', () => {
   it('accepts case names and test ids with reasons', () => {

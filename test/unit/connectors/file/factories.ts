@@ -3,21 +3,9 @@
  * through the registry definition's zod schema, exactly as the controller does, so the
  * defaults and validation under test are the real ones.
  */
-import { exampleConnector } from '../../../src/connectors/example/index.ts';
-import { fileConnector } from '../../../src/connectors/file/index.ts';
-import type { Connector } from '../../../src/connectors/sdk/connector.ts';
-import type { FileTargetContext } from '../../conformance/run-conformance.ts';
-
-/** The `example` template connector for a file target. */
-export function exampleFor(ctx: FileTargetContext): Connector {
-  const config = exampleConnector.configSchema.parse({
-    host: ctx.host,
-    certificatePath: ctx.certificatePath,
-    privateKeyPath: ctx.privateKeyPath,
-    reload: ctx.reloadArgv,
-  });
-  return exampleConnector.create(config);
-}
+import { fileConnector } from '../../../../src/connectors/file/index.ts';
+import type { Connector } from '../../../../src/connectors/sdk/index.ts';
+import type { FileTargetContext } from '../../../conformance/run-conformance.ts';
 
 /** The `file` connector for a file target, with its reload. */
 export function fileFor(ctx: FileTargetContext): Connector {
