@@ -3,9 +3,10 @@
  * users write in a target), the zod schema and the factory together; `hostOf` tells the
  * controller which host (local or SSH) to build the sandbox on.
  *
- * This template is NOT in `src/connectors/registry.ts`. A real connector copied from it adds
- * one line there (`myConnector as ConnectorDefinition<never>`), regenerates the CRD
- * (`npm run gen:crds`) and reserves its block name in `CONNECTOR_BLOCK_NAMES` (src/crds/names.ts).
+ * This template is NOT registered. A real connector copied from it adds one line to
+ * `src/connectors/registered.ts` (`export { myConnector } from './my/index.ts';`), a page
+ * `docs/connectors/<kebab-name>.md` and its conformance run in
+ * `test/unit/connectors/<kebab-name>/`, then runs `npm run gen:crds && npm run gen:connector-lists`.
  */
 import { defineConnector } from '../sdk/index.ts';
 import { exampleConfig } from './config.ts';
@@ -18,5 +19,5 @@ export const exampleConnector = defineConnector({
   hostOf: (config) => config.host,
 });
 
-export { createExampleConnector } from './example-connector.ts';
+export { createExampleConnector, planExample } from './example-connector.ts';
 export { exampleConfig, type ExampleConfig } from './config.ts';
