@@ -33,11 +33,11 @@ const sdkBarrel = rule(
   'connectors/sdk-barrel',
   'a connector imports the SDK and the sandbox contract only through src/connectors/sdk/index.ts.',
 );
-/** crds is pure schema: zod, yaml (rendering), its own files and connector config atoms. */
+/** crds is pure schema: zod, yaml (rendering), its own files, core types and connector config atoms. */
 const crdsWhitelist = rule(
-  '^(?!zod$|yaml$|\\./[^/]+$|\\.\\./connectors/sdk/host-config\\.ts$)',
+  '^(?!zod$|yaml$|\\./[^/]+$|\\.\\./core/[^/]+$|\\.\\./connectors/sdk/host-config\\.ts$)',
   'crds/pure',
-  'src/crds imports only zod, yaml, its own files and connector config schemas (src/connectors/sdk/host-config.ts; blocks come from the registry as arguments).',
+  'src/crds imports only zod, yaml, its own files, src/core and connector config schemas (src/connectors/sdk/host-config.ts; blocks come from the registry as arguments).',
 );
 /** The generator is the one crds file that reads the registry and writes files. */
 const generatorWhitelist = rule(

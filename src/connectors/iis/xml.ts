@@ -7,7 +7,7 @@
  */
 
 /** One element: namespace URI (null when unqualified), local name, attributes, children, own text. */
-import { ConnectorError, ErrorCode, hasCode } from '../sdk/errors.ts';
+import { ConnectorError, ErrorCode, hasCode } from '../sdk/index.ts';
 export interface XmlElement {
   readonly ns: string | null;
   readonly name: string;

@@ -12,7 +12,7 @@ import { grantShortfall } from '../grant-shortfall.ts';
 import { Reason } from '../reasons.ts';
 
 /** Block name → definition; type-erased once here so no caller needs a cast. */
-export type ConnectorRegistry = ReadonlyMap<string, ConnectorDefinition<never>>;
+export type ConnectorRegistry = ReadonlyMap<string, ConnectorDefinition<unknown>>;
 
 /** A target as the spec holds it: a name, one connector block, optional verification. */
 export type TargetSpec = { readonly name: string; readonly verify?: { readonly endpoints: readonly { address: string; serverName?: string | undefined }[]; readonly timeoutSeconds: number } | undefined } & Readonly<Record<string, unknown>>;
@@ -39,7 +39,7 @@ export interface PrepareFailure {
 export type PrepareResult = { readonly ok: true; readonly target: PreparedTarget } | { readonly ok: false; readonly failure: PrepareFailure };
 
 /** The registered connector block a target carries, if any. */
-export function connectorBlockOf(registry: ConnectorRegistry, target: Readonly<Record<string, unknown>>): { name: string; definition: ConnectorDefinition<never>; block: unknown } | undefined {
+export function connectorBlockOf(registry: ConnectorRegistry, target: Readonly<Record<string, unknown>>): { name: string; definition: ConnectorDefinition<unknown>; block: unknown } | undefined {
   for (const [name, definition] of registry) if (target[name] !== undefined) return { name, definition, block: target[name] };
   return undefined;
 }

@@ -80,6 +80,7 @@ export const cleanImports: readonly LayerCase[] = [
   { file: 'src/crds/mine.ts', code: use('zod', 'z') },
   { file: 'src/crds/mine.ts', code: use('./names.ts', 'GROUP') },
   { file: 'src/crds/mine.ts', code: use('../connectors/sdk/host-config.ts', 'hostPort') },
+  { file: 'src/crds/mine.ts', code: use('../core/conditions.ts', 'Condition') },
   { file: 'src/crds/generate.ts', code: use('../connectors/registry.ts', 'connectorBlocks') },
   { file: 'src/crds/generate.ts', code: use('node:fs/promises', 'writeFile') },
   { file: 'src/core/mine.ts', code: use('./errors.ts') },
