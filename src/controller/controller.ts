@@ -68,7 +68,7 @@ export class Controller {
     const registry = o.registry ?? connectorsByName;
     this.#hosts = createHostPool(kube);
     this.#deps = {
-      kube, registry, events: o.events, metrics: o.metrics, policy: o.config.policy, hosts: this.#hosts,
+      kube, registry, events: o.events, log: o.logger, metrics: o.metrics, policy: o.config.policy, hosts: this.#hosts,
       clock, specSchema: specSchema(Object.fromEntries([...registry].map(([name, d]) => [name, d.configSchema]))), deployTimeoutMs: o.config.deployTimeoutSeconds * 1000,
     };
     const transport = kubeTransport(o.kc);
