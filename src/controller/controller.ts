@@ -7,7 +7,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { connectorsByName } from '../connectors/registry.ts';
-import { GROUP, PLURAL, VERSION } from '../crds/names.ts';
+import { GROUP, PLURAL, REDEPLOY_AT_ANNOTATION, VERSION } from '../crds/names.ts';
 import { specSchema } from '../crds/spec.ts';
 import type { Config } from './config.ts';
 import { reconcileDeployment, type ReconcileOutcome } from './reconcile/reconcile.ts';
@@ -184,7 +184,8 @@ export class Controller {
     // Our own status writes come back as updates; they need no reconcile.
     const relevant = !old || old.metadata.generation !== d.metadata.generation
       || old.metadata.deletionTimestamp !== d.metadata.deletionTimestamp
-      || JSON.stringify(old.metadata.finalizers) !== JSON.stringify(d.metadata.finalizers);
+      || JSON.stringify(old.metadata.finalizers) !== JSON.stringify(d.metadata.finalizers)
+      || old.metadata.annotations?.[REDEPLOY_AT_ANNOTATION] !== d.metadata.annotations?.[REDEPLOY_AT_ANNOTATION];
     if (relevant) this.#queue?.add(key);
   }
 

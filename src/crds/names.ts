@@ -23,3 +23,13 @@ export const CONNECTOR_BLOCK_NAMES = [
   'file', 'nginx', 'apache', 'haproxy', 'awsAcm', 'azureKeyVault', 'gcpCertificateManager', 'f5BigIp', 'iis',
 ] as const;
 export type ConnectorBlockName = (typeof CONNECTOR_BLOCK_NAMES)[number];
+
+/**
+ * Set to any new value (an RFC 3339 time by convention, what `kubectl certdeploy redeploy`
+ * writes) to force one redeploy of every target, or of the targets named in
+ * {@link REDEPLOY_TARGETS_ANNOTATION}, even when fingerprints match. Status records the value
+ * acted on (`status.redeployRequest`), so each request runs once.
+ */
+export const REDEPLOY_AT_ANNOTATION = `${GROUP}/redeploy-at`;
+/** Comma-separated target names a redeploy request is limited to; all targets when absent. */
+export const REDEPLOY_TARGETS_ANNOTATION = `${GROUP}/redeploy-targets`;

@@ -25,6 +25,7 @@ export const status = z.object({
   observedGeneration: z.int().min(0).optional().describe('The .metadata.generation the controller last acted on.'),
   fingerprint: fingerprint.optional().describe('Lowercase hex SHA-256 of the DER of the leaf certificate now in the Secret.'),
   notAfter: timestamp.optional().describe('Expiry of the certificate now in the Secret.'),
+  redeployRequest: z.string().max(128).optional().describe('The certdeployer.io/redeploy-at annotation value last acted on; a request runs once.'),
   conditions: z
     .array(condition)
     .max(16)

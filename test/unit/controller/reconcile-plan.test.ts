@@ -68,6 +68,35 @@ describe('plan (pure): the decision table', () => {
   });
 });
 
+describe('plan: redeploy requests (certdeployer.io/redeploy-at)', () => {
+  const readyStatus = (f: Facts) => composeStatus({}, 1, f, plan(obj(), f, NOW), new Map([['t', { ok: true, reason: 'Deployed', message: 'ok', retryable: false, invoked: true, changed: true, verified: false }]]), NOW, 'ns')!;
+  it('a new request forces a deploy of a target that holds the fingerprint, and status records it', () => {
+    const f = active();
+    const st = readyStatus(f);
+    expect(plan(obj({}, st), f, NOW).targets[0]!.decision.action).toBe('skip');
+    const p = plan(obj({ annotations: { 'certdeployer.io/redeploy-at': '2026-12-01T12:00:00Z' } }, st), f, NOW);
+    expect(p.targets[0]!.decision).toMatchObject({ action: 'deploy', why: expect.stringContaining('redeploy requested') });
+    expect(composeStatus(st, 1, f, p, new Map(), NOW, 'ns')?.redeployRequest).toBe('2026-12-01T12:00:00Z');
+  });
+  it('a request already recorded in status runs no more', () => {
+    const f = active();
+    const st = { ...readyStatus(f), redeployRequest: '2026-12-01T12:00:00Z' };
+    expect(plan(obj({ annotations: { 'certdeployer.io/redeploy-at': '2026-12-01T12:00:00Z' } }, st), f, NOW).targets[0]!.decision.action).toBe('skip');
+  });
+  it('a request limited to other targets leaves this one alone', () => {
+    const f = active();
+    const st = readyStatus(f);
+    const p = plan(obj({ annotations: { 'certdeployer.io/redeploy-at': 'now-1', 'certdeployer.io/redeploy-targets': 'x, y' } }, st), f, NOW);
+    expect(p.targets[0]!.decision.action).toBe('skip');
+  });
+  it('a request cuts short a terminal failure\'s slow timer', () => {
+    const f = active();
+    const failedStatus = composeStatus({}, 1, f, plan(obj(), f, NOW), new Map([['t', { ok: false, reason: 'DeployFailed', message: 'refused', retryable: false, invoked: true, changed: false, verified: false }]]), NOW, 'ns')!;
+    expect(plan(obj({}, failedStatus), f, NOW + 1000).targets[0]!.decision.action).toBe('wait');
+    expect(plan(obj({ annotations: { 'certdeployer.io/redeploy-at': 'retry-now' } }, failedStatus), f, NOW + 1000).targets[0]!.decision.action).toBe('deploy');
+  });
+});
+
 describe('composeStatus (pure)', () => {
   it('an invalid certificate composes the same status at a later time: a restart writes nothing', () => {
     const f: Facts = { kind: 'invalidCertificate', spec: spec(), message: 'Secret s: the certificate expired at 2026-01-01T00:00:00.000Z' };
