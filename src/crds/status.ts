@@ -18,6 +18,7 @@ export const targetStatus = z.object({
   attempts: z.int().min(0).max(2147483647).optional().describe('Failed attempts since the last success; reset on success.'),
   reason: z.string().max(1024).optional().describe('CamelCase reason of the last result, e.g. Deployed, DeployFailed.'),
   message: z.string().max(4096).optional().describe('Human-readable result of the last attempt. Never contains key material.'),
+  servedNotAfter: timestamp.optional().describe('Expiry of the certificate the verify endpoints served at the last verification (the earliest, when several): what clients really get, which can differ from the Secret.'),
 });
 export type TargetStatus = z.infer<typeof targetStatus>;
 
