@@ -69,6 +69,7 @@ export class Controller {
     this.#hosts = createHostPool(kube);
     this.#deps = {
       kube, registry, events: o.events, log: o.logger, metrics: o.metrics, policy: o.config.policy, hosts: this.#hosts,
+      secretMeta: (namespace, name) => this.#secrets.map((i) => i.get(`${namespace}/${name}`)).find((m) => m !== undefined)?.metadata,
       clock, specSchema: specSchema(Object.fromEntries([...registry].map(([name, d]) => [name, d.configSchema]))), deployTimeoutMs: o.config.deployTimeoutSeconds * 1000,
     };
     const transport = kubeTransport(o.kc);

@@ -39,4 +39,6 @@ export interface ReconcilerDeps {
   readonly specSchema: z.ZodType;
   readonly deployTimeoutMs: number;
   readonly backoff?: BackoffPolicy;
+  /** Cached Secret metadata by namespace and name (the Secret informer), to skip unchanged reads. */
+  readonly secretMeta?: (namespace: string, name: string) => { readonly resourceVersion?: string | undefined } | undefined;
 }

@@ -26,6 +26,7 @@ export const status = z.object({
   observedGeneration: z.int().min(0).optional().describe('The .metadata.generation the controller last acted on.'),
   fingerprint: fingerprint.optional().describe('Lowercase hex SHA-256 of the DER of the leaf certificate now in the Secret.'),
   notAfter: timestamp.optional().describe('Expiry of the certificate now in the Secret.'),
+  secretResourceVersion: z.string().max(64).optional().describe('resourceVersion of the Secret the last plan read: while the Secret is unchanged the controller does not read it again.'),
   redeployRequest: z.string().max(128).optional().describe('The certdeployer.io/redeploy-at annotation value last acted on; a request runs once.'),
   conditions: z
     .array(condition)

@@ -25,19 +25,20 @@ export function targetEnv(obj: CertificateDeploymentObject, deps: ReconcilerDeps
 /** Runs the targets the plan says deploy now; returns their outcomes by target name. */
 export async function runPlannedTargets(obj: CertificateDeploymentObject, facts: Facts, p: Plan, deps: ReconcilerDeps, signal: AbortSignal): Promise<Map<string, TargetOutcome>> {
   const outcomes = new Map<string, TargetOutcome>();
-  if (facts.kind !== 'active') return outcomes;
+  if (facts.kind !== 'active' || !facts.deployment) return outcomes;
+  const deployment = facts.deployment;
   const env = targetEnv(obj, deps);
   const previous = new Map((obj.status?.targets ?? []).map((t) => [t.name, t]));
   await Promise.all(p.targets.filter((t) => t.decision.action === 'deploy').map(async ({ target }) => {
     const started = deps.clock.now();
     const outcome = await deployTarget({
-      registry: deps.registry, target, deployment: facts.deployment, env, probeHost: deps.hosts.local, signal,
+      registry: deps.registry, target, deployment, env, probeHost: deps.hosts.local, signal,
       ownerId: `${obj.metadata.uid}/${target.name}`, remoteId: previous.get(target.name)?.remoteId,
     });
     const connector = connectorOf(deps, target);
     const durationMs = deps.clock.now() - started;
     deps.metrics.deploy(connector, outcome.ok ? 'success' : outcome.reason, durationMs / 1000);
-    logOutcome(obj, target.name, connector, facts.deployment.fingerprint, outcome, durationMs, deps);
+    logOutcome(obj, target.name, connector, deployment.fingerprint, outcome, durationMs, deps);
     report(obj, target.name, outcome, previous.get(target.name), deps);
     outcomes.set(target.name, outcome);
   }));

@@ -72,7 +72,7 @@ export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number
   let requeueAfterMs: number | undefined;
   const targets = facts.spec.targets.map((target): PlannedTarget => {
     const specHash = targetSpecHash(target);
-    let decision = decideTarget({ fingerprint: facts.deployment.fingerprint, lastSeenFingerprint: prev.fingerprint, specHash, status: previous.get(target.name), now, ...(backoff ? { backoff } : {}) });
+    let decision = decideTarget({ fingerprint: facts.certificate.fingerprint, lastSeenFingerprint: prev.fingerprint, specHash, status: previous.get(target.name), now, ...(backoff ? { backoff } : {}) });
     if (redeploy && decision.action !== 'deploy' && (!redeploy.targets || redeploy.targets.has(target.name))) decision = { action: 'deploy', why: `redeploy requested (${redeploy.value})` };
     if (decision.action === 'wait') requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, decision.delayMs);
     return { target, specHash, decision };
@@ -103,7 +103,7 @@ export function composeStatus(current: DeploymentStatus, generation: number, fac
     case 'invalidCertificate': return withReady(current, generation, 'False', Reason.InvalidCertificate, facts.message, now);
     case 'active': break;
   }
-  const fingerprint = facts.deployment.fingerprint;
+  const fingerprint = facts.certificate.fingerprint;
   const prevTargets = new Map((current.targets ?? []).map((t) => [t.name, t]));
   const nowIso = new Date(now).toISOString();
   const targets: TargetStatus[] = [];
@@ -117,7 +117,8 @@ export function composeStatus(current: DeploymentStatus, generation: number, fac
   return {
     ...withReady(current, generation, summary.status, summary.reason, summary.message, now),
     fingerprint,
-    notAfter: facts.deployment.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    notAfter: facts.certificate.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    ...(facts.secretResourceVersion ? { secretResourceVersion: facts.secretResourceVersion } : {}),
     ...(p.redeployRequest ? { redeployRequest: p.redeployRequest } : {}),
     targets,
   };

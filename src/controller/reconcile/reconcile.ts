@@ -21,8 +21,14 @@ export interface ReconcileOutcome {
 /** Reconciles `obj` (the cached object for a queue key). */
 export async function reconcileDeployment(obj: CertificateDeploymentObject, deps: ReconcilerDeps, signal: AbortSignal): Promise<ReconcileOutcome> {
   const now = deps.clock.now();
-  const facts = await gather(obj, { kube: deps.kube, specSchema: deps.specSchema, now });
-  const p = plan(obj, facts, now, deps.backoff);
+  const gatherDeps = { kube: deps.kube, specSchema: deps.specSchema, now, secretMeta: deps.secretMeta };
+  let facts = await gather(obj, gatherDeps);
+  let p = plan(obj, facts, now, deps.backoff);
+  if (facts.kind === 'active' && !facts.deployment && p.targets.some((t) => t.decision.action === 'deploy')) {
+    // Status vouched for the certificate, but a target is about to take it: read it now.
+    facts = await gather(obj, { ...gatherDeps, readSecret: true });
+    p = plan(obj, facts, now, deps.backoff);
+  }
   logDecisions(obj, facts, p, now, deps);
 
   if (p.undeploy) await undeployTargets(obj, deps, signal);
@@ -30,7 +36,7 @@ export async function reconcileDeployment(obj: CertificateDeploymentObject, deps
   if (facts.kind === 'deleting') return { invocations: 0, statusWritten: false };
   if (p.event) deps.events.event(obj, 'Warning', p.event.reason, EventAction.Validate, p.event.note);
 
-  if (facts.kind === 'active') deps.metrics.setExpiry(obj.metadata.namespace, obj.metadata.name, facts.deployment.notAfter.getTime() / 1000);
+  if (facts.kind === 'active') deps.metrics.setExpiry(obj.metadata.namespace, obj.metadata.name, facts.certificate.notAfter.getTime() / 1000);
   const outcomes = await runPlannedTargets(obj, facts, p, deps, signal);
   const statusWritten = await writeStatus(obj, facts, p, outcomes, now, deps);
   // Failed targets come due again after their backoff, counted on the status just composed.

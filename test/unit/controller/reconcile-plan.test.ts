@@ -31,7 +31,10 @@ beforeAll(async () => {
   chain = await mintChain({ dnsNames: ['a.example.test'] });
   expired = await mintChain({ dnsNames: ['old.example.test'], notBefore: new Date(Date.now() - 90 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
 });
-const active = (s = spec()): Facts => ({ kind: 'active', spec: s, deployment: parseTlsSecret({ 'tls.crt': Buffer.from(chain.chainPem.slice(0, -1).join('')), 'tls.key': Buffer.from(chain.keyPem) }, { now: new Date() }) });
+const active = (s = spec()): Facts => {
+  const deployment = parseTlsSecret({ 'tls.crt': Buffer.from(chain.chainPem.slice(0, -1).join('')), 'tls.key': Buffer.from(chain.keyPem) }, { now: new Date() });
+  return { kind: 'active', spec: s, certificate: { fingerprint: deployment.fingerprint, notAfter: deployment.notAfter }, deployment };
+};
 
 describe('plan (pure): the decision table', () => {
   const cases: { name: string; o: () => CertificateDeploymentObject; facts: () => Facts; want: Record<string, unknown> }[] = [
@@ -115,9 +118,12 @@ describe('composeStatus (pure)', () => {
 
 /** An in-memory KubePort: one object, one Secret; counts writes. */
 function fakeKube(secret: Record<string, string> | null) {
-  const state = { status: undefined as DeploymentStatus | undefined, writes: 0, finalizers: [] as string[] };
+  const state = { status: undefined as DeploymentStatus | undefined, writes: 0, finalizers: [] as string[], secretReads: 0 };
   const kube: KubePort = {
-    getSecret: async () => (secret ? { metadata: { name: 's', namespace: 'ns' }, type: 'kubernetes.io/tls', data: secret } : null),
+    getSecret: async () => {
+      state.secretReads++;
+      return secret ? { metadata: { name: 's', namespace: 'ns', resourceVersion: '77' }, type: 'kubernetes.io/tls', data: secret } : null;
+    },
     patchStatus: async (_o, compose) => {
       const next = compose(state.status ?? {});
       if (!next || JSON.stringify(next) === JSON.stringify(state.status ?? {})) return false;
@@ -164,5 +170,28 @@ describe('reconcileDeployment on a fake KubePort', () => {
     await reconcileDeployment(obj({}, state.status), deps(kube, clock, events), new AbortController().signal);
     expect(events).toEqual(['Warning/SecretNotFound']);
     expect(state.status?.conditions?.[0]).toMatchObject({ status: 'False', reason: 'SecretNotFound', message: expect.stringContaining('ns/s') });
+  });
+});
+
+describe('reconcileDeployment reads an unchanged Secret once', () => {
+  it('status records the Secret resourceVersion; while the cache shows it, a restart reads no Secret and calls no connector', async () => {
+    const b64 = (x: string) => Buffer.from(x).toString('base64');
+    const { kube, state } = fakeKube({ 'tls.crt': b64(chain.chainPem.slice(0, -1).join('')), 'tls.key': b64(chain.keyPem) });
+    const clock = new FakeClock(Date.now());
+    let deploys = 0;
+    const d = { ...deps(kube, clock, []), secretMeta: () => ({ resourceVersion: '77' }) };
+    const registry = new Map([...connectorsByName].map(([n, def]) => [n, { ...def, create: (c: never) => ({ ...def.create(c), capabilities: () => def.create(c).capabilities(), deploy: async () => { deploys++; return { changed: true }; } }) }]));
+    await reconcileDeployment(obj(), { ...d, registry }, new AbortController().signal);
+    expect(state.status?.secretResourceVersion).toBe('77');
+    expect([state.secretReads, deploys]).toEqual([1, 1]);
+    for (let i = 0; i < 3; i++) await reconcileDeployment(obj({}, state.status), { ...d, registry }, new AbortController().signal);
+    expect([state.secretReads, deploys, state.writes]).toEqual([1, 1, 1]);
+    // A spec change needs the key again: then, and only then, the Secret is read.
+    const changed = spec({ targets: [{ name: 't', file: { certificatePath: '/x/other.crt', privateKeyPath: '/x/t.key' } }] });
+    await reconcileDeployment(obj({ generation: 2 }, state.status, changed), { ...d, registry }, new AbortController().signal);
+    expect([state.secretReads, deploys]).toEqual([2, 2]);
+    // A new resourceVersion in the cache: read again.
+    await reconcileDeployment(obj({ generation: 2 }, state.status, changed), { ...d, registry, secretMeta: () => ({ resourceVersion: '78' }) }, new AbortController().signal);
+    expect(state.secretReads).toBe(3);
   });
 });
