@@ -7,7 +7,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { connectorsByName } from '../connectors/registry.ts';
-import { GROUP, PLURAL, VERSION } from '../crds/names.ts';
+import { GROUP, PLURAL, REDEPLOY_AT_ANNOTATION, VERSION } from '../crds/names.ts';
 import { specSchema } from '../crds/spec.ts';
 import type { Config } from './config.ts';
 import { reconcileDeployment, type ReconcileOutcome } from './reconcile/reconcile.ts';
@@ -68,7 +68,8 @@ export class Controller {
     const registry = o.registry ?? connectorsByName;
     this.#hosts = createHostPool(kube);
     this.#deps = {
-      kube, registry, events: o.events, metrics: o.metrics, policy: o.config.policy, hosts: this.#hosts,
+      kube, registry, events: o.events, log: o.logger, metrics: o.metrics, policy: o.config.policy, hosts: this.#hosts,
+      secretMeta: (namespace, name) => this.#secrets.map((i) => i.get(`${namespace}/${name}`)).find((m) => m !== undefined)?.metadata,
       clock, specSchema: specSchema(Object.fromEntries([...registry].map(([name, d]) => [name, d.configSchema]))), deployTimeoutMs: o.config.deployTimeoutSeconds * 1000,
     };
     const transport = kubeTransport(o.kc);
@@ -184,7 +185,8 @@ export class Controller {
     // Our own status writes come back as updates; they need no reconcile.
     const relevant = !old || old.metadata.generation !== d.metadata.generation
       || old.metadata.deletionTimestamp !== d.metadata.deletionTimestamp
-      || JSON.stringify(old.metadata.finalizers) !== JSON.stringify(d.metadata.finalizers);
+      || JSON.stringify(old.metadata.finalizers) !== JSON.stringify(d.metadata.finalizers)
+      || old.metadata.annotations?.[REDEPLOY_AT_ANNOTATION] !== d.metadata.annotations?.[REDEPLOY_AT_ANNOTATION];
     if (relevant) this.#queue?.add(key);
   }
 

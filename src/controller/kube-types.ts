@@ -12,6 +12,7 @@ export interface ObjectMeta {
   readonly resourceVersion?: string;
   readonly deletionTimestamp?: string;
   readonly finalizers?: readonly string[];
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 export interface CertificateDeploymentObject {

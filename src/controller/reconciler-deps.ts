@@ -17,11 +17,21 @@ export interface ReconcilerMetrics {
   forget(namespace: string, name: string): void;
 }
 
+/** The log lines a reconcile writes (pino's Logger satisfies it). Never given key material. */
+export interface ReconcileLog {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 export interface ReconcilerDeps {
   readonly kube: KubePort;
   /** The connectors this controller runs, by block name (injected: tests register their own). */
   readonly registry: ConnectorRegistry;
   readonly events: EventSink;
+  /** Structured logs of attempts, outcomes and decisions; silent when omitted. */
+  readonly log?: ReconcileLog;
   readonly metrics: ReconcilerMetrics;
   readonly policy: Policy;
   readonly hosts: HostPool;
@@ -29,4 +39,6 @@ export interface ReconcilerDeps {
   readonly specSchema: z.ZodType;
   readonly deployTimeoutMs: number;
   readonly backoff?: BackoffPolicy;
+  /** Cached Secret metadata by namespace and name (the Secret informer), to skip unchanged reads. */
+  readonly secretMeta?: (namespace: string, name: string) => { readonly resourceVersion?: string | undefined } | undefined;
 }

@@ -15,3 +15,12 @@ export const CRD_NAME = `${PLURAL}.${GROUP}`;
 /** The finalizer, present only while `deletionPolicy: Delete` has cleanup to do. */
 export const FINALIZER = `${GROUP}/finalizer`;
 
+/**
+ * Set to any new value (an RFC 3339 time by convention, what `kubectl certdeploy redeploy`
+ * writes) to force one redeploy of every target, or of the targets named in
+ * {@link REDEPLOY_TARGETS_ANNOTATION}, even when fingerprints match. Status records the value
+ * acted on (`status.redeployRequest`), so each request runs once.
+ */
+export const REDEPLOY_AT_ANNOTATION = `${GROUP}/redeploy-at`;
+/** Comma-separated target names a redeploy request is limited to; all targets when absent. */
+export const REDEPLOY_TARGETS_ANNOTATION = `${GROUP}/redeploy-targets`;

@@ -18,6 +18,7 @@ export const targetStatus = z.object({
   attempts: z.int().min(0).max(2147483647).optional().describe('Failed attempts since the last success; reset on success.'),
   reason: z.string().max(1024).optional().describe('CamelCase reason of the last result, e.g. Deployed, DeployFailed.'),
   message: z.string().max(4096).optional().describe('Human-readable result of the last attempt. Never contains key material.'),
+  servedNotAfter: timestamp.optional().describe('Expiry of the certificate the verify endpoints served at the last verification (the earliest, when several): what clients really get, which can differ from the Secret.'),
 });
 export type TargetStatus = z.infer<typeof targetStatus>;
 
@@ -25,6 +26,8 @@ export const status = z.object({
   observedGeneration: z.int().min(0).optional().describe('The .metadata.generation the controller last acted on.'),
   fingerprint: fingerprint.optional().describe('Lowercase hex SHA-256 of the DER of the leaf certificate now in the Secret.'),
   notAfter: timestamp.optional().describe('Expiry of the certificate now in the Secret.'),
+  secretResourceVersion: z.string().max(64).optional().describe('resourceVersion of the Secret the last plan read: while the Secret is unchanged the controller does not read it again.'),
+  redeployRequest: z.string().max(128).optional().describe('The certdeployer.io/redeploy-at annotation value last acted on; a request runs once.'),
   conditions: z
     .array(condition)
     .max(16)

@@ -81,6 +81,8 @@ export interface TlsProbeResult {
   /** Lowercase hex SHA-256 of each served certificate's DER, leaf first. */
   readonly fingerprints: readonly string[];
   readonly protocol: string | null;
+  /** notAfter of the served leaf (RFC 3339, seconds), for expiry of what is actually served. */
+  readonly leafNotAfter?: string | null;
 }
 
 export interface Sandbox {

@@ -48,6 +48,7 @@ export async function deployTarget(input: DeployTargetInput): Promise<TargetOutc
     endpoints: verify.endpoints, fingerprint: input.deployment.fingerprint, timeoutMs: verify.timeoutSeconds * 1000,
     policy: input.env.policy, host: input.probeHost, signal: input.signal, clock: input.env.clock,
   });
-  if (!v.ok) return { ok: false, reason: Reason.VerifyFailed, message: v.message, retryable: true, verified: false, ...base };
-  return { ok: true, reason: Reason.Deployed, message: `${deployed}; ${v.message}`, retryable: false, verified: true, ...base };
+  const served = v.servedNotAfter ? { servedNotAfter: v.servedNotAfter } : {};
+  if (!v.ok) return { ok: false, reason: Reason.VerifyFailed, message: v.message, retryable: true, verified: false, ...base, ...served };
+  return { ok: true, reason: Reason.Deployed, message: `${deployed}; ${v.message}`, retryable: false, verified: true, ...base, ...served };
 }

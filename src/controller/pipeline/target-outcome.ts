@@ -14,6 +14,8 @@ export interface TargetOutcome {
   readonly changed: boolean;
   readonly verified: boolean;
   readonly remoteId?: string | undefined;
+  /** notAfter of what the verified endpoints served at the last probe (earliest of them). */
+  readonly servedNotAfter?: string | undefined;
 }
 
 /** A failed outcome; `invoked` says whether the connector was called before it failed. */

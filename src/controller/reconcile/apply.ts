@@ -25,16 +25,20 @@ export function targetEnv(obj: CertificateDeploymentObject, deps: ReconcilerDeps
 /** Runs the targets the plan says deploy now; returns their outcomes by target name. */
 export async function runPlannedTargets(obj: CertificateDeploymentObject, facts: Facts, p: Plan, deps: ReconcilerDeps, signal: AbortSignal): Promise<Map<string, TargetOutcome>> {
   const outcomes = new Map<string, TargetOutcome>();
-  if (facts.kind !== 'active') return outcomes;
+  if (facts.kind !== 'active' || !facts.deployment) return outcomes;
+  const deployment = facts.deployment;
   const env = targetEnv(obj, deps);
   const previous = new Map((obj.status?.targets ?? []).map((t) => [t.name, t]));
   await Promise.all(p.targets.filter((t) => t.decision.action === 'deploy').map(async ({ target }) => {
     const started = deps.clock.now();
     const outcome = await deployTarget({
-      registry: deps.registry, target, deployment: facts.deployment, env, probeHost: deps.hosts.local, signal,
+      registry: deps.registry, target, deployment, env, probeHost: deps.hosts.local, signal,
       ownerId: `${obj.metadata.uid}/${target.name}`, remoteId: previous.get(target.name)?.remoteId,
     });
-    deps.metrics.deploy(connectorOf(deps, target), outcome.ok ? 'success' : outcome.reason, (deps.clock.now() - started) / 1000);
+    const connector = connectorOf(deps, target);
+    const durationMs = deps.clock.now() - started;
+    deps.metrics.deploy(connector, outcome.ok ? 'success' : outcome.reason, durationMs / 1000);
+    logOutcome(obj, target.name, connector, deployment.fingerprint, outcome, durationMs, deps);
     report(obj, target.name, outcome, previous.get(target.name), deps);
     outcomes.set(target.name, outcome);
   }));
@@ -50,6 +54,17 @@ export function writeStatus(obj: CertificateDeploymentObject, facts: Facts, p: P
 function connectorOf(deps: ReconcilerDeps, target: Readonly<Record<string, unknown>>): string {
   for (const name of deps.registry.keys()) if (target[name] !== undefined) return name;
   return 'unknown';
+}
+
+/**
+ * One line per attempt: info when it worked, warn when it will be retried, error when only a
+ * change can help. Only a fingerprint prefix and redacted messages: never key material.
+ */
+function logOutcome(obj: CertificateDeploymentObject, target: string, connector: string, fingerprint: string, o: TargetOutcome, durationMs: number, deps: ReconcilerDeps): void {
+  const fields = { deployment: `${obj.metadata.namespace}/${obj.metadata.name}`, target, connector, fingerprint: fingerprint.slice(0, 12), durationMs: Math.round(durationMs) };
+  if (o.ok) deps.log?.info({ ...fields, changed: o.changed, verified: o.verified, outcome: o.changed ? 'deployed' : 'no-op' }, o.changed ? 'target deployed' : 'target already held the certificate');
+  else if (o.retryable) deps.log?.warn({ ...fields, reason: o.reason, message: o.message, invoked: o.invoked }, 'target deploy failed; retrying with backoff');
+  else deps.log?.error({ ...fields, reason: o.reason, message: o.message, invoked: o.invoked }, 'target deploy failed; waiting for a change');
 }
 
 function report(obj: CertificateDeploymentObject, target: string, o: TargetOutcome, previous: TargetStatus | undefined, deps: ReconcilerDeps): void {

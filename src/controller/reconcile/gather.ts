@@ -20,12 +20,24 @@ export type Facts =
   | { readonly kind: 'suspended'; readonly spec: Spec }
   | { readonly kind: 'secretMissing'; readonly spec: Spec }
   | { readonly kind: 'invalidCertificate'; readonly spec: Spec; readonly message: string }
-  | { readonly kind: 'active'; readonly spec: Spec; readonly deployment: Deployment };
+  | {
+    readonly kind: 'active';
+    readonly spec: Spec;
+    /** What the plan and status need of the certificate; from status when the Secret is unchanged. */
+    readonly certificate: { readonly fingerprint: string; readonly notAfter: Date };
+    readonly secretResourceVersion?: string | undefined;
+    /** The parsed credential; absent when gather trusted status instead of reading the Secret. */
+    readonly deployment?: Deployment;
+  };
 
 export interface GatherDeps {
   readonly kube: Pick<KubePort, 'getSecret'>;
   readonly specSchema: z.ZodType;
   readonly now: number;
+  /** The Secret's cached metadata (informer), so an unchanged Secret need not be read again. */
+  readonly secretMeta?: ((namespace: string, name: string) => { readonly resourceVersion?: string | undefined } | undefined) | undefined;
+  /** Read the Secret even when the cache says it is unchanged (a target is about to deploy). */
+  readonly readSecret?: boolean;
 }
 
 /** Reads the facts for `obj` (the cached object for a queue key). */
@@ -37,11 +49,19 @@ export async function gather(obj: CertificateDeploymentObject, deps: GatherDeps)
   }
   const spec = parsed.data as Spec;
   if (spec.suspend) return { kind: 'suspended', spec };
+  // A restart over settled deployments reads no Secret: status records the resourceVersion the
+  // last plan used; while the cache shows the same one, the certificate is the one status names.
+  const prev = obj.status;
+  const cachedRv = deps.readSecret ? undefined : deps.secretMeta?.(obj.metadata.namespace, spec.secretRef.name)?.resourceVersion;
+  if (cachedRv && cachedRv === prev?.secretResourceVersion && prev.fingerprint && prev.notAfter && deps.now < Date.parse(prev.notAfter)) {
+    return { kind: 'active', spec, certificate: { fingerprint: prev.fingerprint, notAfter: new Date(prev.notAfter) }, secretResourceVersion: cachedRv };
+  }
   const secret = await deps.kube.getSecret(obj.metadata.namespace, spec.secretRef.name);
   if (!secret) return { kind: 'secretMissing', spec };
   try {
     const data = Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
-    return { kind: 'active', spec, deployment: parseTlsSecret(data, { now: new Date(deps.now) }) };
+    const deployment = parseTlsSecret(data, { now: new Date(deps.now) });
+    return { kind: 'active', spec, certificate: { fingerprint: deployment.fingerprint, notAfter: deployment.notAfter }, secretResourceVersion: secret.metadata.resourceVersion, deployment };
   } catch (err) {
     if (!isInvalidCertificate(err)) throw err;
     return { kind: 'invalidCertificate', spec, message: `Secret ${spec.secretRef.name}: ${err.message}` };

@@ -7,7 +7,7 @@
  * never written.
  */
 import type { DeploymentStatus, TargetStatus } from '../../crds/status.ts';
-import { FINALIZER } from '../../crds/names.ts';
+import { FINALIZER, REDEPLOY_AT_ANNOTATION, REDEPLOY_TARGETS_ANNOTATION } from '../../crds/names.ts';
 import { decideTarget, retryDelay, type BackoffPolicy, type TargetDecision } from '../decide-target.ts';
 import type { CertificateDeploymentObject } from '../kube-types.ts';
 import type { TargetSpec } from '../pipeline/prepare-target.ts';
@@ -41,6 +41,8 @@ export interface Plan {
   readonly targets: readonly PlannedTarget[];
   /** Soonest wait among targets that back off. */
   readonly requeueAfterMs?: number;
+  /** A new redeploy request (annotation value) this plan acts on; status records it. */
+  readonly redeployRequest?: string;
 }
 
 const readyOf = (s: DeploymentStatus | undefined) => s?.conditions?.find((c) => c.type === 'Ready');
@@ -66,14 +68,16 @@ export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number
   }
 
   const previous = new Map((prev.targets ?? []).map((t) => [t.name, t]));
+  const redeploy = redeployRequestOf(obj);
   let requeueAfterMs: number | undefined;
   const targets = facts.spec.targets.map((target): PlannedTarget => {
     const specHash = targetSpecHash(target);
-    const decision = decideTarget({ fingerprint: facts.deployment.fingerprint, lastSeenFingerprint: prev.fingerprint, specHash, status: previous.get(target.name), now, ...(backoff ? { backoff } : {}) });
+    let decision = decideTarget({ fingerprint: facts.certificate.fingerprint, lastSeenFingerprint: prev.fingerprint, specHash, status: previous.get(target.name), now, ...(backoff ? { backoff } : {}) });
+    if (redeploy && decision.action !== 'deploy' && (!redeploy.targets || redeploy.targets.has(target.name))) decision = { action: 'deploy', why: `redeploy requested (${redeploy.value})` };
     if (decision.action === 'wait') requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, decision.delayMs);
     return { target, specHash, decision };
   });
-  return { undeploy: false, targets, ...finalizerChange, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) };
+  return { undeploy: false, targets, ...finalizerChange, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), ...(redeploy ? { redeployRequest: redeploy.value } : {}) };
 }
 
 /** When a target that just failed is due again (its status says how many times it failed). */
@@ -99,7 +103,7 @@ export function composeStatus(current: DeploymentStatus, generation: number, fac
     case 'invalidCertificate': return withReady(current, generation, 'False', Reason.InvalidCertificate, facts.message, now);
     case 'active': break;
   }
-  const fingerprint = facts.deployment.fingerprint;
+  const fingerprint = facts.certificate.fingerprint;
   const prevTargets = new Map((current.targets ?? []).map((t) => [t.name, t]));
   const nowIso = new Date(now).toISOString();
   const targets: TargetStatus[] = [];
@@ -113,9 +117,19 @@ export function composeStatus(current: DeploymentStatus, generation: number, fac
   return {
     ...withReady(current, generation, summary.status, summary.reason, summary.message, now),
     fingerprint,
-    notAfter: facts.deployment.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    notAfter: facts.certificate.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    ...(facts.secretResourceVersion ? { secretResourceVersion: facts.secretResourceVersion } : {}),
+    ...(p.redeployRequest ? { redeployRequest: p.redeployRequest } : {}),
     targets,
   };
+}
+
+/** A redeploy request the status has not acted on yet, and the targets it names (all when absent). */
+function redeployRequestOf(obj: CertificateDeploymentObject): { value: string; targets?: ReadonlySet<string> } | undefined {
+  const value = obj.metadata.annotations?.[REDEPLOY_AT_ANNOTATION]?.trim();
+  if (!value || value === obj.status?.redeployRequest) return undefined;
+  const list = obj.metadata.annotations?.[REDEPLOY_TARGETS_ANNOTATION]?.split(',').map((t) => t.trim()).filter(Boolean);
+  return list && list.length > 0 ? { value, targets: new Set(list) } : { value };
 }
 
 function secretMissingMessage(obj: { metadata: { namespace: string } }, secret: string): string {

@@ -7,8 +7,8 @@ import type { CertificateDeploymentObject } from '../kube-types.ts';
 import { EventAction } from '../reasons.ts';
 import type { ReconcilerDeps } from '../reconciler-deps.ts';
 import { runPlannedTargets, writeStatus } from './apply.ts';
-import { gather } from './gather.ts';
-import { composeStatus, plan, requeueAfterFailures } from './plan.ts';
+import { gather, type Facts } from './gather.ts';
+import { composeStatus, plan, requeueAfterFailures, type Plan } from './plan.ts';
 import { undeployTargets } from './undeploy.ts';
 
 export interface ReconcileOutcome {
@@ -21,15 +21,22 @@ export interface ReconcileOutcome {
 /** Reconciles `obj` (the cached object for a queue key). */
 export async function reconcileDeployment(obj: CertificateDeploymentObject, deps: ReconcilerDeps, signal: AbortSignal): Promise<ReconcileOutcome> {
   const now = deps.clock.now();
-  const facts = await gather(obj, { kube: deps.kube, specSchema: deps.specSchema, now });
-  const p = plan(obj, facts, now, deps.backoff);
+  const gatherDeps = { kube: deps.kube, specSchema: deps.specSchema, now, secretMeta: deps.secretMeta };
+  let facts = await gather(obj, gatherDeps);
+  let p = plan(obj, facts, now, deps.backoff);
+  if (facts.kind === 'active' && !facts.deployment && p.targets.some((t) => t.decision.action === 'deploy')) {
+    // Status vouched for the certificate, but a target is about to take it: read it now.
+    facts = await gather(obj, { ...gatherDeps, readSecret: true });
+    p = plan(obj, facts, now, deps.backoff);
+  }
+  logDecisions(obj, facts, p, now, deps);
 
   if (p.undeploy) await undeployTargets(obj, deps, signal);
   if (p.finalizers) await deps.kube.setFinalizers(obj, p.finalizers);
   if (facts.kind === 'deleting') return { invocations: 0, statusWritten: false };
   if (p.event) deps.events.event(obj, 'Warning', p.event.reason, EventAction.Validate, p.event.note);
 
-  if (facts.kind === 'active') deps.metrics.setExpiry(obj.metadata.namespace, obj.metadata.name, facts.deployment.notAfter.getTime() / 1000);
+  if (facts.kind === 'active') deps.metrics.setExpiry(obj.metadata.namespace, obj.metadata.name, facts.certificate.notAfter.getTime() / 1000);
   const outcomes = await runPlannedTargets(obj, facts, p, deps, signal);
   const statusWritten = await writeStatus(obj, facts, p, outcomes, now, deps);
   // Failed targets come due again after their backoff, counted on the status just composed.
@@ -37,4 +44,19 @@ export async function reconcileDeployment(obj: CertificateDeploymentObject, deps
   const retry = next ? requeueAfterFailures(next, outcomes, deps.backoff) : undefined;
   const requeueAfterMs = [p.requeueAfterMs, retry].filter((x): x is number => x !== undefined).reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
   return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), invocations: [...outcomes.values()].filter((o) => o.invoked).length, statusWritten };
+}
+
+/** Debug lines for what the plan decided and why (skips, backoffs, non-active states). */
+function logDecisions(obj: CertificateDeploymentObject, facts: Facts, p: Plan, now: number, deps: ReconcilerDeps): void {
+  if (!deps.log) return;
+  const deployment = `${obj.metadata.namespace}/${obj.metadata.name}`;
+  if (facts.kind !== 'active') {
+    deps.log.debug({ deployment, state: facts.kind, ...('message' in facts ? { message: facts.message } : {}) }, 'nothing to deploy');
+    return;
+  }
+  for (const { target, decision } of p.targets) {
+    if (decision.action === 'skip') deps.log.debug({ deployment, target: target.name, why: decision.why }, 'skip: target holds this fingerprint');
+    else if (decision.action === 'wait') deps.log.debug({ deployment, target: target.name, why: decision.why, until: new Date(now + decision.delayMs).toISOString() }, 'backing off');
+    else deps.log.debug({ deployment, target: target.name, why: decision.why }, 'deploying');
+  }
 }

@@ -76,12 +76,14 @@ export function probeTls(target: TlsProbeTarget, signal: AbortSignal): Promise<T
     const onAbort = (): void => finish(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('secureConnect', () => {
-      const fingerprints = chainFingerprints(socket.getPeerCertificate(true));
+      const peer = socket.getPeerCertificate(true);
+      const fingerprints = chainFingerprints(peer);
       if (fingerprints.length === 0) {
         finish(new CertDeployerError(ErrorCode.Connector, `${target.label} presented no certificate`));
         return;
       }
-      finish(undefined, { fingerprints, protocol: socket.getProtocol() });
+      const notAfter = peer.valid_to ? new Date(peer.valid_to) : undefined;
+      finish(undefined, { fingerprints, protocol: socket.getProtocol(), leafNotAfter: notAfter && !Number.isNaN(notAfter.getTime()) ? notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z') : null });
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       const detail = err.code ?? err.message;

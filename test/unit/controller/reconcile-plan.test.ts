@@ -31,7 +31,10 @@ beforeAll(async () => {
   chain = await mintChain({ dnsNames: ['a.example.test'] });
   expired = await mintChain({ dnsNames: ['old.example.test'], notBefore: new Date(Date.now() - 90 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
 });
-const active = (s = spec()): Facts => ({ kind: 'active', spec: s, deployment: parseTlsSecret({ 'tls.crt': Buffer.from(chain.chainPem.slice(0, -1).join('')), 'tls.key': Buffer.from(chain.keyPem) }, { now: new Date() }) });
+const active = (s = spec()): Facts => {
+  const deployment = parseTlsSecret({ 'tls.crt': Buffer.from(chain.chainPem.slice(0, -1).join('')), 'tls.key': Buffer.from(chain.keyPem) }, { now: new Date() });
+  return { kind: 'active', spec: s, certificate: { fingerprint: deployment.fingerprint, notAfter: deployment.notAfter }, deployment };
+};
 
 describe('plan (pure): the decision table', () => {
   const cases: { name: string; o: () => CertificateDeploymentObject; facts: () => Facts; want: Record<string, unknown> }[] = [
@@ -68,6 +71,35 @@ describe('plan (pure): the decision table', () => {
   });
 });
 
+describe('plan: redeploy requests (certdeployer.io/redeploy-at)', () => {
+  const readyStatus = (f: Facts) => composeStatus({}, 1, f, plan(obj(), f, NOW), new Map([['t', { ok: true, reason: 'Deployed', message: 'ok', retryable: false, invoked: true, changed: true, verified: false }]]), NOW, 'ns')!;
+  it('a new request forces a deploy of a target that holds the fingerprint, and status records it', () => {
+    const f = active();
+    const st = readyStatus(f);
+    expect(plan(obj({}, st), f, NOW).targets[0]!.decision.action).toBe('skip');
+    const p = plan(obj({ annotations: { 'certdeployer.io/redeploy-at': '2026-12-01T12:00:00Z' } }, st), f, NOW);
+    expect(p.targets[0]!.decision).toMatchObject({ action: 'deploy', why: expect.stringContaining('redeploy requested') });
+    expect(composeStatus(st, 1, f, p, new Map(), NOW, 'ns')?.redeployRequest).toBe('2026-12-01T12:00:00Z');
+  });
+  it('a request already recorded in status runs no more', () => {
+    const f = active();
+    const st = { ...readyStatus(f), redeployRequest: '2026-12-01T12:00:00Z' };
+    expect(plan(obj({ annotations: { 'certdeployer.io/redeploy-at': '2026-12-01T12:00:00Z' } }, st), f, NOW).targets[0]!.decision.action).toBe('skip');
+  });
+  it('a request limited to other targets leaves this one alone', () => {
+    const f = active();
+    const st = readyStatus(f);
+    const p = plan(obj({ annotations: { 'certdeployer.io/redeploy-at': 'now-1', 'certdeployer.io/redeploy-targets': 'x, y' } }, st), f, NOW);
+    expect(p.targets[0]!.decision.action).toBe('skip');
+  });
+  it('a request cuts short a terminal failure\'s slow timer', () => {
+    const f = active();
+    const failedStatus = composeStatus({}, 1, f, plan(obj(), f, NOW), new Map([['t', { ok: false, reason: 'DeployFailed', message: 'refused', retryable: false, invoked: true, changed: false, verified: false }]]), NOW, 'ns')!;
+    expect(plan(obj({}, failedStatus), f, NOW + 1000).targets[0]!.decision.action).toBe('wait');
+    expect(plan(obj({ annotations: { 'certdeployer.io/redeploy-at': 'retry-now' } }, failedStatus), f, NOW + 1000).targets[0]!.decision.action).toBe('deploy');
+  });
+});
+
 describe('composeStatus (pure)', () => {
   it('an invalid certificate composes the same status at a later time: a restart writes nothing', () => {
     const f: Facts = { kind: 'invalidCertificate', spec: spec(), message: 'Secret s: the certificate expired at 2026-01-01T00:00:00.000Z' };
@@ -86,9 +118,12 @@ describe('composeStatus (pure)', () => {
 
 /** An in-memory KubePort: one object, one Secret; counts writes. */
 function fakeKube(secret: Record<string, string> | null) {
-  const state = { status: undefined as DeploymentStatus | undefined, writes: 0, finalizers: [] as string[] };
+  const state = { status: undefined as DeploymentStatus | undefined, writes: 0, finalizers: [] as string[], secretReads: 0 };
   const kube: KubePort = {
-    getSecret: async () => (secret ? { metadata: { name: 's', namespace: 'ns' }, type: 'kubernetes.io/tls', data: secret } : null),
+    getSecret: async () => {
+      state.secretReads++;
+      return secret ? { metadata: { name: 's', namespace: 'ns', resourceVersion: '77' }, type: 'kubernetes.io/tls', data: secret } : null;
+    },
     patchStatus: async (_o, compose) => {
       const next = compose(state.status ?? {});
       if (!next || JSON.stringify(next) === JSON.stringify(state.status ?? {})) return false;
@@ -135,5 +170,28 @@ describe('reconcileDeployment on a fake KubePort', () => {
     await reconcileDeployment(obj({}, state.status), deps(kube, clock, events), new AbortController().signal);
     expect(events).toEqual(['Warning/SecretNotFound']);
     expect(state.status?.conditions?.[0]).toMatchObject({ status: 'False', reason: 'SecretNotFound', message: expect.stringContaining('ns/s') });
+  });
+});
+
+describe('reconcileDeployment reads an unchanged Secret once', () => {
+  it('status records the Secret resourceVersion; while the cache shows it, a restart reads no Secret and calls no connector', async () => {
+    const b64 = (x: string) => Buffer.from(x).toString('base64');
+    const { kube, state } = fakeKube({ 'tls.crt': b64(chain.chainPem.slice(0, -1).join('')), 'tls.key': b64(chain.keyPem) });
+    const clock = new FakeClock(Date.now());
+    let deploys = 0;
+    const d = { ...deps(kube, clock, []), secretMeta: () => ({ resourceVersion: '77' }) };
+    const registry = new Map([...connectorsByName].map(([n, def]) => [n, { ...def, create: (c: never) => ({ ...def.create(c), capabilities: () => def.create(c).capabilities(), deploy: async () => { deploys++; return { changed: true }; } }) }]));
+    await reconcileDeployment(obj(), { ...d, registry }, new AbortController().signal);
+    expect(state.status?.secretResourceVersion).toBe('77');
+    expect([state.secretReads, deploys]).toEqual([1, 1]);
+    for (let i = 0; i < 3; i++) await reconcileDeployment(obj({}, state.status), { ...d, registry }, new AbortController().signal);
+    expect([state.secretReads, deploys, state.writes]).toEqual([1, 1, 1]);
+    // A spec change needs the key again: then, and only then, the Secret is read.
+    const changed = spec({ targets: [{ name: 't', file: { certificatePath: '/x/other.crt', privateKeyPath: '/x/t.key' } }] });
+    await reconcileDeployment(obj({ generation: 2 }, state.status, changed), { ...d, registry }, new AbortController().signal);
+    expect([state.secretReads, deploys]).toEqual([2, 2]);
+    // A new resourceVersion in the cache: read again.
+    await reconcileDeployment(obj({ generation: 2 }, state.status, changed), { ...d, registry, secretMeta: () => ({ resourceVersion: '78' }) }, new AbortController().signal);
+    expect(state.secretReads).toBe(3);
   });
 });

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { createSecureContext, createServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,8 @@ describe('Sandbox.tlsProbe', () => {
     const ra = await sb.tlsProbe({ address: `127.0.0.1:${port}`, serverName: 'a.test' });
     const rb = await sb.tlsProbe({ address: `127.0.0.1:${port}`, serverName: 'b.test' });
     expect(ra.fingerprints).toEqual([a.fingerprint, inter.fingerprint]);
+    // The served leaf's expiry, as the certificate itself states it (for served-expiry metrics).
+    expect(ra.leafNotAfter).toBe(new X509Certificate(a.certPem).validToDate.toISOString().replace(/\.\d{3}Z$/, 'Z'));
     expect(rb.fingerprints).toEqual([b.fingerprint, inter.fingerprint]);
     expect(ra.protocol).toMatch(/^TLSv1\.[23]$/);
     // A fresh handshake every time: asking for a again after b gives a again.
