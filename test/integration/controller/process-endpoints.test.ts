@@ -43,6 +43,14 @@ describe('controller process endpoints and logs', () => {
     }
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
+    // Every line is one pino JSON record with an ISO time and the level's name (Kubernetes log tooling).
+    const records = proc.logs.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { time: string; level: string; msg: string });
+    expect(records.length).toBeGreaterThan(3);
+    for (const r of records) {
+      expect(r.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).toContain(r.level);
+    }
+    expect(records.map((r) => r.msg)).toEqual(expect.arrayContaining(['cert-deployer starting', 'shutting down', 'stopped']));
     const surfaces = [proc.logs.join(''), metrics, JSON.stringify(bad.status), bad.message ?? ''];
     expect(keyMaterialLeaks(surfaces, [chain.keyPem])).toEqual([]);
     expect(bad.message).toMatch(/REDACTED/); // the reload printed the key; the status quotes it redacted
