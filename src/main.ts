@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The `cert-deployer` process: config from flags/env, the controller, /metrics + probes, and
  * a graceful SIGTERM (in-flight deploys finish or are cancelled, the Lease is released, exit

@@ -29,6 +29,8 @@ export interface KubeconfigEnvironment {
   readonly tokenExists: boolean;
   /** ~/.kube/config when it exists. */
   readonly homeConfig?: string | undefined;
+  /** `controller` (default): in-cluster before ~/.kube/config; `kubectl`: the other way round. */
+  readonly order?: 'controller' | 'kubectl';
 }
 
 export type KubeconfigSource = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'cluster' } | { readonly kind: 'none'; readonly problem: string };
@@ -38,6 +40,7 @@ const WHAT_TO_DO = 'pass --kubeconfig PATH (or set KUBECONFIG), or run the contr
 /** Pure choice of the source, with the reason when there is none. */
 export function chooseKubeconfig(e: KubeconfigEnvironment): KubeconfigSource {
   if (e.explicit) return { kind: 'file', path: e.explicit };
+  if (e.order === 'kubectl' && e.homeConfig) return { kind: 'file', path: e.homeConfig };
   if (e.serviceHost && e.servicePort) {
     if (e.tokenExists) return { kind: 'cluster' };
     return { kind: 'none', problem: `in a cluster (KUBERNETES_SERVICE_HOST is set) but the service account token ${SERVICE_ACCOUNT_TOKEN} is missing: set automountServiceAccountToken or mount a projected token, or ${WHAT_TO_DO}` };
@@ -63,11 +66,11 @@ export function kubeconfigProblem(kc: KubeConfig, origin: string): string | unde
 }
 
 /** Reads the environment, loads the chosen kubeconfig and checks it; throws {@link KubeconfigError}. */
-export function loadKubeConfig(explicit: string | undefined, env: Readonly<Record<string, string | undefined>> = process.env): KubeConfig {
+export function loadKubeConfig(explicit: string | undefined, env: Readonly<Record<string, string | undefined>> = process.env, order: 'controller' | 'kubectl' = 'controller'): KubeConfig {
   const home = join(env.HOME || homedir(), '.kube', 'config');
   const source = chooseKubeconfig({
     explicit: explicit?.split(':').find(Boolean), serviceHost: env.KUBERNETES_SERVICE_HOST, servicePort: env.KUBERNETES_SERVICE_PORT,
-    tokenExists: existsSync(SERVICE_ACCOUNT_TOKEN), homeConfig: existsSync(home) ? home : undefined,
+    tokenExists: existsSync(SERVICE_ACCOUNT_TOKEN), homeConfig: existsSync(home) ? home : undefined, order,
   });
   if (source.kind === 'none') throw new KubeconfigError(source.problem);
   const kc = new KubeConfig();
