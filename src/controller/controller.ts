@@ -83,7 +83,7 @@ export class Controller {
           onUpdate: (old, d) => this.#deploymentChanged(d, old),
           onDelete: (d) => {
             this.#index.delete(objectKey(d));
-            // o.metrics.forget(d.metadata.namespace, d.metadata.name); // every deletion path, also deletionPolicy: Retain
+            o.metrics.forget(d.metadata.namespace, d.metadata.name); // every deletion path, also deletionPolicy: Retain
           },
         },
         onError: onError('certificatedeployments'),
