@@ -209,6 +209,11 @@ describe('Grafana dashboard', () => {
     const json = (cm.data as Record<string, string>)['cert-deployer.json']!;
     expect(JSON.parse(json)).toEqual(JSON.parse(await readFile(join(REPO_ROOT, 'docs', 'grafana-dashboard.json'), 'utf8')));
     expect(await readFile(join(CHART_DIR, 'dashboards', 'cert-deployer.json'), 'utf8')).toBe(await readFile(join(REPO_ROOT, 'docs', 'grafana-dashboard.json'), 'utf8'));
+
+    // The leader panel reads the Lease the release actually uses.
+    const renamed = findOne(await cli.render({ grafanaDashboard: { enabled: true }, leaderElection: { id: 'my-lease' } }), 'ConfigMap');
+    const vars = (JSON.parse((renamed.data as Record<string, string>)['cert-deployer.json']!) as { templating: { list: { name: string; query: string }[] } }).templating.list;
+    expect(vars.find((v) => v.name === 'lease')?.query).toBe('my-lease');
   });
 });
 
