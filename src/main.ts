@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   const kc = loadKubeConfig(config.kubeconfig);
   const logger = createLogger(config.logLevel, { format: config.logFormat });
 
-  const metrics = createMetrics({ leaseName: config.leaderElectionId });
+  const metrics = createMetrics({ leaseName: config.leaderElectionId, maxConcurrentReconciles: config.concurrency });
   const recorder = new EventRecorder({
     sink: eventsV1Sink(kc), reportingInstance: config.identity.slice(0, 128),
     onError: (err) => logger.warn({ err: err.message }, 'event write failed'),

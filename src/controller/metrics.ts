@@ -55,6 +55,8 @@ export interface MetricsOptions {
   defaultMetrics?: boolean;
   /** The Lease name, client-go's `name` label of leader_election_master_status. */
   leaseName?: string;
+  /** --concurrency, reported as controller_runtime_max_concurrent_reconciles (dashboards plot active/max). */
+  maxConcurrentReconciles?: number;
 }
 
 /** Creates a fresh registry (one per process; tests create their own). */
@@ -70,6 +72,7 @@ export function createMetrics(opts: MetricsOptions = {}): ControllerMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120], registers,
   });
   const workers = new Gauge({ name: 'controller_runtime_active_workers', help: 'Number of currently used workers per controller', labelNames: ['controller'], registers });
+  const maxWorkers = new Gauge({ name: 'controller_runtime_max_concurrent_reconciles', help: 'Maximum number of concurrent reconciles per controller', labelNames: ['controller'], registers });
   const leaderStatus = new Gauge({ name: 'leader_election_master_status', help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master', labelNames: ['name'], registers });
   const depth = new Gauge({ name: 'workqueue_depth', help: 'Current depth of workqueue', labelNames: ['name', 'controller'], registers });
   const adds = new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by workqueue', labelNames: ['name', 'controller'], registers });
@@ -103,6 +106,7 @@ export function createMetrics(opts: MetricsOptions = {}): ControllerMetrics {
   // Present from the start (0), as controller-runtime does, so rate() and "no leader" see them.
   reconcileErrors.inc(c, 0);
   workers.set(c, 0);
+  if (opts.maxConcurrentReconciles !== undefined) maxWorkers.set(c, opts.maxConcurrentReconciles);
   leaderStatus.set(lease, 0);
 
   /** deployment key → target name → connector: the label sets to remove on forget. */

@@ -65,11 +65,12 @@ describe('forget', () => {
 
 describe('controller-runtime and client-go series', () => {
   it('exist from the start at 0, then follow reconcileError, activeWorkers and leader', async () => {
-    const m = createMetrics({ defaultMetrics: false, leaseName: 'cd-lease' });
-    const pick = async () => (await scrape(m)).filter((l) => /^(controller_runtime_reconcile_errors_total|controller_runtime_active_workers|leader_election_master_status)\{/.test(l));
+    const m = createMetrics({ defaultMetrics: false, leaseName: 'cd-lease', maxConcurrentReconciles: 4 });
+    const pick = async () => (await scrape(m)).filter((l) => /^(controller_runtime_reconcile_errors_total|controller_runtime_active_workers|controller_runtime_max_concurrent_reconciles|leader_election_master_status)\{/.test(l));
     expect(await pick()).toEqual([
       'controller_runtime_reconcile_errors_total{controller="certificatedeployment"} 0',
       'controller_runtime_active_workers{controller="certificatedeployment"} 0',
+      'controller_runtime_max_concurrent_reconciles{controller="certificatedeployment"} 4',
       'leader_election_master_status{name="cd-lease"} 0',
     ]);
     m.reconcileError();
@@ -79,6 +80,7 @@ describe('controller-runtime and client-go series', () => {
     expect(await pick()).toEqual([
       'controller_runtime_reconcile_errors_total{controller="certificatedeployment"} 2',
       'controller_runtime_active_workers{controller="certificatedeployment"} 3',
+      'controller_runtime_max_concurrent_reconciles{controller="certificatedeployment"} 4',
       'leader_election_master_status{name="cd-lease"} 1',
     ]);
     m.leader(false);
