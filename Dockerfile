@@ -35,7 +35,11 @@ LABEL org.opencontainers.image.title="cert-deployer" \
       org.opencontainers.image.source="https://github.com/cert-deployer/cert-deployer" \
       org.opencontainers.image.licenses="Apache-2.0"
 WORKDIR /app
-ENV NODE_ENV=production
+# The commit `cert-deployer --version` reports and the startup log line carries:
+#   docker build --build-arg COMMIT=$(git rev-parse --short HEAD) .
+ARG COMMIT=unknown
+ENV NODE_ENV=production CERT_DEPLOYER_COMMIT=${COMMIT}
+LABEL org.opencontainers.image.revision=${COMMIT}
 # Files are owned by root and read-only to the process: the controller never writes its own code.
 # package.json carries "type": "module", without which Node would load dist/ as CommonJS.
 COPY package.json ./

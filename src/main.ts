@@ -1,12 +1,16 @@
+#!/usr/bin/env node
 /**
  * The `cert-deployer` process: config from flags/env, the controller, /metrics + probes, and
  * a graceful SIGTERM (in-flight deploys finish or are cancelled, the Lease is released, exit
- * within the grace period).
+ * within the grace period). Exit codes: 0 clean stop (and --help/--version), 1 runtime
+ * failure, 2 bad configuration or no usable kubeconfig (nothing was started).
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { KubeConfig } from '@kubernetes/client-node';
-import { loadConfig } from './controller/config.ts';
+import { KubeconfigError, loadKubeConfig } from './cli/kubeconfig.ts';
+import { renderVersion, versionInfo } from './cli/version.ts';
+import { renderHelp } from './controller/cli-help.ts';
+import { ConfigError, parseInvocation } from './controller/config.ts';
 import { Controller } from './controller/controller.ts';
 import { deploymentEvents } from './controller/deployment-events.ts';
 import { startHttpServer } from './controller/http-server.ts';
@@ -15,13 +19,17 @@ import { createMetrics } from './controller/metrics.ts';
 import { EventRecorder, eventsV1Sink } from './controller/runtime/event-recorder.ts';
 
 async function main(): Promise<number> {
-  const config = loadConfig(process.argv.slice(2), process.env, `${hostname()}-${randomBytes(3).toString('hex')}`);
-  const logger = createLogger(config.logLevel);
-  const kc = new KubeConfig();
-  if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
-  else kc.loadFromCluster();
+  const invocation = parseInvocation(process.argv.slice(2), process.env, `${hostname()}-${randomBytes(3).toString('hex')}`);
+  const version = versionInfo();
+  if (invocation.mode !== 'run') {
+    process.stdout.write(invocation.mode === 'help' ? renderHelp() : renderVersion(version));
+    return 0;
+  }
+  const config = invocation.config;
+  const kc = loadKubeConfig(config.kubeconfig);
+  const logger = createLogger(config.logLevel, { format: config.logFormat });
 
-  const metrics = createMetrics();
+  const metrics = createMetrics({ leaseName: config.leaderElectionId, maxConcurrentReconciles: config.concurrency });
   const recorder = new EventRecorder({
     sink: eventsV1Sink(kc), reportingInstance: config.identity.slice(0, 128),
     onError: (err) => logger.warn({ err: err.message }, 'event write failed'),
@@ -32,7 +40,7 @@ async function main(): Promise<number> {
   const port = Number(config.metricsBindAddress.slice(cut + 1));
   const server = await startHttpServer({ host: host || '0.0.0.0', port, registry: metrics.registry, health: controller.health });
   const addr = server.address();
-  logger.info({ identity: config.identity, namespaces: config.namespaces, metrics: typeof addr === 'object' ? addr?.port : addr }, 'cert-deployer starting');
+  logger.info({ version: version.version, commit: version.commit, identity: config.identity, namespaces: config.namespaces, metrics: typeof addr === 'object' ? addr?.port : addr }, 'cert-deployer starting');
   controller.start();
 
   const signal = await new Promise<string>((resolve) => {
@@ -56,6 +64,6 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`cert-deployer: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    process.exit(err instanceof ConfigError || err instanceof KubeconfigError ? 2 : 1);
   },
 );

@@ -82,7 +82,10 @@ export class Controller {
         handlers: {
           onAdd: (d) => this.#deploymentChanged(d),
           onUpdate: (old, d) => this.#deploymentChanged(d, old),
-          onDelete: (d) => this.#index.delete(objectKey(d)),
+          onDelete: (d) => {
+            this.#index.delete(objectKey(d));
+            o.metrics.forget(d.metadata.namespace, d.metadata.name); // every deletion path, also deletionPolicy: Retain
+          },
         },
         onError: onError('certificatedeployments'),
       }));
@@ -98,6 +101,7 @@ export class Controller {
         onError: onError('secrets'),
       }));
     }
+    o.metrics.watches(() => [...this.#deployments, ...this.#secrets].map((i) => i.health()));
   }
 
   /** Liveness and readiness for /healthz and /readyz. */
@@ -147,17 +151,23 @@ export class Controller {
     const queue = new WorkQueue({ clock: this.#deps.clock, metrics: this.#o.metrics.queue });
     this.#queue = queue;
     this.#leading = true;
+    this.#o.metrics.leader(true);
     try {
       await Promise.all(this.#deployments.map((i) => i.waitForSync(signal)));
       await Promise.all(this.#secrets.map((i) => i.waitForSync(signal)));
       for (const i of this.#deployments) for (const key of i.keys()) queue.add(key);
       await runWorkers(queue, this.#o.config.concurrency, (key, s) => this.#reconcile(key, s), signal, {
-        onError: (key, err, retrying) => this.#o.logger.warn({ key, err: err.message, retrying }, 'reconcile failed'),
+        onError: (key, err, retrying) => {
+          this.#o.metrics.reconcileError();
+          this.#o.logger.warn({ key, err: err.message, retrying }, 'reconcile failed');
+        },
+        onActive: (busy) => this.#o.metrics.activeWorkers(busy),
       });
     } catch (err) {
       if (!signal.aborted) throw err;
     } finally {
       this.#leading = false;
+      this.#o.metrics.leader(false);
       this.#queue = undefined;
       this.#o.logger.info('stopped leading');
     }

@@ -32,8 +32,11 @@ export function buildCrd(blocks: Record<string, z.ZodType>, group: string = GROU
           storage: true,
           subresources: { status: {} },
           additionalPrinterColumns: [
+            // cert-manager's Certificate columns: Ready, Secret, then the Ready message in wide output.
             { name: 'Ready', type: 'string', jsonPath: `${READY}.status` },
+            { name: 'Secret', type: 'string', jsonPath: '.spec.secretRef.name' },
             { name: 'Reason', type: 'string', jsonPath: `${READY}.reason` },
+            { name: 'Message', type: 'string', jsonPath: `${READY}.message`, priority: 1 },
             { name: 'Fingerprint', type: 'string', jsonPath: '.status.fingerprint', priority: 1 },
             { name: 'Not After', type: 'string', jsonPath: '.status.notAfter', priority: 1 }, // string: kubectl prints future dates as <invalid>
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },

@@ -17,10 +17,14 @@ export interface ControllerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `node src/main.ts` with `args` plus a free metrics port. */
-export async function spawnController(args: readonly string[]): Promise<ControllerProcess> {
+/**
+ * Starts `node src/main.ts` with `args` plus a free metrics port; `env` replaces variables of
+ * this process's environment (KUBECONFIG is dropped so only the args choose the cluster).
+ */
+export async function spawnController(args: readonly string[], env: Record<string, string> = {}): Promise<ControllerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN, '--metrics-bind-address', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { KUBECONFIG: _ignored, ...inherited } = process.env;
+  const child = spawn(process.execPath, [MAIN, '--metrics-bind-address', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } });
   const logs: string[] = [];
   child.stdout!.on('data', (d: Buffer) => logs.push(d.toString()));
   child.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
@@ -37,4 +41,29 @@ export async function spawnController(args: readonly string[]): Promise<Controll
       }
     },
   };
+}
+
+/** What a short-lived `cert-deployer` invocation (--help, a config error) did. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/**
+ * Runs `node src/main.ts ...args` to completion with exactly `env` (plus PATH), killing it
+ * after `timeoutMs` (then `code` is null): for flags that must exit on their own.
+ */
+export async function runMain(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<CliRun> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  clearTimeout(timer);
+  return { code, stdout, stderr, ms: Date.now() - started };
 }

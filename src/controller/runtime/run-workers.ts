@@ -28,6 +28,8 @@ export interface RunWorkersOptions {
   isTerminal?(err: unknown): boolean;
   /** Called for every failed reconcile, after the queue has been updated. Must not throw. */
   onError?(key: string, err: Error, retrying: boolean): void;
+  /** Called with the number of workers busy with a key whenever it changes (controller_runtime_active_workers). */
+  onActive?(busy: number): void;
 }
 
 /**
@@ -42,22 +44,29 @@ export async function runWorkers(queue: WorkQueue, concurrency: number, reconcil
   const stop = (): void => queue.shutDown();
   if (signal.aborted) stop();
   else signal.addEventListener('abort', stop, { once: true });
+  let busy = 0;
+  const active = (delta: number): void => {
+    busy += delta;
+    safeCall(() => opts.onActive?.(busy), undefined);
+  };
   try {
-    const workers = Array.from({ length: concurrency }, () => workerLoop(queue, reconcile, signal, opts));
+    const workers = Array.from({ length: concurrency }, () => workerLoop(queue, reconcile, signal, opts, active));
     await Promise.all(workers);
   } finally {
     signal.removeEventListener('abort', stop);
   }
 }
 
-async function workerLoop(queue: WorkQueue, reconcile: Reconciler, signal: AbortSignal, opts: RunWorkersOptions): Promise<void> {
+async function workerLoop(queue: WorkQueue, reconcile: Reconciler, signal: AbortSignal, opts: RunWorkersOptions, active: (delta: number) => void): Promise<void> {
   for (;;) {
     const key = await queue.get();
     if (key === undefined) return;
+    active(1);
     try {
       await processOne(queue, key, reconcile, signal, opts);
     } finally {
       queue.done(key);
+      active(-1);
     }
   }
 }

@@ -75,6 +75,7 @@ describe('values.schema.json rejects what a typo or a wrong type would silently 
     ['a duplicated namespace', { namespaces: ['a', 'a'] }, '/namespaces'],
     ['concurrency out of range', { concurrency: 0 }, '/concurrency'],
     ['an unknown log level', { logLevel: 'verbose' }, '/logLevel'],
+    ['an unknown log format', { logFormat: 'pretty' }, '/logFormat'],
     ['a string where a boolean belongs', { policy: { ambientCloudIdentity: 'yes' } }, '/policy/ambientCloudIdentity'],
     ['both PDB bounds', { podDisruptionBudget: { enabled: true, minAvailable: 1, maxUnavailable: 1 } }, '/podDisruptionBudget'],
   ])('fails on %s', async (_what, values, at) => {

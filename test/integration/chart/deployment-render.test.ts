@@ -109,6 +109,7 @@ describe('controller flags', () => {
       concurrency: 4,
       deployTimeoutSeconds: 300,
       logLevel: 'info',
+      logFormat: 'json',
     });
     // Unset policy lists are left out: "not restricted by policy", which is not the same as [].
     expect(cfg.policy).toEqual({ ambientCloudIdentity: false });
@@ -129,6 +130,7 @@ describe('controller flags', () => {
       deployTimeoutSeconds: 42,
       shutdownGraceSeconds: 17,
       logLevel: 'debug',
+      logFormat: 'text',
     }, 'ops'), 'ops');
     expect(cfg).toMatchObject({
       namespaces: ['shop', 'payments'],
@@ -138,6 +140,7 @@ describe('controller flags', () => {
       deployTimeoutSeconds: 42,
       shutdownGraceSeconds: 17,
       logLevel: 'debug',
+      logFormat: 'text',
     });
     expect(cfg.policy).toEqual(policy);
   });

@@ -43,6 +43,12 @@ describe('leader election between controller processes', () => {
     await eventually(async () => ((await readyOf(objects, ns, 'web'))?.ready === 'True' ? true : undefined), 30_000, 'Ready');
     expect(await a.deploys()).toBe(1);
     expect(await b.deploys()).toBe(0);
+    // client-go's leader_election_master_status, named after the Lease: 1 on the leader, 0 on the standby.
+    const leaderStatus = (p: typeof a) => eventually(async () => {
+      const text = await fetch(p.metricsUrl).then((r) => r.text(), () => '');
+      return /^leader_election_master_status\{name="cd-test"\} (\d)$/m.exec(text)?.[1];
+    }, 30_000, 'leader_election_master_status');
+    expect([await leaderStatus(a), await leaderStatus(b)]).toEqual(['1', '0']);
 
     a.child.kill('SIGKILL');
     await a.exited;
@@ -54,6 +60,7 @@ describe('leader election between controller processes', () => {
       return r?.ready === 'True' && r.status.fingerprint === fp(next.leafPem) ? true : undefined;
     }, 60_000, 'takeover and redeploy');
     expect(await b.deploys()).toBe(1);
+    expect(await leaderStatus(b)).toBe('1');
     expect(await readFile(join(dir, 'f.crt'), 'utf8')).toContain(next.leafPem.trim().split('\n')[1]);
     expect((await leases.readNamespacedLease({ namespace: ns, name: 'cd-test' })).spec?.holderIdentity).toBe('replica-b');
 

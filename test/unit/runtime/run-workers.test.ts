@@ -167,3 +167,28 @@ describe('runWorkers', () => {
     expect(finished).toBe(1);
   });
 });
+
+describe('runWorkers onActive', () => {
+  it('reports how many workers are busy, up to the concurrency and back to 0', async () => {
+    const q = new WorkQueue({ clock: new FakeClock() });
+    const seen: number[] = [];
+    const gates = new Map<string, () => void>();
+    const ctl = new AbortController();
+    const done = runWorkers(q, 2, (key) => new Promise<void>((r) => gates.set(key, r)), ctl.signal, { onActive: (n) => seen.push(n) });
+    for (const k of ['a', 'b', 'c']) q.add(k);
+    await tick();
+    expect(seen).toEqual([1, 2]); // c waits: only two workers
+    gates.get('a')!();
+    await tick();
+    await tick();
+    gates.get('b')!();
+    await tick();
+    await tick();
+    gates.get('c')!();
+    await tick();
+    ctl.abort();
+    await done;
+    expect(Math.max(...seen)).toBe(2);
+    expect(seen.at(-1)).toBe(0);
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * `kubectl certdeploy status NAME`: a CertificateDeployment's status as a per-target table, so
+ * the on-call engineer sees which target fails and why without reading YAML. Pure: object in,
+ * text out.
+ */
+
+/** The fields of a CertificateDeployment the table reads (all optional: status may be empty). */
+export interface DeploymentView {
+  metadata: { name: string; namespace?: string; generation?: number };
+  spec?: { secretRef?: { name?: string }; targets?: Array<Record<string, unknown> & { name: string }>; suspend?: boolean };
+  status?: {
+    observedGeneration?: number;
+    fingerprint?: string;
+    notAfter?: string;
+    conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+    targets?: Array<{
+      name: string; ready?: boolean; fingerprint?: string; deployedAt?: string; verifiedAt?: string; lastAttemptAt?: string;
+      attempts?: number; reason?: string; message?: string; servedNotAfter?: string;
+    }>;
+  };
+}
+
+const short = (fp: string | undefined) => (fp ? fp.slice(0, 12) : '-');
+
+/** The connector block of a target: its one key besides the common ones. */
+function connectorOf(target: Record<string, unknown>): string {
+  return Object.keys(target).find((k) => !['name', 'verify'].includes(k)) ?? '-';
+}
+
+/** Left-aligned columns separated by three spaces (kubectl's look). */
+export function formatTable(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('   ').trimEnd()).join('\n');
+}
+
+/** Header lines plus one row per target in spec order (targets without status show `Unknown`). */
+export function renderStatus(d: DeploymentView): string {
+  const ready = d.status?.conditions?.find((c) => c.type === 'Ready');
+  const stale = d.metadata.generation !== undefined && d.status?.observedGeneration !== undefined && d.status.observedGeneration < d.metadata.generation;
+  const head = [
+    `Name:         ${d.metadata.namespace ? `${d.metadata.namespace}/` : ''}${d.metadata.name}`,
+    `Secret:       ${d.spec?.secretRef?.name ?? '-'}`,
+    `Ready:        ${ready ? `${ready.status}${ready.reason ? ` (${ready.reason})` : ''}` : 'Unknown (not reconciled yet)'}${stale ? ' [status is for an older generation]' : ''}`,
+    ...(ready?.message ? [`Message:      ${ready.message}`] : []),
+    `Fingerprint:  ${d.status?.fingerprint ?? '-'}`,
+    `Not After:    ${d.status?.notAfter ?? '-'}`,
+    ...(d.spec?.suspend ? ['Suspended:    true'] : []),
+    '',
+  ];
+  const byName = new Map((d.status?.targets ?? []).map((t) => [t.name, t]));
+  const rows: string[][] = [['TARGET', 'CONNECTOR', 'READY', 'REASON', 'FINGERPRINT', 'DEPLOYED', 'VERIFIED', 'SERVED NOT AFTER', 'ATTEMPTS', 'MESSAGE']];
+  for (const t of d.spec?.targets ?? []) {
+    const s = byName.get(t.name);
+    rows.push([
+      t.name, connectorOf(t), s?.ready === undefined ? 'Unknown' : s.ready ? 'True' : 'False', s?.reason ?? '-', short(s?.fingerprint),
+      s?.deployedAt ?? '-', s?.verifiedAt ?? '-', s?.servedNotAfter ?? '-', String(s?.attempts ?? 0), (s?.message ?? '').replace(/\s+/g, ' ') || '-',
+    ]);
+  }
+  return `${head.join('\n')}\n${formatTable(rows)}\n`;
+}
