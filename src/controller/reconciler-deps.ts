@@ -15,6 +15,8 @@ export interface ReconcilerMetrics {
   deploy(connector: string, result: string, seconds: number): void;
   setExpiry(namespace: string, name: string, epochSeconds: number): void;
   forget(namespace: string, name: string): void;
+  /** Per-target readiness, last success and served expiry (optional: test fakes may omit it). */
+  target?(namespace: string, name: string, target: string, connector: string, sample: { ready: boolean; lastSuccessSeconds?: number; servedNotAfterSeconds?: number }): void;
 }
 
 /** The log lines a reconcile writes (pino's Logger satisfies it). Never given key material. */

@@ -3,6 +3,7 @@
  * controllers): gather reads the facts, the pure plan decides, apply performs the finalizer
  * change, the target calls and exactly one status write.
  */
+import type { DeploymentStatus } from '../../crds/status.ts';
 import type { CertificateDeploymentObject } from '../kube-types.ts';
 import { EventAction } from '../reasons.ts';
 import type { ReconcilerDeps } from '../reconciler-deps.ts';
@@ -42,6 +43,7 @@ export async function reconcileDeployment(obj: CertificateDeploymentObject, deps
   // Failed targets come due again after their backoff, counted on the status just composed.
   const next = composeStatus(obj.status ?? {}, obj.metadata.generation, facts, p, outcomes, now, obj.metadata.namespace);
   const retry = next ? requeueAfterFailures(next, outcomes, deps.backoff) : undefined;
+  if (next && facts.kind === 'active') reportTargets(obj, facts, next, deps);
   const requeueAfterMs = [p.requeueAfterMs, retry].filter((x): x is number => x !== undefined).reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
   return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), invocations: [...outcomes.values()].filter((o) => o.invoked).length, statusWritten };
 }
@@ -58,5 +60,22 @@ function logDecisions(obj: CertificateDeploymentObject, facts: Facts, p: Plan, n
     if (decision.action === 'skip') deps.log.debug({ deployment, target: target.name, why: decision.why }, 'skip: target holds this fingerprint');
     else if (decision.action === 'wait') deps.log.debug({ deployment, target: target.name, why: decision.why, until: new Date(now + decision.delayMs).toISOString() }, 'backing off');
     else deps.log.debug({ deployment, target: target.name, why: decision.why }, 'deploying');
+  }
+}
+
+/** Per-target series from the status just composed (what `kubectl get` would show). */
+function reportTargets(obj: CertificateDeploymentObject, facts: Extract<Facts, { kind: 'active' }>, next: DeploymentStatus, deps: ReconcilerDeps): void {
+  if (!deps.metrics.target) return;
+  const seconds = (iso: string | undefined) => (iso ? Date.parse(iso) / 1000 : undefined);
+  for (const t of next.targets ?? []) {
+    const spec = facts.spec.targets.find((s) => s.name === t.name);
+    const connector = spec ? [...deps.registry.keys()].find((k) => (spec as Readonly<Record<string, unknown>>)[k] !== undefined) ?? 'unknown' : 'unknown';
+    const lastSuccessSeconds = seconds(t.deployedAt);
+    const servedNotAfterSeconds = seconds(t.servedNotAfter);
+    deps.metrics.target(obj.metadata.namespace, obj.metadata.name, t.name, connector, {
+      ready: t.ready === true && t.fingerprint === facts.certificate.fingerprint,
+      ...(lastSuccessSeconds !== undefined ? { lastSuccessSeconds } : {}),
+      ...(servedNotAfterSeconds !== undefined ? { servedNotAfterSeconds } : {}),
+    });
   }
 }
