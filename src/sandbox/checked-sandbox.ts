@@ -16,6 +16,7 @@ import { effectiveGrant, intersectRoots } from './effective-grant.ts';
 import { CertDeployerError, DeniedError, ErrorCode } from './errors.ts';
 import type { Grant, Policy } from './grant.ts';
 import type { Host } from './host/host.ts';
+import { isAbsoluteProgram } from './host/exec-environment.ts';
 import { Deadline, timeoutOr } from './net/deadline.ts';
 import { createGrantedDispatcher } from './net/granted-dispatcher.ts';
 import { performRequest } from './net/http-request.ts';
@@ -82,6 +83,7 @@ class Checked implements CheckedSandbox {
     if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) {
       throw new DeniedError('exec', subject, 'argv must be a non-empty array of strings');
     }
+    if (!isAbsoluteProgram(argv[0])) throw new DeniedError('exec', subject, 'the program (argv[0]) must be an absolute path; nothing is looked up in a PATH');
     const grant = await this.#resolved();
     const roots = [...grant.read, ...grant.write];
     const allowedPaths = new Set<string>();

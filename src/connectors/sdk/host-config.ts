@@ -74,5 +74,17 @@ export const fileAttributes = {
   privateKeyMode: z.string().regex(/^0?[0-7]{3}$/).default('0600').describe('Octal mode of the private key file; group/other bits are refused except group-read.'),
 };
 
-/** A command as an exact argv vector: run without a shell. */
-export const argv = z.array(z.string().min(1).max(4096)).min(1).max(32);
+/** An absolute, lexically normal program path: no `.`/`..`/empty segment, no `=` (env would read it as a variable). */
+const ABSOLUTE_PROGRAM = /^(\/[^/\0=]+)+$/;
+const ABSOLUTE_PROGRAM_MESSAGE = 'argv[0] must be the absolute path of the program (e.g. /usr/sbin/nginx); nothing is looked up in a PATH';
+
+/**
+ * A command as an exact argv vector: run without a shell, the program named by its absolute
+ * path, so the binary that runs is the one the policy names and not whatever a PATH finds.
+ */
+export const argv = z
+  .array(z.string().min(1).max(4096))
+  .min(1)
+  .max(32)
+  .refine((a) => ABSOLUTE_PROGRAM.test(a[0] ?? '') && !(a[0] ?? '').split('/').some((s) => s === '.' || s === '..'), ABSOLUTE_PROGRAM_MESSAGE)
+  .meta({ 'x-kubernetes-validations': [{ rule: "self[0].startsWith('/')", message: ABSOLUTE_PROGRAM_MESSAGE }] });
