@@ -9,8 +9,8 @@
  * Hard-linked files, non-regular files and files over MAX_READ_BYTES are refused by the Host
  * at the moment of the operation and reported here as DeniedError with the Host's reason.
  */
-import { canonicalizeForRead, canonicalizeForWrite } from './check/canonical-path.ts';
-import { isPathWithin, splitParent } from './check/path-check.ts';
+import { canonicalizeForRead, canonicalizeForWrite, resolveExistingPrefix } from './check/canonical-path.ts';
+import { isPathWithin, joinPath, normalizeAbsolutePath, splitParent } from './check/path-check.ts';
 import { CertDeployerError, DeniedError, ErrorCode } from './errors.ts';
 import { defaultFileMode, modeProblem } from './file-mode.ts';
 import { MAX_READ_BYTES, type Host } from './host/host.ts';
@@ -39,6 +39,20 @@ export function coveringRoot(roots: readonly string[], path: string): string | u
   let best: string | undefined;
   for (const r of roots) if (isPathWithin(r, path) && (best === undefined || r.length > best.length)) best = r;
   return best === path ? splitParent(path).parent : best;
+}
+
+/** The real path of the parent directory plus the final name (the final component is not resolved). */
+async function canonicalizeParent(host: Host, input: string, signal?: AbortSignal): Promise<string | null> {
+  const n = normalizeAbsolutePath(input);
+  if (!n.ok) return null;
+  const { parent, name } = splitParent(n.path);
+  if (name === '' || name === '..data' || name.startsWith('..')) return null;
+  try {
+    return joinPath(await resolveExistingPrefix(host, parent, signal), name);
+  } catch (err) {
+    if (signal?.aborted === true || err instanceof CertDeployerError) throw err;
+    return null;
+  }
 }
 
 function shown(input: string, real: string): string {
@@ -75,10 +89,80 @@ export class CheckedFiles {
     const c = await canonicalizeForRead(this.#host, path, signal);
     if (!c.ok) throw new DeniedError('file.read', String(path), c.reason);
     const roots = await this.#roots();
-    const root = coveringRoot([...roots.read, ...roots.write], c.path);
-    if (root === undefined) throw new DeniedError('file.read', shown(path, c.path), 'outside the read and write roots');
-    const file = await denyUnsafe('file.read', c.path, () => this.#host.readFileBeneath(root, c.path, { maxBytes: MAX_READ_BYTES, signal }));
+    const all = [...roots.read, ...roots.write];
+    let subject = c.path;
+    let root = coveringRoot(all, c.path);
+    if (root === undefined) {
+      // A path of an atomic set resolves into `..<version>/`, outside a grant of exact file
+      // paths: read it by its own name instead, where the Host follows only its own links.
+      const own = await canonicalizeParent(this.#host, path, signal);
+      root = own === null ? undefined : coveringRoot(all, own);
+      if (own === null || root === undefined) throw new DeniedError('file.read', shown(path, c.path), 'outside the read and write roots');
+      subject = own;
+    }
+    const walkRoot = root;
+    const file = await denyUnsafe('file.read', subject, () => this.#host.readFileBeneath(walkRoot, subject, { maxBytes: MAX_READ_BYTES, signal }));
     return file === null ? null : file.data;
+  }
+
+  /**
+   * One checked operation for a set of files in one directory (see Sandbox.writeFileSet):
+   * every path below the write roots, all in the same canonical directory, plain names, each
+   * mode checked against its content like `writeFile`.
+   */
+  async writeFileSet(files: readonly S.FileSetEntry[], opts: Omit<S.FileWriteOptions, 'mode'> = {}): Promise<S.FileSetWrite> {
+    if (!Array.isArray(files) || files.length === 0) throw new CertDeployerError(ErrorCode.Connector, 'writeFileSet needs at least one file');
+    const located: { real: string; dir: string; name: string; root: string; data: Uint8Array; mode: number | undefined }[] = [];
+    for (const f of files) located.push({ ...(await this.#setMember(f.path, opts.signal)), data: toBytes(f.data, f.path), mode: f.mode });
+    const dir = (located[0] as { dir: string }).dir;
+    const names = new Set<string>();
+    for (const l of located) {
+      if (l.dir !== dir) throw new DeniedError('file.write', l.real, `every file of a set must be in one directory (${dir})`);
+      if (names.has(l.name)) throw new DeniedError('file.write', l.real, 'the same file appears twice in the set');
+      names.add(l.name);
+    }
+    const entries = located.map((l) => {
+      const mode = l.mode ?? defaultFileMode(l.real, l.data);
+      const problem = modeProblem(mode, l.data);
+      if (problem !== null) throw new DeniedError('file.write', l.real, problem);
+      return { name: l.name, data: l.data, mode };
+    });
+    const root = (located[0] as { root: string }).root;
+    const previous = await denyUnsafe('file.write', dir, () =>
+      this.#host.writeFileSetBeneath(root, dir, entries, { owner: opts.owner, group: opts.group, signal: opts.signal, maxPreviousBytes: MAX_READ_BYTES }),
+    );
+    return {
+      paths: located.map((l) => l.real),
+      previous: previous.map((p) => (p === null ? null : p.data)),
+      previousModes: previous.map((p) => (p === null ? null : p.stat.mode & 0o7777)),
+    };
+  }
+
+  /** Restores a set: the previous contents as a new version, or removes the set when there were none. */
+  async restoreFileSet(write: S.FileSetWrite, signal?: AbortSignal): Promise<void> {
+    const present = write.paths.flatMap((path, i) => {
+      const data = write.previous[i];
+      return data === null || data === undefined ? [] : [{ path, data, mode: write.previousModes[i] ?? undefined }];
+    });
+    if (present.length > 0) {
+      await this.writeFileSet(present, { signal });
+      return;
+    }
+    const located: { real: string; dir: string; name: string; root: string }[] = [];
+    for (const p of write.paths) located.push(await this.#setMember(p, signal));
+    const first = located[0];
+    if (first === undefined) return;
+    await denyUnsafe('file.write', first.dir, () => this.#host.removeFileSetBeneath(first.root, first.dir, located.map((l) => l.name), signal));
+  }
+
+  /** A member of a set: canonical directory + name below the write roots (its own link is allowed). */
+  async #setMember(path: string, signal?: AbortSignal): Promise<{ real: string; dir: string; name: string; root: string }> {
+    const real = await canonicalizeParent(this.#host, path, signal);
+    if (real === null) throw new DeniedError('file.write', String(path), 'not a usable absolute file path');
+    const root = coveringRoot((await this.#roots()).write, real);
+    if (root === undefined) throw new DeniedError('file.write', shown(String(path), real), 'outside the write roots');
+    const { parent, name } = splitParent(real);
+    return { real, dir: parent, name, root };
   }
 
   async writeFile(path: string, data: Uint8Array | string, opts: S.FileWriteOptions = {}): Promise<S.FileWrite> {

@@ -78,6 +78,14 @@ class Checked implements CheckedSandbox {
     return this.#files.restoreFile(write, opts.signal);
   }
 
+  writeFileSet(files: readonly S.FileSetEntry[], opts: Omit<S.FileWriteOptions, 'mode'> = {}): Promise<S.FileSetWrite> {
+    return this.#files.writeFileSet(files, opts);
+  }
+
+  restoreFileSet(write: S.FileSetWrite, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.#files.restoreFileSet(write, opts.signal);
+  }
+
   async exec(argv: readonly string[], opts: S.ExecOptions = {}): Promise<S.ExecResult> {
     const subject = Array.isArray(argv) ? describeArgv(argv) : String(argv);
     if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) {

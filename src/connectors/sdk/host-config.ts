@@ -72,6 +72,13 @@ export const fileAttributes = {
   group: z.string().min(1).max(64).optional().describe('Group (name or numeric gid) of written files.'),
   certificateMode: z.string().regex(/^0?[0-7]{3}$/).default('0644').describe('Octal mode of certificate files.'),
   privateKeyMode: z.string().regex(/^0?[0-7]{3}$/).default('0600').describe('Octal mode of the private key file; group/other bits are refused except group-read.'),
+  layout: z
+    .enum(['InPlace', 'Atomic'])
+    .default('InPlace')
+    .describe(
+      'How the files are replaced. InPlace: each file is renamed into place in turn (a reader may briefly see the new certificate with the old key). ' +
+        'Atomic: the files live in a versioned directory next to them and change together with one rename of a "..data" symlink; the configured paths become symlinks "name -> ..data/name" (nginx, apache and haproxy follow them). All paths must share one directory; local hosts only for now.',
+    ),
 };
 
 /** An absolute, lexically normal program path: no `.`/`..`/empty segment, no `=` (env would read it as a variable). */

@@ -34,6 +34,20 @@ export interface BeneathFile {
   readonly stat: HostStat;
 }
 
+/** One file of an atomic set: a plain name in the set's directory. */
+export interface FileSetEntry {
+  readonly name: string;
+  readonly data: Uint8Array;
+  readonly mode: number;
+}
+
+export interface FileSetOptions {
+  readonly owner?: string | number | undefined;
+  readonly group?: string | number | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly maxPreviousBytes: number;
+}
+
 export interface BeneathReadOptions {
   /** Refuse (UnsafePathError TooLarge) a file larger than this. */
   readonly maxBytes: number;
@@ -70,6 +84,16 @@ export interface Host {
    * previous file, `null` when there was none.
    */
   replaceFileBeneath(root: string, path: string, data: Uint8Array, opts: AtomicWriteOptions & { readonly maxPreviousBytes: number }): Promise<BeneathFile | null>;
+  /**
+   * Writes a set of files in the directory `dir` (canonical, below or equal to the canonical
+   * `root`) so that they change together with one rename: the atomic layout of
+   * local-file-set.ts (`..data` swapped to a new version directory, the configured names
+   * linked to `..data/<name>`). Same no-follow walk and refusals as `replaceFileBeneath`;
+   * returns each entry's previous file (`null` when it had none).
+   */
+  writeFileSetBeneath(root: string, dir: string, entries: readonly FileSetEntry[], opts: FileSetOptions): Promise<(BeneathFile | null)[]>;
+  /** Undoes a first atomic write: removes the named links, `..data` and the version directories in `dir`. */
+  removeFileSetBeneath(root: string, dir: string, names: readonly string[], signal?: AbortSignal): Promise<void>;
   /** Removes `path` below `root` without following symlinks below it; no error when already gone. */
   unlinkBeneath(root: string, path: string, signal?: AbortSignal): Promise<void>;
   /** Runs argv without a shell (over SSH: each argument single-quoted for the remote shell). */

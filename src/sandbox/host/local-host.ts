@@ -11,8 +11,10 @@ import type { Duplex } from 'node:stream';
 import type { ExecOptions, ExecResult } from '../sandbox.ts';
 import { isIdName, parseIdTable, resolveId, type IdTable } from './account-ids.ts';
 import { realClock, type Clock } from '../../core/clock.ts';
-import type { AtomicWriteOptions, BeneathFile, BeneathReadOptions, Host, HostStat } from './host.ts';
-import { at, openParentBeneath, readBeneath, readInDir, removeStaleTemps, syncDir, unlinkBeneath } from './local-beneath.ts';
+import type { AtomicWriteOptions, BeneathFile, BeneathReadOptions, FileSetEntry, FileSetOptions, Host, HostStat } from './host.ts';
+import { at, openParentBeneath, readInDir, removeStaleTemps, syncDir, unlinkBeneath } from './local-beneath.ts';
+import { DATA_LINK, readMaybeLinked, removeFileSetInDir, writeSetInDir } from './local-file-set.ts';
+import { joinPath } from '../check/path-check.ts';
 import { runProcess } from './run-process.ts';
 
 function code(err: unknown): string | undefined {
@@ -104,7 +106,45 @@ export class LocalHost implements Host {
 
   async readFileBeneath(root: string, path: string, opts: BeneathReadOptions): Promise<BeneathFile | null> {
     opts.signal?.throwIfAborted();
-    return readBeneath(root, path, opts.maxBytes);
+    let parent;
+    try {
+      parent = await openParentBeneath(root, path);
+    } catch (err) {
+      if (code(err) === 'ENOENT') return null;
+      throw err;
+    }
+    try {
+      return await readMaybeLinked(parent.dir, parent.name, path, opts.maxBytes);
+    } finally {
+      await parent.dir.close();
+    }
+  }
+
+  async writeFileSetBeneath(root: string, dir: string, entries: readonly FileSetEntry[], opts: FileSetOptions): Promise<(BeneathFile | null)[]> {
+    opts.signal?.throwIfAborted();
+    const ids = await this.#ids({ mode: 0, owner: opts.owner, group: opts.group, signal: opts.signal });
+    const paths = entries.map((e) => joinPath(dir, e.name));
+    const parent = await openParentBeneath(root, paths[0] as string);
+    try {
+      await removeStaleTemps(parent.dir, this.#clock.now());
+      return await writeSetInDir(parent.dir, entries, paths, {
+        maxPreviousBytes: opts.maxPreviousBytes,
+        nowMs: this.#clock.now(),
+        writeOne: (d, name, data, mode) => writeInDir(d, name, data, { mode, ...ids, signal: opts.signal }),
+      });
+    } finally {
+      await parent.dir.close();
+    }
+  }
+
+  async removeFileSetBeneath(root: string, dir: string, names: readonly string[], signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    const parent = await openParentBeneath(root, joinPath(dir, names[0] ?? DATA_LINK));
+    try {
+      await removeFileSetInDir(parent.dir, names, this.#clock.now());
+    } finally {
+      await parent.dir.close();
+    }
   }
 
   async replaceFileBeneath(

@@ -17,6 +17,7 @@ import type { Duplex } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import type { ExecOptions, ExecResult } from '../sandbox.ts';
 import { realClock } from '../../core/clock.ts';
+import { CertDeployerError, ErrorCode } from '../errors.ts';
 import type { AtomicWriteOptions, BeneathFile, BeneathReadOptions, Host, HostStat } from './host.ts';
 import { SshBeneath } from './ssh-beneath.ts';
 import { checkPrivateKey, SshConnection } from './ssh-connection.ts';
@@ -62,6 +63,20 @@ export class SshHost implements Host {
 
   replaceFileBeneath(root: string, path: string, data: Uint8Array, opts: AtomicWriteOptions & { readonly maxPreviousBytes: number }): Promise<BeneathFile | null> {
     return this.#beneath.replace(root, path, data, opts);
+  }
+
+  /**
+   * Not available over SFTP in this version: the swap needs symlink + posix-rename of a link
+   * and version directories, each a separate round trip with its own check-then-act window.
+   * Refused with a clear reason so a target asking for `layout: Atomic` over SSH fails
+   * before it writes anything.
+   */
+  async writeFileSetBeneath(_root: string, dir: string): Promise<(BeneathFile | null)[]> {
+    throw new CertDeployerError(ErrorCode.Connector, `layout Atomic is not supported over SSH yet (${this.label}:${dir}); use layout InPlace`);
+  }
+
+  async removeFileSetBeneath(_root: string, dir: string): Promise<void> {
+    throw new CertDeployerError(ErrorCode.Connector, `layout Atomic is not supported over SSH yet (${this.label}:${dir})`);
   }
 
   unlinkBeneath(root: string, path: string, signal?: AbortSignal): Promise<void> {

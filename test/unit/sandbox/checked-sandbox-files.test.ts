@@ -156,6 +156,8 @@ describe('restoreFile', () => {
         return prev === null ? null : { ...prev, stat: { ...prev.stat, mode: prev.stat.mode | 0o100000 } };
       },
       unlinkBeneath: (r, p, sig) => local.unlinkBeneath(r, p, sig),
+      writeFileSetBeneath: (r, d, e, o) => local.writeFileSetBeneath(r, d, e, o),
+      removeFileSetBeneath: (r, d, n, sig) => local.removeFileSetBeneath(r, d, n, sig),
       exec: (a, o) => local.exec(a, o),
       connectUnix: (p, sig) => local.connectUnix(p, sig),
       close: () => local.close(),
