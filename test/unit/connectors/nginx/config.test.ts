@@ -20,6 +20,7 @@ describe('nginx block', () => {
       ...base,
       host: { local: {} },
       certificateMode: '0644',
+      layout: 'InPlace',
       privateKeyMode: '0600',
       configTest: ['/usr/sbin/nginx', '-t'],
       reload: ['/usr/sbin/nginx', '-s', 'reload'],
