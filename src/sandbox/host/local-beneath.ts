@@ -132,22 +132,6 @@ export async function readInDir(dir: FileHandle, name: string, path: string, max
   }
 }
 
-/** Reads `path` below `root` without following any symlink below the root. */
-export async function readBeneath(root: string, path: string, maxBytes: number): Promise<BeneathFile | null> {
-  let parent: OpenParent;
-  try {
-    parent = await openParentBeneath(root, path);
-  } catch (err) {
-    if (errCode(err) === 'ENOENT') return null;
-    throw err;
-  }
-  try {
-    return await readInDir(parent.dir, parent.name, path, maxBytes);
-  } finally {
-    await parent.dir.close();
-  }
-}
-
 /** Removes `path` below `root`; a missing file or directory is not an error. */
 export async function unlinkBeneath(root: string, path: string): Promise<void> {
   let parent: OpenParent;
