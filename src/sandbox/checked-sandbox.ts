@@ -7,15 +7,16 @@
  */
 import type { Dispatcher } from 'undici';
 import { findExecRule, describeArgv, pathCandidates } from './check/argv-check.ts';
-import { canonicalizeForRead, canonicalizeForWrite, canonicalizeRoots } from './check/canonical-path.ts';
+import { canonicalizeForRead, canonicalizeRoots } from './check/canonical-path.ts';
+import { CheckedFiles, toBytes } from './checked-files.ts';
 import { connectHost, formatDialAddress, isDialAllowed, parseDialAddress, sniName } from './check/host-check.ts';
 import { isPathWithinAny } from './check/path-check.ts';
 import { realClock, type Clock } from '../core/clock.ts';
-import { effectiveGrant } from './effective-grant.ts';
+import { effectiveGrant, intersectRoots } from './effective-grant.ts';
 import { CertDeployerError, DeniedError, ErrorCode } from './errors.ts';
 import type { Grant, Policy } from './grant.ts';
 import type { Host } from './host/host.ts';
-import { defaultFileMode, modeProblem } from './file-mode.ts';
+import { isAbsoluteProgram } from './host/exec-environment.ts';
 import { Deadline, timeoutOr } from './net/deadline.ts';
 import { createGrantedDispatcher } from './net/granted-dispatcher.ts';
 import { performRequest } from './net/http-request.ts';
@@ -46,61 +47,43 @@ interface CanonicalGrant {
   readonly unix: ReadonlySet<string>;
 }
 
-function toBytes(data: unknown, path: string): Uint8Array {
-  if (typeof data === 'string') return new TextEncoder().encode(data);
-  if (data instanceof Uint8Array) return data;
-  throw new CertDeployerError(ErrorCode.Connector, `data for ${JSON.stringify(path)} must be a string or a Uint8Array`);
-}
-
 class Checked implements CheckedSandbox {
   readonly grant: Grant;
   readonly #host: Host;
+  readonly #declared: Grant;
+  readonly #policy: Policy | undefined;
+  readonly #files: CheckedFiles;
   readonly #clock: Clock;
   readonly #dispatchers = new Map<string, Dispatcher>();
   #canonical: Promise<CanonicalGrant> | undefined;
 
   constructor(opts: CreateSandboxOptions) {
     this.grant = Object.freeze(effectiveGrant(opts.grant, opts.policy));
+    this.#declared = opts.grant;
+    this.#policy = opts.policy;
     this.#host = opts.host;
+    this.#files = new CheckedFiles(opts.host, () => this.#resolved());
     this.#clock = opts.clock ?? realClock;
   }
 
-  async readFile(path: string, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array | null> {
-    const real = await this.#readable(path, opts.signal);
-    return this.#host.readFile(real, opts.signal);
+  readFile(path: string, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array | null> {
+    return this.#files.readFile(path, opts.signal);
   }
 
-  async writeFile(path: string, data: Uint8Array | string, opts: S.FileWriteOptions = {}): Promise<S.FileWrite> {
-    const bytes = toBytes(data, path);
-    const real = await this.#writable(path, opts.signal);
-    const mode = opts.mode ?? defaultFileMode(real, bytes);
-    const problem = modeProblem(mode, bytes);
-    if (problem !== null) throw new DeniedError('file.write', real, problem);
-    const before = await this.#host.lstat(real, opts.signal);
-    if (before !== null && !before.isFile) throw new DeniedError('file.write', real, 'the existing path is not a regular file');
-    const previous = before === null ? null : await this.#host.readFile(real, opts.signal);
-    await this.#host.writeFileAtomic(real, bytes, { mode, owner: opts.owner, group: opts.group, signal: opts.signal });
-    const chown = before !== null && (opts.owner !== undefined || opts.group !== undefined);
-    return {
-      path: real,
-      previous,
-      previousMode: before === null ? null : before.mode & 0o7777,
-      ...(chown ? { previousUid: before.uid, previousGid: before.gid } : {}),
-    };
+  writeFile(path: string, data: Uint8Array | string, opts: S.FileWriteOptions = {}): Promise<S.FileWrite> {
+    return this.#files.writeFile(path, data, opts);
   }
 
-  async restoreFile(write: S.FileWrite, opts: { signal?: AbortSignal } = {}): Promise<void> {
-    const real = await this.#writable(write.path, opts.signal);
-    if (write.previous === null) {
-      await this.#host.unlink(real, opts.signal);
-      return;
-    }
-    await this.#host.writeFileAtomic(real, toBytes(write.previous, real), {
-      mode: write.previousMode ?? 0o600,
-      owner: write.previousUid,
-      group: write.previousGid,
-      signal: opts.signal,
-    });
+  restoreFile(write: S.FileWrite, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.#files.restoreFile(write, opts.signal);
+  }
+
+  writeFileSet(files: readonly S.FileSetEntry[], opts: Omit<S.FileWriteOptions, 'mode'> = {}): Promise<S.FileSetWrite> {
+    return this.#files.writeFileSet(files, opts);
+  }
+
+  restoreFileSet(write: S.FileSetWrite, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.#files.restoreFileSet(write, opts.signal);
   }
 
   async exec(argv: readonly string[], opts: S.ExecOptions = {}): Promise<S.ExecResult> {
@@ -108,6 +91,7 @@ class Checked implements CheckedSandbox {
     if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) {
       throw new DeniedError('exec', subject, 'argv must be a non-empty array of strings');
     }
+    if (!isAbsoluteProgram(argv[0])) throw new DeniedError('exec', subject, 'the program (argv[0]) must be an absolute path; nothing is looked up in a PATH');
     const grant = await this.#resolved();
     const roots = [...grant.read, ...grant.write];
     const allowedPaths = new Set<string>();
@@ -196,34 +180,17 @@ class Checked implements CheckedSandbox {
       const p = parseDialAddress(entry);
       if (p.ok && p.address.kind === 'unix') sockets.push(p.address.path);
     }
-    const [read, write, unix] = await Promise.all([
-      canonicalizeRoots(host, this.grant.read),
-      canonicalizeRoots(host, this.grant.write),
+    // Declared roots and policy roots are canonicalised on the host BEFORE they are
+    // intersected: intersecting the text first let `ROOT/d` (d a symlink to /elsewhere) pass
+    // a policy root ROOT and then resolve to /elsewhere.
+    const pathRoots = this.#policy?.pathRoots;
+    const [read, write, policyRoots, unix] = await Promise.all([
+      canonicalizeRoots(host, this.#declared.read),
+      canonicalizeRoots(host, this.#declared.write),
+      pathRoots === undefined ? undefined : canonicalizeRoots(host, pathRoots),
       canonicalizeRoots(host, sockets),
     ]);
-    return { read, write, unix: new Set(unix) };
-  }
-
-  async #readable(path: string, signal?: AbortSignal): Promise<string> {
-    const c = await canonicalizeForRead(this.#host, path, signal);
-    if (!c.ok) throw new DeniedError('file.read', String(path), c.reason);
-    const grant = await this.#resolved();
-    if (!isPathWithinAny([...grant.read, ...grant.write], c.path)) {
-      throw new DeniedError('file.read', c.path === path ? path : `${path} -> ${c.path}`, 'outside the read and write roots');
-    }
-    const stat = await this.#host.lstat(c.path, signal);
-    if (stat !== null && !stat.isFile) throw new DeniedError('file.read', c.path, 'not a regular file');
-    return c.path;
-  }
-
-  async #writable(path: string, signal?: AbortSignal): Promise<string> {
-    const c = await canonicalizeForWrite(this.#host, path, signal);
-    if (!c.ok) throw new DeniedError('file.write', String(path), c.reason);
-    const grant = await this.#resolved();
-    if (!isPathWithinAny(grant.write, c.path)) {
-      throw new DeniedError('file.write', c.path === path ? path : `${path} -> ${c.path}`, 'outside the write roots');
-    }
-    return c.path;
+    return { read: intersectRoots(read, policyRoots), write: intersectRoots(write, policyRoots), unix: new Set(unix) };
   }
 
   async #dialableUnix(path: string, label: string, signal: AbortSignal): Promise<string> {

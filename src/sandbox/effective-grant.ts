@@ -4,7 +4,7 @@
  * the property tests check. Malformed entries on either side are dropped (fail closed).
  */
 import { canonicalDialAddress } from './check/host-check.ts';
-import { isValidExecRule } from './check/argv-check.ts';
+import { isNormalAbsolutePath, isValidExecRule } from './check/argv-check.ts';
 import { isPathWithin, normalOrNull } from './check/path-check.ts';
 import type { ArgTemplate, ExecRule, Grant, Policy } from './grant.ts';
 
@@ -63,11 +63,20 @@ export function policyCommandAdmits(command: readonly string[], rule: ExecRule):
   return command.length === rule.argv.length && rule.argv.every((t, i) => templateMatchesPolicy(t, command[i] as string));
 }
 
-/** Keeps the declared rules that appear among the policy commands. */
+/** A policy command counts only when its program is an absolute path (as for declared rules). */
+export function isValidPolicyCommand(command: unknown): command is readonly string[] {
+  return Array.isArray(command) && command.length > 0 && command.every((a) => typeof a === 'string') && isNormalAbsolutePath(command[0] as string);
+}
+
+/**
+ * Keeps the declared rules that appear among the policy commands. Declared rules and policy
+ * commands whose program is not an absolute path are dropped (fail closed).
+ */
 export function intersectExec(declared: readonly ExecRule[], commands: readonly (readonly string[])[] | undefined): ExecRule[] {
   const valid = declared.filter(isValidExecRule);
   if (commands === undefined) return valid;
-  return valid.filter((rule) => commands.some((c) => Array.isArray(c) && policyCommandAdmits(c, rule)));
+  const allowed = commands.filter(isValidPolicyCommand);
+  return valid.filter((rule) => allowed.some((c) => policyCommandAdmits(c, rule)));
 }
 
 /**

@@ -28,6 +28,22 @@ export interface FileWrite {
   readonly previousGid?: number;
 }
 
+/** One file of an atomic set. All files of a set live in one directory. */
+export interface FileSetEntry {
+  readonly path: string;
+  readonly data: Uint8Array | string;
+  /** As in FileWriteOptions: key files default to 0o600, everything else to 0o644. */
+  readonly mode?: number;
+}
+
+/** What `writeFileSet` replaced, in the order of the entries, so it can be restored. */
+export interface FileSetWrite {
+  readonly paths: readonly string[];
+  /** Previous contents; `null` where there was no file. */
+  readonly previous: readonly (Uint8Array | null)[];
+  readonly previousModes: readonly (number | null)[];
+}
+
 export interface ExecOptions {
   readonly timeoutMs?: number;
   /** Cap on captured stdout and stderr each; output past it is dropped and `truncated` set. */
@@ -94,6 +110,15 @@ export interface Sandbox {
   writeFile(path: string, data: Uint8Array | string, opts?: FileWriteOptions): Promise<FileWrite>;
   /** Puts back what `writeFile` replaced (deletes the file when it did not exist before). */
   restoreFile(write: FileWrite, opts?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Writes files of one directory so that they change together (certificate and key never a
+   * mismatched pair on disk): a new version directory and one rename of the `..data` link;
+   * the given paths become links `name -> ..data/name` on the first call. Reading a path
+   * written this way with `readFile` returns the current version.
+   */
+  writeFileSet(files: readonly FileSetEntry[], opts?: Omit<FileWriteOptions, 'mode'>): Promise<FileSetWrite>;
+  /** Puts back what `writeFileSet` replaced (removes the set when nothing was there before). */
+  restoreFileSet(write: FileSetWrite, opts?: { signal?: AbortSignal }): Promise<void>;
   /** Runs an exact argv, never through a shell. A non-zero exit is a result, not an exception. */
   exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
   /** HTTP(S) through the granted dispatcher. */

@@ -92,6 +92,15 @@ export class CountingSandbox implements S.Sandbox {
     return this.#track([this.calls.restoreFile], () => this.#inner.restoreFile(write, opts));
   }
 
+  /** An atomic set counts as one file write (one effect), its restore as one restore. */
+  writeFileSet(files: readonly S.FileSetEntry[], opts?: Omit<S.FileWriteOptions, 'mode'>): Promise<S.FileSetWrite> {
+    return this.#track([this.calls.writeFile], () => this.#inner.writeFileSet(files, opts));
+  }
+
+  restoreFileSet(write: S.FileSetWrite, opts?: { signal?: AbortSignal }): Promise<void> {
+    return this.#track([this.calls.restoreFile], () => this.#inner.restoreFileSet(write, opts));
+  }
+
   exec(argv: readonly string[], opts?: S.ExecOptions): Promise<S.ExecResult> {
     if (Array.isArray(argv)) this.calls.visible.push(argv.map(String).join(' '));
     this.#hooks.onExec?.(argv);

@@ -39,6 +39,7 @@ export function planApache(config: ApacheConfig, dep: Deployment): ServerFilesPl
   const { chainPath } = config;
   return {
     files: chainPath === undefined ? planFiles(config, dep) : splitChainFiles({ ...config, chainPath }, dep),
+    layout: config.layout,
     configTest: { argv: config.configTest, timeoutMs },
     reload: { argv: config.reload, timeoutMs },
   };

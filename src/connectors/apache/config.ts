@@ -13,9 +13,9 @@ import { z } from 'zod';
 import { absolutePath, argv, fileAttributes, hostConfig } from '../sdk/index.ts';
 
 /** `apachectl configtest`: `apache2 -t` with the distribution's environment (Debian's envvars). */
-export const APACHE_DEFAULT_CONFIG_TEST = ['apachectl', 'configtest'] as const;
+export const APACHE_DEFAULT_CONFIG_TEST = ['/usr/sbin/apachectl', 'configtest'] as const;
 /** `apachectl graceful`: SIGUSR1 to the parent after its own syntax check; children finish their requests first. */
-export const APACHE_DEFAULT_RELOAD = ['apachectl', 'graceful'] as const;
+export const APACHE_DEFAULT_RELOAD = ['/usr/sbin/apachectl', 'graceful'] as const;
 
 const DISTINCT = 'certificatePath, privateKeyPath and chainPath must all differ';
 const distinctRule =

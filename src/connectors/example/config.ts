@@ -26,7 +26,7 @@ export const exampleConfig = z
     configTest: argv
       .optional()
       .describe('Optional configuration test run with the new files in place and before the reload, as an exact argv (no shell). A non-zero exit restores the previous files.'),
-    reload: argv.describe('The reload command as an exact argv, run without a shell, e.g. ["nginx", "-s", "reload"]. A non-zero exit restores the previous files and reloads again.'),
+    reload: argv.describe('The reload command as an exact argv, run without a shell, e.g. ["/usr/sbin/nginx", "-s", "reload"]. A non-zero exit restores the previous files and reloads again.'),
     commandTimeoutSeconds: z.int().min(1).max(600).default(30).describe('How long the configuration test and the reload may each run before they count as hung (retryable).'),
   })
   .refine((c) => c.certificatePath !== c.privateKeyPath, { message: 'certificatePath and privateKeyPath must differ', path: ['privateKeyPath'] })

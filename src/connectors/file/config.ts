@@ -15,7 +15,7 @@ export const fileConfig = z
   ...fileAttributes,
   reload: z
     .object({
-      argv: argv.describe('The command, as an exact argv (no shell), e.g. ["systemctl", "reload", "myserver"].'),
+      argv: argv.describe('The command, as an exact argv (no shell), e.g. ["/usr/bin/systemctl", "reload", "myserver"].'),
       timeoutSeconds: z.int().min(1).max(600).default(30).describe('How long the command may run.'),
     })
     .optional()

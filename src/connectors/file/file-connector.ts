@@ -28,7 +28,7 @@ export function createFileConnector(config: FileConfig): Connector {
     name: 'file',
     capabilities: () => grant,
     async deploy(signal: AbortSignal, sandbox: Sandbox, dep: Deployment): Promise<DeployResult> {
-      return applyServerFiles(signal, sandbox, { files: planFiles(config, dep), reload });
+      return applyServerFiles(signal, sandbox, { files: planFiles(config, dep), reload, layout: config.layout });
     },
   };
 }

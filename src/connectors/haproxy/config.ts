@@ -16,8 +16,8 @@ import { argv, hostConfig } from '../sdk/index.ts';
 /** Debian's and the upstream examples' admin socket. */
 export const DEFAULT_SOCKET_PATH = '/run/haproxy/admin.sock';
 /** `haproxy -c` on Debian's configuration: the check `systemctl reload haproxy` itself runs. */
-export const DEFAULT_CONFIG_TEST = ['haproxy', '-c', '-f', '/etc/haproxy/haproxy.cfg'] as const;
-export const DEFAULT_RELOAD = ['systemctl', 'reload', 'haproxy'] as const;
+export const DEFAULT_CONFIG_TEST = ['/usr/sbin/haproxy', '-c', '-f', '/etc/haproxy/haproxy.cfg'] as const;
+export const DEFAULT_RELOAD = ['/usr/bin/systemctl', 'reload', 'haproxy'] as const;
 
 /**
  * A path HAProxy's CLI can take as one argument: the CLI splits on spaces and tabs and treats
@@ -61,7 +61,7 @@ export const haproxyConfig = z
         configTest: argv
           .default([...DEFAULT_CONFIG_TEST])
           .describe('Runs after the file is written and before the reload, as an exact argv (no shell). A non-zero exit restores the previous file.'),
-        reload: argv.default([...DEFAULT_RELOAD]).describe('The reload command, as an exact argv (no shell), e.g. ["systemctl", "reload", "haproxy"].'),
+        reload: argv.default([...DEFAULT_RELOAD]).describe('The reload command, as an exact argv (no shell), e.g. ["/usr/bin/systemctl", "reload", "haproxy"].'),
         timeoutSeconds: z.int().min(1).max(600).default(30).describe('How long each of the two commands may run.'),
       })
       .optional()

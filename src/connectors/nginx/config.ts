@@ -5,16 +5,16 @@
  *
  * The commands default to what a packaged nginx answers to (`nginx -t`, `nginx -s reload`);
  * a non-default prefix or configuration is addressed by spelling it out, e.g.
- * `["nginx", "-t", "-c", "/etc/nginx/site.conf"]`. They are exact argv vectors run without a
+ * `["/usr/sbin/nginx", "-t", "-c", "/etc/nginx/site.conf"]`. They are exact argv vectors run without a
  * shell, and they are exactly what the connector's grant allows.
  */
 import { z } from 'zod';
 import { absolutePath, argv, fileAttributes, hostConfig } from '../sdk/index.ts';
 
 /** `nginx -t`: loads the whole configuration, certificates and keys included, without serving. */
-export const NGINX_DEFAULT_CONFIG_TEST = ['nginx', '-t'] as const;
+export const NGINX_DEFAULT_CONFIG_TEST = ['/usr/sbin/nginx', '-t'] as const;
 /** `nginx -s reload`: SIGHUP to the master; new workers take new connections, old ones drain. */
-export const NGINX_DEFAULT_RELOAD = ['nginx', '-s', 'reload'] as const;
+export const NGINX_DEFAULT_RELOAD = ['/usr/sbin/nginx', '-s', 'reload'] as const;
 
 const distinctPaths = 'self.certificatePath != self.privateKeyPath';
 

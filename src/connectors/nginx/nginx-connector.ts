@@ -17,6 +17,7 @@ export function planNginx(config: NginxConfig, dep: Deployment): ServerFilesPlan
   const timeoutMs = config.commandTimeoutSeconds * 1000;
   return {
     files: planFiles(config, dep),
+    layout: config.layout,
     configTest: { argv: config.configTest, timeoutMs },
     reload: { argv: config.reload, timeoutMs },
   };

@@ -11,6 +11,9 @@ export interface PlannedFile {
   readonly options: FileWriteOptions;
 }
 
+/** How a file-based target's files are replaced; see `layout` in host-config.ts. */
+export type FileLayout = 'Atomic' | 'InPlace';
+
 export interface FilePathsConfig {
   readonly certificatePath: string;
   readonly privateKeyPath: string;
@@ -19,6 +22,7 @@ export interface FilePathsConfig {
   readonly group?: string | undefined;
   readonly certificateMode: string;
   readonly privateKeyMode: string;
+  readonly layout?: FileLayout | undefined;
 }
 
 const pem = (blocks: readonly string[]) => blocks.map((b) => (b.endsWith('\n') ? b : `${b}\n`)).join('');

@@ -72,7 +72,26 @@ export const fileAttributes = {
   group: z.string().min(1).max(64).optional().describe('Group (name or numeric gid) of written files.'),
   certificateMode: z.string().regex(/^0?[0-7]{3}$/).default('0644').describe('Octal mode of certificate files.'),
   privateKeyMode: z.string().regex(/^0?[0-7]{3}$/).default('0600').describe('Octal mode of the private key file; group/other bits are refused except group-read.'),
+  layout: z
+    .enum(['InPlace', 'Atomic'])
+    .default('InPlace')
+    .describe(
+      'How the files are replaced. InPlace: each file is renamed into place in turn (a reader may briefly see the new certificate with the old key). ' +
+        'Atomic: the files live in a versioned directory next to them and change together with one rename of a "..data" symlink; the configured paths become symlinks "name -> ..data/name" (nginx, apache and haproxy follow them). All paths must share one directory; local hosts only for now.',
+    ),
 };
 
-/** A command as an exact argv vector: run without a shell. */
-export const argv = z.array(z.string().min(1).max(4096)).min(1).max(32);
+/** An absolute, lexically normal program path: no `.`/`..`/empty segment, no `=` (env would read it as a variable). */
+const ABSOLUTE_PROGRAM = /^(\/[^/\0=]+)+$/;
+const ABSOLUTE_PROGRAM_MESSAGE = 'argv[0] must be the absolute path of the program (e.g. /usr/sbin/nginx); nothing is looked up in a PATH';
+
+/**
+ * A command as an exact argv vector: run without a shell, the program named by its absolute
+ * path, so the binary that runs is the one the policy names and not whatever a PATH finds.
+ */
+export const argv = z
+  .array(z.string().min(1).max(4096))
+  .min(1)
+  .max(32)
+  .refine((a) => ABSOLUTE_PROGRAM.test(a[0] ?? '') && !(a[0] ?? '').split('/').some((s) => s === '.' || s === '..'), ABSOLUTE_PROGRAM_MESSAGE)
+  .meta({ 'x-kubernetes-validations': [{ rule: "self[0].startsWith('/')", message: ABSOLUTE_PROGRAM_MESSAGE }] });

@@ -15,7 +15,7 @@
 import { CertDeployerError } from '../../sandbox/index.ts';
 import type { ExecResult, FileWrite, Sandbox } from '../../sandbox/index.ts';
 import { retryable, terminal, type ConnectorError } from './connector-error.ts';
-import { sameContent, type PlannedFile } from './file-plan.ts';
+import { sameContent, type FileLayout, type PlannedFile } from './file-plan.ts';
 import { redactSecrets } from './redact.ts';
 
 /** One command the server is driven with, as an exact argv (no shell), and how long it may run. */
@@ -28,6 +28,12 @@ export interface ServerCommand {
 export interface ServerFilesPlan {
   /** Written in order (certificate first, key last) and restored in reverse order. */
   readonly files: readonly PlannedFile[];
+  /**
+   * `InPlace`: each file renamed into place in turn (a reader may see a new certificate with
+   * the old key in between). `Atomic`: all files change with one rename (Sandbox.writeFileSet);
+   * they must share one directory.
+   */
+  readonly layout?: FileLayout | undefined;
   /** Checks the configuration with the new files in place (`nginx -t`); skipped when absent. */
   readonly configTest?: ServerCommand | undefined;
   /** Makes the running server load the files (`nginx -s reload`); skipped when absent. */
@@ -98,11 +104,34 @@ export function failureMessage(step: ServerStep, failure: CommandFailure, rollba
   return failure.timedOut ? retryable(message) : terminal(message);
 }
 
+/** Something written and how to undo it. */
+interface Written {
+  readonly paths: readonly string[];
+  undo(): Promise<void>;
+}
+
 /** Restores newest first, without the deploy's signal (a cancel must not stop the undo); returns what stayed new. */
-async function restoreAll(sandbox: Sandbox, written: readonly FileWrite[]): Promise<string[]> {
+async function restoreAll(written: readonly Written[]): Promise<string[]> {
   const stuck: string[] = [];
-  for (const w of [...written].reverse()) await sandbox.restoreFile(w).catch(() => stuck.push(w.path));
+  for (const w of [...written].reverse()) await w.undo().catch(() => stuck.push(...w.paths));
   return stuck;
+}
+
+/** Writes the plan's files in its layout, appending each completed write to `written` as it lands. */
+async function writeFiles(sandbox: Sandbox, plan: ServerFilesPlan, signal: AbortSignal, written: Written[]): Promise<void> {
+  if (plan.layout === 'Atomic') {
+    const first = plan.files[0]?.options ?? {};
+    const set = await sandbox.writeFileSet(
+      plan.files.map((f) => ({ path: f.path, data: f.data, ...(f.options.mode === undefined ? {} : { mode: f.options.mode }) })),
+      { owner: first.owner, group: first.group, signal },
+    );
+    written.push({ paths: set.paths, undo: () => sandbox.restoreFileSet(set) });
+    return;
+  }
+  for (const f of plan.files) {
+    const w: FileWrite = await sandbox.writeFile(f.path, f.data, { ...f.options, signal });
+    written.push({ paths: [w.path], undo: () => sandbox.restoreFile(w) });
+  }
 }
 
 async function run(sandbox: Sandbox, cmd: ServerCommand, signal: AbortSignal): Promise<CommandFailure | null> {
@@ -118,10 +147,10 @@ export async function applyServerFiles(signal: AbortSignal, sandbox: Sandbox, pl
   const paths = plan.files.map((f) => f.path).join(', ');
   if (await sameContent(sandbox, plan.files, signal)) return { changed: false, message: `${paths} already hold this certificate` };
 
-  const written: FileWrite[] = [];
+  const written: Written[] = [];
   let refused: { step: ServerStep; failure: CommandFailure } | null = null;
   try {
-    for (const f of plan.files) written.push(await sandbox.writeFile(f.path, f.data, { ...f.options, signal }));
+    await writeFiles(sandbox, plan, signal, written);
     const tested = plan.configTest === undefined ? null : await run(sandbox, plan.configTest, signal);
     if (tested !== null) refused = { step: 'config test', failure: tested };
     else if (plan.reload !== undefined) {
@@ -131,14 +160,14 @@ export async function applyServerFiles(signal: AbortSignal, sandbox: Sandbox, pl
   } catch (err) {
     // Denied, unreachable or cancelled after some writes: undo them and let the sandbox's own
     // (already classified) error through. The server was not (fully) told about the new files.
-    const stuck = await restoreAll(sandbox, written);
+    const stuck = await restoreAll(written);
     if (stuck.length === 0) throw err;
     const message = `deploy failed and ${stuck.join(', ')} could not be restored: ${err instanceof Error ? err.message : String(err)}`;
     throw err instanceof CertDeployerError && err.retryable ? retryable(message, err) : terminal(message, err);
   }
 
   if (refused !== null) {
-    const stuck = await restoreAll(sandbox, written);
+    const stuck = await restoreAll(written);
     let reloadAgain: RollbackOutcome['reloadAgain'] = 'not needed';
     // Only a reload that ran can have left the server on the new files; a refused config test never reloaded.
     if (refused.step === 'reload' && stuck.length === 0 && plan.reload !== undefined) {

@@ -57,10 +57,14 @@ export function matchArgTemplate(template: ArgTemplate, arg: string, ctx: ArgvMa
   return false;
 }
 
-/** A rule is usable only when it has a program and that program is a literal. */
+/**
+ * A rule is usable only when its program is a literal absolute path: a bare name would be
+ * resolved through a PATH, so the binary that runs would depend on an environment and not
+ * on the rule an administrator read and approved.
+ */
 export function isValidExecRule(rule: ExecRule): boolean {
   const program = rule.argv[0];
-  return typeof program === 'string' && program.length > 0 && !program.includes('\0');
+  return typeof program === 'string' && isNormalAbsolutePath(program) && program !== '/';
 }
 
 /** True when `argv` matches `rule` element by element with the same length. */

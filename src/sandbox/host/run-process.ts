@@ -8,14 +8,9 @@ import { spawn } from 'node:child_process';
 import { CertDeployerError, ErrorCode } from '../errors.ts';
 import type { ExecOptions, ExecResult } from '../sandbox.ts';
 import { BoundedOutput, execTimeout, KILL_GRACE_MS, outputLimit } from './exec-limits.ts';
+import { commandEnvironment, isAbsoluteProgram } from './exec-environment.ts';
 
-/** PATH used when the operator process has none. */
-const FALLBACK_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-/** The only environment a command sees: a search path and a fixed locale for stable output. */
-export function commandEnvironment(): NodeJS.ProcessEnv {
-  return { PATH: process.env['PATH'] ?? FALLBACK_PATH, LANG: 'C', LC_ALL: 'C' };
-}
+export { commandEnvironment } from './exec-environment.ts';
 
 /** Refuses argv shapes `spawn` would misread or reject later with a less useful message. */
 export function assertArgv(argv: readonly unknown[]): asserts argv is readonly string[] {
@@ -24,7 +19,9 @@ export function assertArgv(argv: readonly unknown[]): asserts argv is readonly s
     if (typeof a !== 'string') throw new CertDeployerError(ErrorCode.Exec, `argv[${i}] is not a string`);
     if (a.includes('\0')) throw new CertDeployerError(ErrorCode.Exec, `argv[${i}] contains a NUL byte`);
   });
-  if ((argv[0] as string).length === 0) throw new CertDeployerError(ErrorCode.Exec, 'argv[0] (the program) is empty');
+  if (!isAbsoluteProgram(argv[0])) {
+    throw new CertDeployerError(ErrorCode.Exec, `argv[0] ${JSON.stringify(argv[0])} must be an absolute path to the program (no PATH lookup)`);
+  }
 }
 
 function abortReason(signal: AbortSignal): Error {

@@ -16,7 +16,10 @@
 import type { Duplex } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import type { ExecOptions, ExecResult } from '../sandbox.ts';
-import type { AtomicWriteOptions, Host, HostStat } from './host.ts';
+import { realClock } from '../../core/clock.ts';
+import { CertDeployerError, ErrorCode } from '../errors.ts';
+import type { AtomicWriteOptions, BeneathFile, BeneathReadOptions, Host, HostStat } from './host.ts';
+import { SshBeneath } from './ssh-beneath.ts';
 import { checkPrivateKey, SshConnection } from './ssh-connection.ts';
 import { HostFsError } from './ssh-errors.ts';
 import { execOverSsh } from './ssh-exec.ts';
@@ -33,6 +36,7 @@ export class SshHost implements Host {
   readonly label: string;
   readonly #conn: SshConnection;
   readonly #files: SshFiles;
+  readonly #beneath: SshBeneath;
 
   /**
    * Validates the options (address, user, host key pin, private key) without connecting.
@@ -50,6 +54,33 @@ export class SshHost implements Host {
       sftp: () => this.#conn.sftp(),
       exec: (argv, execOpts) => this.exec(argv, execOpts),
     });
+    this.#beneath = new SshBeneath(this.#files, { label: this.label, sftp: () => this.#conn.sftp(), now: () => realClock.now() });
+  }
+
+  readFileBeneath(root: string, path: string, opts: BeneathReadOptions): Promise<BeneathFile | null> {
+    return this.#beneath.read(root, path, opts.maxBytes, opts.signal);
+  }
+
+  replaceFileBeneath(root: string, path: string, data: Uint8Array, opts: AtomicWriteOptions & { readonly maxPreviousBytes: number }): Promise<BeneathFile | null> {
+    return this.#beneath.replace(root, path, data, opts);
+  }
+
+  /**
+   * Not available over SFTP in this version: the swap needs symlink + posix-rename of a link
+   * and version directories, each a separate round trip with its own check-then-act window.
+   * Refused with a clear reason so a target asking for `layout: Atomic` over SSH fails
+   * before it writes anything.
+   */
+  async writeFileSetBeneath(_root: string, dir: string): Promise<(BeneathFile | null)[]> {
+    throw new CertDeployerError(ErrorCode.Connector, `layout Atomic is not supported over SSH yet (${this.label}:${dir}); use layout InPlace`);
+  }
+
+  async removeFileSetBeneath(_root: string, dir: string): Promise<void> {
+    throw new CertDeployerError(ErrorCode.Connector, `layout Atomic is not supported over SSH yet (${this.label}:${dir})`);
+  }
+
+  unlinkBeneath(root: string, path: string, signal?: AbortSignal): Promise<void> {
+    return this.#beneath.unlink(root, path, signal);
   }
 
   realpath(path: string, signal?: AbortSignal): Promise<string> {
@@ -60,6 +91,7 @@ export class SshHost implements Host {
     return this.#files.lstat(path, signal);
   }
 
+  /** Raw read by path (the server follows symlinks); the sandbox uses `readFileBeneath`. */
   readFile(path: string, signal?: AbortSignal): Promise<Uint8Array | null> {
     return this.#files.readFile(path, signal);
   }

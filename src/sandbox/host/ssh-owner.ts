@@ -86,7 +86,7 @@ export class OwnerResolver {
   }
 
   async #query(name: string, kind: 'owner' | 'group', path: string): Promise<number> {
-    const argv = kind === 'owner' ? ['id', '-u', name] : ['getent', 'group', name];
+    const argv = kind === 'owner' ? ['/usr/bin/id', '-u', name] : ['/usr/bin/getent', 'group', name];
     const res = await this.#run(argv);
     const id = res.exitCode === 0 ? (kind === 'owner' ? parseIdOutput(res.stdout) : parseGetentGroup(res.stdout, name)) : null;
     if (id === null) {

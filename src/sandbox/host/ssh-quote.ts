@@ -14,6 +14,7 @@
  * zsh, busybox ash). Pure functions only; no I/O.
  */
 import { CertDeployerError, ErrorCode } from '../errors.ts';
+import { commandEnvironment, isAbsoluteProgram } from './exec-environment.ts';
 
 /** Quotes one argument so a POSIX shell reads it back byte for byte. */
 export function shellQuote(arg: string): string {
@@ -44,8 +45,9 @@ export function shellJoin(argv: readonly string[]): string {
 
 /**
  * The full command string of an SSH exec request: announce the shell's pid on stderr as
- * `MARKER PID`, fix the locale like the local host does (`LANG=C LC_ALL=C`, so tool output is
- * stable to parse), then `shellJoin(argv)`. sshd makes the session's first process a session
+ * `MARKER PID`, then `shellJoin` of `/usr/bin/env -i PATH=… LANG=… LC_ALL=… argv…`, so the
+ * program runs with exactly the local host's fixed minimal environment (run-process.ts) and
+ * nothing of the remote login environment (no PATH of the SSH user, no proxy variables). sshd makes the session's first process a session
  * and process-group leader and `exec` keeps that pid for the program, so the announced pid is
  * the process group to signal on timeout — needed because sshd ignores SSH "signal" requests
  * for root logins (it skips privilege separation for root, and signalling requires it).
@@ -53,5 +55,10 @@ export function shellJoin(argv: readonly string[]): string {
  */
 export function remoteCommand(argv: readonly string[], marker: string): string {
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(marker)) throw new Error('pid marker must be 8-64 safe characters');
-  return `printf '%s %s\\n' ${shellQuote(marker)} "$$" >&2; export LANG=C LC_ALL=C; ${shellJoin(argv)}`;
+  const env = Object.entries(commandEnvironment()).map(([k, v]) => `${k}=${String(v)}`);
+  shellJoin(argv);
+  if (!isAbsoluteProgram(argv[0])) {
+    throw new CertDeployerError(ErrorCode.Exec, `exec: argv[0] ${JSON.stringify(argv[0])} must be an absolute path to the program (no PATH lookup)`);
+  }
+  return `printf '%s %s\\n' ${shellQuote(marker)} "$$" >&2; ${shellJoin(['/usr/bin/env', '-i', ...env, ...argv])}`;
 }

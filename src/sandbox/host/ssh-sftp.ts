@@ -200,7 +200,7 @@ export function supportsExtension(sftp: SFTPWrapper, name: string): boolean {
  * rename(2) when source and target share a directory, so it replaces atomically.
  */
 export async function renameWithMv(ctx: Pick<SftpContext, 'exec' | 'label'>, from: string, to: string): Promise<void> {
-  const res = await ctx.exec(['mv', '-f', '--', from, to], { timeoutMs: 30_000, maxOutputBytes: 16 * 1024 });
+  const res = await ctx.exec(['/bin/mv', '-f', '--', from, to], { timeoutMs: 30_000, maxOutputBytes: 16 * 1024 });
   if (res.exitCode !== 0) {
     const why = res.stderr.trim() || (res.timedOut ? 'timed out' : `exit ${String(res.exitCode ?? res.signal)}`);
     throw new HostFsError('EIO', 'rename', to, `mv failed on ${ctx.label}: ${why}`);

@@ -119,7 +119,7 @@ describe('controller flags', () => {
     const policy = {
       pathRoots: ['/etc/nginx/tls', '/etc/haproxy/certs'],
       hosts: ['edge-1.internal:22', 'edge-1.internal:443'],
-      commands: [['nginx', '-t'], ['nginx', '-s', 'reload'], ['sh', '-c', 'echo "$HOME" && rm -rf / # not a shell']],
+      commands: [['/usr/sbin/nginx', '-t'], ['/usr/sbin/nginx', '-s', 'reload'], ['/bin/sh', '-c', 'echo "$HOME" && rm -rf / # not a shell']],
       ambientCloudIdentity: true,
     };
     const cfg = configOf(await pod({

@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { startWebServer, type RenderInput, type ServerSpec, type StartOptions, type WebServer } from './web-server.ts';
 
-export const APACHE_BIN = 'apache2';
+export const APACHE_BIN = '/usr/sbin/apache2';
 export const APACHE_MODULES = '/usr/lib/apache2/modules';
 
 const instanceArgs = (dir: string): string[] => ['-d', dir, '-f', join(dir, 'httpd.conf')];

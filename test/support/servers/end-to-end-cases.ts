@@ -126,7 +126,7 @@ export function describeEndToEnd(cases: EndToEndCases): void {
       await createDeployment(objects, ns, 'inert', {
         secretRef: { name: 'shop-tls' },
         // `true` exits 0 but tells the server nothing: the files change on disk only.
-        targets: [{ name: 'inert', [cases.block]: block(server('inert'), { local: {} }, { reload: ['true'] }), verify: verify(server('inert'), 3) }],
+        targets: [{ name: 'inert', [cases.block]: block(server('inert'), { local: {} }, { reload: ['/bin/true'] }), verify: verify(server('inert'), 3) }],
       });
       const t = await waitTarget('inert', 'inert', (x) => x.reason === 'VerifyFailed', 'VerifyFailed');
       expect(t.ready).toBe(false);

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { startWebServer, type RenderInput, type ServerSpec, type StartOptions, type WebServer } from './web-server.ts';
 
-export const NGINX_BIN = 'nginx';
+export const NGINX_BIN = '/usr/sbin/nginx';
 
 /** Arguments that pin every nginx invocation to the instance in `dir`. */
 const instanceArgs = (dir: string): string[] => ['-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-p', `${dir}/`];

@@ -30,7 +30,7 @@ afterAll(async () => {
 
 function sandboxFor(execs: string[] = []) {
   const inner = createSandbox({
-    grant: { read: [], write: [join(dir, 'f.pem')], dial: [`127.0.0.1:${port}`], exec: [{ argv: ['true'] }] },
+    grant: { read: [], write: [join(dir, 'f.pem')], dial: [`127.0.0.1:${port}`], exec: [{ argv: ['/bin/true'] }] },
     host: new LocalHost(),
   });
   return { inner, counting: new CountingSandbox(inner, { onExec: (argv) => execs.push(argv.join(' ')) }) };
@@ -43,11 +43,11 @@ describe('CountingSandbox', () => {
     const w = await counting.writeFile(join(dir, 'f.pem'), 'cert');
     expect(new TextDecoder().decode((await counting.readFile(join(dir, 'f.pem'))) ?? new Uint8Array())).toBe('cert');
     await counting.restoreFile(w);
-    expect((await counting.exec(['true'])).exitCode).toBe(0);
+    expect((await counting.exec(['/bin/true'])).exitCode).toBe(0);
     expect(counting.calls.readFile).toEqual({ attempted: 1, completed: 1 });
     expect(counting.effects).toBe(3);
-    expect(execs).toEqual(['true']);
-    expect(counting.calls.visible).toEqual(['true']);
+    expect(execs).toEqual(['/bin/true']);
+    expect(counting.calls.visible).toEqual(['/bin/true']);
     await inner.close();
   });
 

@@ -8,7 +8,7 @@ const grant: Grant = {
   read: ['/etc/ssl/ca.pem'],
   write: ['/etc/nginx/tls/a.crt', '/etc/nginx/tls/a.key'],
   dial: ['unix:/run/haproxy.sock', '127.0.0.1:8443'],
-  exec: [{ argv: ['nginx', '-t'] }, { argv: ['nginx', '-s', 'reload'] }],
+  exec: [{ argv: ['/usr/sbin/nginx', '-t'] }, { argv: ['/usr/sbin/nginx', '-s', 'reload'] }],
 };
 
 describe('grantItems / withoutItem', () => {
@@ -19,8 +19,8 @@ describe('grantItems / withoutItem', () => {
       'write /etc/nginx/tls/a.key',
       'dial unix:/run/haproxy.sock',
       'dial 127.0.0.1:8443',
-      'exec ["nginx","-t"]',
-      'exec ["nginx","-s","reload"]',
+      'exec ["/usr/sbin/nginx","-t"]',
+      'exec ["/usr/sbin/nginx","-s","reload"]',
     ]);
   });
 
@@ -47,16 +47,16 @@ describe('grantItems / withoutItem', () => {
 
 describe('isShellRule', () => {
   it.each([
-    [['sh', '-c', 'nginx -s reload'], true],
+    [['/bin/sh', '-c', 'nginx -s reload'], true],
     [['/bin/bash', '-c', 'x'], true],
     [['bash', '-ec', 'x'], true],
     [['env', 'sh', '-c', 'x'], true],
     [['sudo', '/usr/bin/dash', '-lc', 'x'], true],
     [['busybox', 'sh', '-c', 'x'], true],
-    [['nginx', '-s', 'reload'], false],
+    [['/usr/sbin/nginx', '-s', 'reload'], false],
     [['/usr/local/bin/reload-web'], false],
     [['sh', '/opt/reload.sh'], false],
-    [['systemctl', 'reload', 'bash-completion'], false],
+    [['/usr/bin/systemctl', 'reload', 'bash-completion'], false],
   ])('%j → %s', (argv, shell) => {
     expect(isShellRule({ argv })).toBe(shell);
   });
@@ -64,11 +64,11 @@ describe('isShellRule', () => {
   it('grantFormProblems names shells, relative roots and placeholder programs', () => {
     expect(grantFormProblems(grant)).toEqual([]);
     expect(
-      grantFormProblems({ read: ['etc/x'], write: [], dial: [], exec: [{ argv: [{ placeholder: 'p', kind: 'path' }] }, { argv: ['sh', '-c', 'x'] }] }),
+      grantFormProblems({ read: ['etc/x'], write: [], dial: [], exec: [{ argv: [{ placeholder: 'p', kind: 'path' }] }, { argv: ['/bin/sh', '-c', 'x'] }] }),
     ).toEqual([
       'path root "etc/x" is not absolute',
       'exec rule [{"placeholder":"p","kind":"path"}] has no literal program',
-      'exec rule ["sh","-c","x"] runs a shell on a command string',
+      'exec rule ["/bin/sh","-c","x"] runs a shell on a command string',
     ]);
   });
 });

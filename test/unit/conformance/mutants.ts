@@ -31,7 +31,7 @@ export type Flaw = (typeof FLAWS)[number];
 
 /** A file-plus-reload connector for a conformance file target, with at most one flaw. */
 export function naiveConnector(ctx: FileTargetContext, flaw?: Flaw): Connector {
-  const reloadArgv = flaw === 'shellReload' ? ['sh', '-c', ctx.reloadArgv.join(' ')] : [...ctx.reloadArgv];
+  const reloadArgv = flaw === 'shellReload' ? ['/bin/sh', '-c', ctx.reloadArgv.join(' ')] : [...ctx.reloadArgv];
   const grant: Grant = {
     read: [],
     write: [ctx.certificatePath, ctx.privateKeyPath, ...(flaw === 'overDeclares' ? [`${ctx.dir}/unused.pem`] : [])],

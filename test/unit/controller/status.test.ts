@@ -41,14 +41,14 @@ describe('summarizeReady', () => {
 });
 
 describe('grantShortfall', () => {
-  const declared = { read: [], write: ['/etc/app/tls.crt', '/etc/app/tls.key'], dial: ['h:443'], exec: [{ argv: ['nginx', '-s', 'reload'] }] };
+  const declared = { read: [], write: ['/etc/app/tls.crt', '/etc/app/tls.key'], dial: ['h:443'], exec: [{ argv: ['/usr/sbin/nginx', '-s', 'reload'] }] };
   it('is empty when the policy allows everything declared', () => {
     expect(grantShortfall(declared, {})).toEqual([]);
-    expect(grantShortfall(declared, { pathRoots: ['/etc/app'], hosts: ['h:443'], commands: [['nginx', '-s', 'reload']] })).toEqual([]);
+    expect(grantShortfall(declared, { pathRoots: ['/etc/app'], hosts: ['h:443'], commands: [['/usr/sbin/nginx', '-s', 'reload']] })).toEqual([]);
   });
   it('lists each item the policy takes away', () => {
     expect(grantShortfall(declared, { pathRoots: ['/etc/app/tls.crt'], hosts: [], commands: [] })).toEqual([
-      'write /etc/app/tls.key', 'dial h:443', 'exec [nginx -s reload]',
+      'write /etc/app/tls.key', 'dial h:443', 'exec [/usr/sbin/nginx -s reload]',
     ]);
   });
 });

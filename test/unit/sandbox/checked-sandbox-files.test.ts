@@ -150,9 +150,14 @@ describe('restoreFile', () => {
         const s = await local.lstat(p, sig);
         return s === null ? null : { ...s, mode: s.mode | 0o100000 };
       },
-      readFile: (p, sig) => local.readFile(p, sig),
-      writeFileAtomic: (p, d, o) => local.writeFileAtomic(p, d, o),
-      unlink: (p, sig) => local.unlink(p, sig),
+      readFileBeneath: (r, p, o) => local.readFileBeneath(r, p, o),
+      replaceFileBeneath: async (r, p, d, o) => {
+        const prev = await local.replaceFileBeneath(r, p, d, o);
+        return prev === null ? null : { ...prev, stat: { ...prev.stat, mode: prev.stat.mode | 0o100000 } };
+      },
+      unlinkBeneath: (r, p, sig) => local.unlinkBeneath(r, p, sig),
+      writeFileSetBeneath: (r, d, e, o) => local.writeFileSetBeneath(r, d, e, o),
+      removeFileSetBeneath: (r, d, n, sig) => local.removeFileSetBeneath(r, d, n, sig),
       exec: (a, o) => local.exec(a, o),
       connectUnix: (p, sig) => local.connectUnix(p, sig),
       close: () => local.close(),

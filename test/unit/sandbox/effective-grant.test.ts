@@ -29,16 +29,16 @@ describe('intersectHosts', () => {
 });
 
 describe('intersectExec', () => {
-  const reload: ExecRule = { argv: ['nginx', '-s', 'reload'] };
-  const conf: ExecRule = { argv: ['nginx', '-t', '-c', { placeholder: 'conf', kind: 'path' }] };
+  const reload: ExecRule = { argv: ['/usr/sbin/nginx', '-s', 'reload'] };
+  const conf: ExecRule = { argv: ['/usr/sbin/nginx', '-t', '-c', { placeholder: 'conf', kind: 'path' }] };
 
   it('keeps declared rules that appear in policy commands; {name} matches a placeholder of that name', () => {
-    expect(intersectExec([reload, conf], [['nginx', '-s', 'reload']])).toEqual([reload]);
-    expect(intersectExec([reload, conf], [['nginx', '-t', '-c', '{conf}']])).toEqual([conf]);
-    expect(intersectExec([conf], [['nginx', '-t', '-c', '{other}']])).toEqual([]);
-    expect(intersectExec([conf], [['nginx', '-t', '-c', '/etc/nginx/nginx.conf']])).toEqual([]);
-    expect(intersectExec([{ argv: ['nginx', '{conf}'] }], [['nginx', '{conf}']])).toEqual([]);
-    expect(intersectExec([reload], [['nginx', '-s', 'reload', 'extra']])).toEqual([]);
+    expect(intersectExec([reload, conf], [['/usr/sbin/nginx', '-s', 'reload']])).toEqual([reload]);
+    expect(intersectExec([reload, conf], [['/usr/sbin/nginx', '-t', '-c', '{conf}']])).toEqual([conf]);
+    expect(intersectExec([conf], [['/usr/sbin/nginx', '-t', '-c', '{other}']])).toEqual([]);
+    expect(intersectExec([conf], [['/usr/sbin/nginx', '-t', '-c', '/etc/nginx/nginx.conf']])).toEqual([]);
+    expect(intersectExec([{ argv: ['/usr/sbin/nginx', '{conf}'] }], [['/usr/sbin/nginx', '{conf}']])).toEqual([]);
+    expect(intersectExec([reload], [['/usr/sbin/nginx', '-s', 'reload', 'extra']])).toEqual([]);
     expect(intersectExec([reload, conf], undefined)).toEqual([reload, conf]);
   });
 });

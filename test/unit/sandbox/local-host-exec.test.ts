@@ -21,14 +21,25 @@ describe('LocalHost.exec', () => {
     expect(r).toMatchObject({ exitCode: 0, stdout: 'hello', stderr: 'oops\n' });
   });
 
-  it('gives commands a minimal environment (no operator secrets)', async () => {
+  it('gives commands a fixed minimal environment (no operator secrets, PATH or proxy)', async () => {
+    const saved = { PATH: process.env['PATH'], HTTPS_PROXY: process.env['HTTPS_PROXY'] };
     process.env['CD_TEST_SECRET'] = 'should-not-leak';
+    process.env['HTTPS_PROXY'] = 'http://proxy.invalid:3128';
+    process.env['PATH'] = `/opt/evil/bin:${saved.PATH ?? ''}`;
     try {
       const r = await host.exec(['/usr/bin/env']);
-      expect(r.stdout).not.toContain('CD_TEST_SECRET');
-      expect(r.stdout).toContain('LC_ALL=C');
+      expect(r.stdout.trim().split('\n').sort()).toEqual(['LANG=C.UTF-8', 'LC_ALL=C.UTF-8', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin']);
     } finally {
       delete process.env['CD_TEST_SECRET'];
+      process.env['PATH'] = saved.PATH;
+      if (saved.HTTPS_PROXY === undefined) delete process.env['HTTPS_PROXY'];
+      else process.env['HTTPS_PROXY'] = saved.HTTPS_PROXY;
+    }
+  });
+
+  it('refuses a program that is not an absolute path (no PATH lookup)', async () => {
+    for (const program of ['true', './true', 'bin/true']) {
+      await expect(host.exec([program])).rejects.toMatchObject({ code: 'CD_ERR_EXEC' });
     }
   });
 

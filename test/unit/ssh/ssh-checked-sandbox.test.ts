@@ -5,7 +5,7 @@
  * (and their absence) are verified with node:fs.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -86,6 +86,31 @@ describe('checked sandbox over SSH', () => {
     await expectDenied(sb.readFile(join(dir, 'certs', 'escape', 'secret.key')));
     expect(await readdir(join(dir, 'outside'))).toEqual(['secret.key']);
     expect(await readdir(join(dir, 'certs-evil'))).toEqual([]);
+  });
+
+  it('canonicalises declared and policy roots on the remote host before intersecting them', async () => {
+    // Policy root ROOT, ROOT/escape -> outside: declared paths below it resolve outside ROOT.
+    const declared = { read: [], write: [join(dir, 'certs', 'escape', 'x.crt'), join(dir, 'certs', 'escape', 'x.key')], dial: [], exec: [] };
+    const sb = createSandbox({ grant: declared, policy: { pathRoots: [join(dir, 'certs')] }, host });
+    await expectDenied(sb.writeFile(join(dir, 'certs', 'escape', 'x.crt'), 'CERT'));
+    await expectDenied(sb.writeFile(join(dir, 'certs', 'escape', 'x.key'), KEY));
+    expect(await readdir(join(dir, 'outside'))).toEqual(['secret.key']);
+  });
+
+  it('refuses hard-linked files, files over the read cap, and cleans up stale temp files', async () => {
+    await link(join(dir, 'outside', 'secret.key'), join(dir, 'certs', 'alias.key'));
+    await writeFile(join(dir, 'certs', 'big.pem'), Buffer.alloc(1024 * 1024 + 1, 0x41));
+    const stale = join(dir, 'certs', '.a.crt.cd-0123456789abcdef.tmp');
+    await writeFile(stale, 'PARTIAL');
+    const old = new Date(Date.now() - 5 * 60_000);
+    await utimes(stale, old, old);
+    const sb = createSandbox({ grant: grant(), host });
+    await expectDenied(sb.readFile(join(dir, 'certs', 'alias.key')));
+    await expectDenied(sb.writeFile(join(dir, 'certs', 'alias.key'), 'NEW'));
+    await expectDenied(sb.readFile(join(dir, 'certs', 'big.pem')));
+    expect(await readFile(join(dir, 'outside', 'secret.key'), 'utf8')).toBe(KEY);
+    await sb.writeFile(join(dir, 'certs', 'a.crt'), 'A');
+    expect(existsSync(stale)).toBe(false);
   });
 
   it('runs only exactly granted argv on the remote host; path placeholders are checked there', async () => {

@@ -49,17 +49,18 @@ describe('PidAnnouncementFilter', () => {
 });
 
 describe('remoteCommand', () => {
-  it('announces the pid of the process that then runs the program, with the C locale (real sh)', () => {
-    const res = spawnSync('/bin/sh', ['-c', remoteCommand(['sh', '-c', 'echo "$$ $LANG $LC_ALL"'], MARKER)], {
+  it('announces the pid of the process that then runs the program, with the fixed minimal environment (real sh)', () => {
+    const res = spawnSync('/bin/sh', ['-c', remoteCommand(['/bin/sh', '-c', 'echo "$$ $LANG $LC_ALL $PATH ${HTTPS_PROXY:-none}"; /usr/bin/env | /usr/bin/wc -l'], MARKER)], {
       encoding: 'utf8',
-      env: { PATH: process.env['PATH'], LANG: 'de_DE.UTF-8' },
+      env: { PATH: '/opt/evil/bin:/usr/bin:/bin', LANG: 'de_DE.UTF-8', HTTPS_PROXY: 'http://proxy.invalid:3128' },
     });
     const announced = /^cd-pid-0123456789abcdef (\d+)\n$/.exec(res.stderr)?.[1];
-    expect(res.stdout).toBe(`${announced} C C\n`);
+    // PATH, LANG, LC_ALL and the PWD the shell adds: nothing of the login environment.
+    expect(res.stdout).toBe(`${announced} C.UTF-8 C.UTF-8 /usr/sbin:/usr/bin:/sbin:/bin none\n4\n`);
     expect(Number(announced)).toBe(res.pid);
   });
 
   it('refuses a marker that would need quoting', () => {
-    expect(() => remoteCommand(['true'], "x'; rm -rf /")).toThrow(/marker/);
+    expect(() => remoteCommand(['/bin/true'], "x'; rm -rf /")).toThrow(/marker/);
   });
 });

@@ -57,14 +57,14 @@ describe('host key pinning', () => {
   it('refuses exec and unix sockets too under a wrong pin', async () => {
     const wrong = await sshd.newKey('not-the-host-key-2');
     const host = track(sshHostFor(sshd, { hostKey: wrong.publicLine }));
-    expect(hasCode(await caught(() => host.exec(['true'])), 'CD_ERR_HOST_KEY_MISMATCH')).toBe(true);
+    expect(hasCode(await caught(() => host.exec(['/bin/true'])), 'CD_ERR_HOST_KEY_MISMATCH')).toBe(true);
     expect(hasCode(await caught(() => host.connectUnix('/run/x.sock')), 'CD_ERR_HOST_KEY_MISMATCH')).toBe(true);
   });
 
   it('reports a pin of a key type the server does not have as a mismatch', async () => {
     const ecdsa = await sshd.newKey('ecdsa-pin', { type: 'ecdsa' });
     const host = track(sshHostFor(sshd, { hostKey: ecdsa.publicLine }));
-    const err = await caught(() => host.exec(['true']));
+    const err = await caught(() => host.exec(['/bin/true']));
     expect(hasCode(err, 'CD_ERR_HOST_KEY_MISMATCH')).toBe(true);
     expect((err as Error).message).toMatch(/offers no ecdsa-sha2-nistp256 host key/);
   });
@@ -80,7 +80,7 @@ describe('host key pinning', () => {
   it('trust on first use reports the observed key, which equals the server key', async () => {
     const seen: Array<[string, string]> = [];
     const host = track(sshHostFor(sshd, { hostKey: undefined, trustOnFirstUse: true, onHostKeyObserved: (l, f) => seen.push([l, f]) }));
-    expect((await host.exec(['true'])).exitCode).toBe(0);
+    expect((await host.exec(['/bin/true'])).exitCode).toBe(0);
     expect(seen).toEqual([[sshd.hostKey.publicLine.split(' ').slice(0, 2).join(' '), await sshKeygenFingerprint(sshd.hostKey.publicPath)]]);
   });
 
@@ -89,10 +89,10 @@ describe('host key pinning', () => {
       const other = await startSshd({ hostKeyType });
       try {
         const good = track(sshHostFor(other));
-        expect((await good.exec(['true'])).exitCode, hostKeyType).toBe(0);
+        expect((await good.exec(['/bin/true'])).exitCode, hostKeyType).toBe(0);
         const wrong = await other.newKey(`wrong-${hostKeyType}`, { type: hostKeyType });
         const bad = track(sshHostFor(other, { hostKey: wrong.publicLine }));
-        expect(hasCode(await caught(() => bad.exec(['true'])), 'CD_ERR_HOST_KEY_MISMATCH'), hostKeyType).toBe(true);
+        expect(hasCode(await caught(() => bad.exec(['/bin/true'])), 'CD_ERR_HOST_KEY_MISMATCH'), hostKeyType).toBe(true);
       } finally {
         await Promise.all(hosts.splice(0).map((h) => h.close()));
         await other.stop();
@@ -102,7 +102,7 @@ describe('host key pinning', () => {
 
   it('accepts the correct pin in known_hosts form', async () => {
     const host = track(sshHostFor(sshd, { hostKey: `[127.0.0.1]:${sshd.port} ${sshd.hostKey.publicLine}` }));
-    expect((await host.exec(['true'])).exitCode).toBe(0);
+    expect((await host.exec(['/bin/true'])).exitCode).toBe(0);
   });
 });
 
@@ -110,7 +110,7 @@ describe('authentication', () => {
   it('a key not in authorized_keys fails as non-retryable CD_ERR_UNREACHABLE without leaking the key', async () => {
     const stranger = await sshd.newKey('stranger');
     const host = track(sshHostFor(sshd, { privateKey: stranger.privateKey }));
-    const err = await caught(() => host.exec(['true']));
+    const err = await caught(() => host.exec(['/bin/true']));
     expect(hasCode(err, 'CD_ERR_UNREACHABLE')).toBe(true);
     expect((err as CertDeployerError).retryable).toBe(false);
     expect((err as Error).message).toMatch(/authentication failed/);
@@ -120,7 +120,7 @@ describe('authentication', () => {
   it('uses a passphrase-protected key; a wrong passphrase is reported without key material', async () => {
     const locked = await sshd.newKey('locked', { passphrase: 'correct horse', authorize: true });
     const good = track(sshHostFor(sshd, { privateKey: locked.privateKey, passphrase: 'correct horse' }));
-    expect((await good.exec(['true'])).exitCode).toBe(0);
+    expect((await good.exec(['/bin/true'])).exitCode).toBe(0);
 
     for (const passphrase of ['wrong', undefined]) {
       const err = await caught(() => sshHostFor(sshd, { privateKey: locked.privateKey, passphrase }));
@@ -136,7 +136,7 @@ describe('authentication', () => {
       const key = await sshd.newKey(`pem-${type}`, { type, pem: true, authorize: true });
       expect(key.privateKey).toMatch(/^-----BEGIN (RSA|EC) PRIVATE KEY-----/);
       const host = track(sshHostFor(sshd, { privateKey: key.privateKey }));
-      expect((await host.exec(['true'])).exitCode, type).toBe(0);
+      expect((await host.exec(['/bin/true'])).exitCode, type).toBe(0);
     }
   });
 
@@ -165,7 +165,7 @@ describe('transport', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     try {
       const host = track(sshHostFor(sshd, { address: `127.0.0.1:${(silent.address() as { port: number }).port}`, connectTimeoutMs: 300 }));
-      const err = await caught(() => host.exec(['true']));
+      const err = await caught(() => host.exec(['/bin/true']));
       expect(hasCode(err, 'CD_ERR_UNREACHABLE')).toBe(true);
       expect((err as CertDeployerError).retryable).toBe(true);
     } finally {
@@ -176,27 +176,27 @@ describe('transport', () => {
   it('uses one connection for many operations and reconnects after it drops', async () => {
     const host = track(sshHostFor(sshd));
     const before = await acceptedLogins();
-    await host.exec(['true']);
+    await host.exec(['/bin/true']);
     await host.realpath('/tmp');
     await host.readFile(join(sshd.dir, 'authorized_keys'));
-    await Promise.all([host.exec(['true']), host.exec(['true']), host.lstat('/')]);
+    await Promise.all([host.exec(['/bin/true']), host.exec(['/bin/true']), host.lstat('/')]);
     expect(await acceptedLogins()).toBe(before + 1);
 
     // Kill the server side of that connection (sshd's per-connection process is a child of the listener).
-    const { stdout } = await host.exec(['sh', '-c', 'echo $PPID']);
+    const { stdout } = await host.exec(['/bin/sh', '-c', 'echo $PPID']);
     const sessionParent = Number(stdout.trim());
     process.kill(sessionParent, 'SIGKILL');
-    await expect.poll(async () => hasCode(await host.exec(['true']).catch((e: unknown) => e), 'CD_ERR_UNREACHABLE'), { timeout: 10_000 }).toBe(false);
-    expect((await host.exec(['echo', 'again'])).stdout).toBe('again\n');
+    await expect.poll(async () => hasCode(await host.exec(['/bin/true']).catch((e: unknown) => e), 'CD_ERR_UNREACHABLE'), { timeout: 10_000 }).toBe(false);
+    expect((await host.exec(['/bin/echo', 'again'])).stdout).toBe('again\n');
     expect(await acceptedLogins()).toBe(before + 2);
   });
 
   it('close() is idempotent and later operations fail without reconnecting', async () => {
     const host = sshHostFor(sshd);
-    await host.exec(['true']);
+    await host.exec(['/bin/true']);
     await host.close();
     await host.close();
-    const err = await caught(() => host.exec(['true']));
+    const err = await caught(() => host.exec(['/bin/true']));
     expect(hasCode(err, 'CD_ERR_UNREACHABLE')).toBe(true);
     expect((err as CertDeployerError).retryable).toBe(false);
   });

@@ -88,7 +88,7 @@ describe('connectUnix on a server that forbids stream-local forwarding', () => {
     const strict = await startSshd({ extraConfig: ['AllowStreamLocalForwarding no'] });
     const h = sshHostFor(strict);
     try {
-      expect((await h.exec(['test', '-S', echoPath])).exitCode).toBe(0);
+      expect((await h.exec(['/usr/bin/test', '-S', echoPath])).exitCode).toBe(0);
       const err = await caught(() => h.connectUnix(echoPath));
       expect(err).toMatchObject({ code: 'ECONNREFUSED' });
       expect((err as Error).message).toMatch(/AllowStreamLocalForwarding/);

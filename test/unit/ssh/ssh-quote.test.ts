@@ -12,7 +12,7 @@ const SHELLS = ['/bin/sh', '/bin/bash'];
 
 function argvSeenBy(shell: string, args: readonly string[]): string[] {
   // A fixed first argument, so an empty argv still makes printf print something.
-  const out = execFileSync(shell, ['-c', shellJoin(['printf', '%s\\0', 'ARGV', ...args])], { encoding: 'utf8' });
+  const out = execFileSync(shell, ['-c', shellJoin(['/usr/bin/printf', '%s\\0', 'ARGV', ...args])], { encoding: 'utf8' });
   const seen = out.split('\0').slice(0, -1);
   expect(seen[0]).toBe('ARGV');
   return seen.slice(1);
@@ -23,7 +23,7 @@ const TRICKY = ['a b', "'", "it's", '"', '$(id)', '`id`', '$HOME', ';', '&&', '|
 describe('shellQuote / shellJoin', () => {
   it('quotes every element in single quotes and escapes embedded quotes', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
-    expect(shellJoin(['echo', 'a b'])).toBe(`exec 'echo' 'a b'`);
+    expect(shellJoin(['/bin/echo', 'a b'])).toBe(`exec '/bin/echo' 'a b'`);
   });
 
   for (const shell of SHELLS) {
@@ -43,12 +43,12 @@ describe('shellQuote / shellJoin', () => {
   });
 
   it('does not run a command substitution (no side effect)', () => {
-    const out = execFileSync('/bin/sh', ['-c', shellJoin(['echo', '$(echo INJECTED)', '; echo INJECTED'])], { encoding: 'utf8' });
+    const out = execFileSync('/bin/sh', ['-c', shellJoin(['/bin/echo', '$(echo INJECTED)', '; echo INJECTED'])], { encoding: 'utf8' });
     expect(out).toBe('$(echo INJECTED) ; echo INJECTED\n');
   });
 
   it('rejects an empty argv, a program name that is empty or an option, and NUL bytes', () => {
-    for (const bad of [[], [''], ['-la'], ['echo', 'a\0b']]) {
+    for (const bad of [[], [''], ['-la'], ['/bin/echo', 'a\0b']]) {
       let caught: unknown;
       try {
         shellJoin(bad);

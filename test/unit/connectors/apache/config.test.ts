@@ -20,7 +20,7 @@ describe('apache block', () => {
   it('defaults: local host, apachectl configtest, apachectl graceful, no chain file', () => {
     const r = parse(base);
     expect(r.success).toBe(true);
-    expect(r.data).toMatchObject({ host: { local: {} }, configTest: ['apachectl', 'configtest'], reload: ['apachectl', 'graceful'], commandTimeoutSeconds: 30 });
+    expect(r.data).toMatchObject({ host: { local: {} }, configTest: ['/usr/sbin/apachectl', 'configtest'], reload: ['/usr/sbin/apachectl', 'graceful'], commandTimeoutSeconds: 30 });
     expect(r.data?.chainPath).toBeUndefined();
   });
 
@@ -42,7 +42,7 @@ describe('apache block', () => {
       read: [],
       write: [base.certificatePath, '/etc/ssl/chain.crt', base.privateKeyPath],
       dial: [],
-      exec: [{ argv: ['apachectl', 'configtest'] }, { argv: ['apachectl', 'graceful'] }],
+      exec: [{ argv: ['/usr/sbin/apachectl', 'configtest'] }, { argv: ['/usr/sbin/apachectl', 'graceful'] }],
     });
   });
 
@@ -59,7 +59,7 @@ describe('apache plan', () => {
     expect(plan.files.map((f) => f.path)).toEqual([base.certificatePath, base.privateKeyPath]);
     expect(certsIn(plan.files[0]?.data ?? '')).toEqual(cred.chainFingerprints);
     expect(plan.files[1]?.options.mode).toBe(0o600);
-    expect(plan.configTest?.argv).toEqual(['apachectl', 'configtest']);
+    expect(plan.configTest?.argv).toEqual(['/usr/sbin/apachectl', 'configtest']);
     expect(plan.reload?.timeoutMs).toBe(30_000);
   });
 

@@ -66,6 +66,8 @@ export function recordOperations(inner: Sandbox): { readonly sandbox: Sandbox; r
     readFile: (p, o) => inner.readFile(p, o),
     writeFile: (p, d, o) => inner.writeFile(p, d, o),
     restoreFile: (w, o) => inner.restoreFile(w, o),
+    writeFileSet: (f, o) => inner.writeFileSet(f, o),
+    restoreFileSet: (w, o) => inner.restoreFileSet(w, o),
     exec: (a, o) => inner.exec(a, o),
     send: (a, d, o) => inner.send(a, d, o),
     tlsProbe: (o) => inner.tlsProbe(o),

@@ -45,6 +45,8 @@ function observed(inner: Sandbox, onRequest?: (req: HttpRequest) => void): Sandb
     readFile: (p, o) => inner.readFile(p, o),
     writeFile: (p, d, o) => inner.writeFile(p, d, o),
     restoreFile: (w, o) => inner.restoreFile(w, o),
+    writeFileSet: (f, o) => inner.writeFileSet(f, o),
+    restoreFileSet: (w, o) => inner.restoreFileSet(w, o),
     exec: (a, o) => inner.exec(a, o),
     request: (r) => {
       onRequest(r);

@@ -17,7 +17,7 @@ describe('haproxy config', () => {
 
   it('reload mode defaults to haproxy -c on Debian\'s config and systemctl reload haproxy', () => {
     const c = haproxyConfig.parse({ ...base, reload: {} });
-    expect(c.reload).toEqual({ configTest: ['haproxy', '-c', '-f', '/etc/haproxy/haproxy.cfg'], reload: ['systemctl', 'reload', 'haproxy'], timeoutSeconds: 30 });
+    expect(c.reload).toEqual({ configTest: ['/usr/sbin/haproxy', '-c', '-f', '/etc/haproxy/haproxy.cfg'], reload: ['/usr/bin/systemctl', 'reload', 'haproxy'], timeoutSeconds: 30 });
   });
 
   it('refuses both modes, and neither', () => {
@@ -51,7 +51,7 @@ describe('haproxy grant', () => {
       read: [],
       write: ['/etc/haproxy/certs/site.pem'],
       dial: [],
-      exec: [{ argv: ['haproxy', '-c', '-f', '/etc/haproxy/haproxy.cfg'] }, { argv: ['/usr/sbin/service', 'haproxy', 'reload'] }],
+      exec: [{ argv: ['/usr/sbin/haproxy', '-c', '-f', '/etc/haproxy/haproxy.cfg'] }, { argv: ['/usr/sbin/service', 'haproxy', 'reload'] }],
     });
   });
 

@@ -25,7 +25,7 @@ function reloadConnector(t: Target) {
   return haproxyConnector.create(
     haproxyConnector.configSchema.parse({
       certificatePath: t.server.certificatePath,
-      reload: { configTest: ['/usr/sbin/haproxy', '-c', '-f', t.server.configPath], reload: ['kill', '-USR2', String(t.server.masterPid)] },
+      reload: { configTest: ['/usr/sbin/haproxy', '-c', '-f', t.server.configPath], reload: ['/bin/kill', '-USR2', String(t.server.masterPid)] },
     }),
   );
 }

@@ -99,6 +99,12 @@ export class TamperingSandbox implements S.Sandbox {
   restoreFile(write: S.FileWrite, opts?: { signal?: AbortSignal }) {
     return this.#inner.restoreFile(write, opts);
   }
+  writeFileSet(files: readonly S.FileSetEntry[], opts?: Omit<S.FileWriteOptions, 'mode'>) {
+    return this.#inner.writeFileSet(files, opts);
+  }
+  restoreFileSet(write: S.FileSetWrite, opts?: { signal?: AbortSignal }) {
+    return this.#inner.restoreFileSet(write, opts);
+  }
   exec(argv: readonly string[], opts?: S.ExecOptions) {
     return this.#inner.exec(argv, opts);
   }

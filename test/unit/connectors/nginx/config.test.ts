@@ -20,13 +20,14 @@ describe('nginx block', () => {
       ...base,
       host: { local: {} },
       certificateMode: '0644',
+      layout: 'InPlace',
       privateKeyMode: '0600',
-      configTest: ['nginx', '-t'],
-      reload: ['nginx', '-s', 'reload'],
+      configTest: ['/usr/sbin/nginx', '-t'],
+      reload: ['/usr/sbin/nginx', '-s', 'reload'],
       commandTimeoutSeconds: 30,
     });
-    expect([...NGINX_DEFAULT_CONFIG_TEST]).toEqual(['nginx', '-t']);
-    expect([...NGINX_DEFAULT_RELOAD]).toEqual(['nginx', '-s', 'reload']);
+    expect([...NGINX_DEFAULT_CONFIG_TEST]).toEqual(['/usr/sbin/nginx', '-t']);
+    expect([...NGINX_DEFAULT_RELOAD]).toEqual(['/usr/sbin/nginx', '-s', 'reload']);
   });
 
   it.each([
@@ -34,6 +35,7 @@ describe('nginx block', () => {
     ['the same path for certificate and key', { ...base, privateKeyPath: base.certificatePath }, /privateKeyPath: certificatePath and privateKeyPath must differ/],
     ['an empty reload argv', { ...base, reload: [] }, /reload: /],
     ['a reload given as one string', { ...base, reload: 'nginx -s reload' }, /reload: /],
+    ['a program that is not an absolute path', { ...base, reload: ['nginx', '-s', 'reload'] }, /reload: argv\[0\] must be the absolute path/],
     ['a timeout of 0', { ...base, commandTimeoutSeconds: 0 }, /commandTimeoutSeconds: /],
     ['a non-octal key mode', { ...base, privateKeyMode: '0680' }, /privateKeyMode: /],
     ['no key path', { certificatePath: base.certificatePath }, /privateKeyPath: /],
@@ -42,12 +44,12 @@ describe('nginx block', () => {
   });
 
   it('the grant is exactly the two files and the two commands', () => {
-    const c = nginxConnector.create(nginxConnector.configSchema.parse({ ...base, configTest: ['nginx', '-t', '-c', '/etc/nginx/x.conf'] }));
+    const c = nginxConnector.create(nginxConnector.configSchema.parse({ ...base, configTest: ['/usr/sbin/nginx', '-t', '-c', '/etc/nginx/x.conf'] }));
     expect(c.capabilities()).toEqual({
       read: [],
       write: [base.certificatePath, base.privateKeyPath],
       dial: [],
-      exec: [{ argv: ['nginx', '-t', '-c', '/etc/nginx/x.conf'] }, { argv: ['nginx', '-s', 'reload'] }],
+      exec: [{ argv: ['/usr/sbin/nginx', '-t', '-c', '/etc/nginx/x.conf'] }, { argv: ['/usr/sbin/nginx', '-s', 'reload'] }],
     });
     expect(Object.isFrozen(c.capabilities())).toBe(true);
     expect(c.capabilities()).toBe(c.capabilities());

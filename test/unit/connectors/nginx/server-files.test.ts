@@ -11,7 +11,7 @@ import type { ExecResult } from '../../../../src/sandbox/sandbox.ts';
 import { keyMaterialLeaks } from '../../../support/certs/index.ts';
 import { mintCredential } from '../../../conformance/credentials.ts';
 
-const cmd: ServerCommand = { argv: ['nginx', '-t'], timeoutMs: 30_000 };
+const cmd: ServerCommand = { argv: ['/usr/sbin/nginx', '-t'], timeoutMs: 30_000 };
 const result = (over: Partial<ExecResult>): ExecResult => ({ exitCode: 0, signal: null, stdout: '', stderr: '', truncated: false, timedOut: false, ...over });
 
 describe('commandFailure', () => {
@@ -21,15 +21,15 @@ describe('commandFailure', () => {
 
   it('names the argv, the exit status and the server output from both streams', () => {
     const f = commandFailure(cmd, result({ exitCode: 1, stderr: 'nginx: [emerg] unknown directive "x"\n', stdout: 'Action failed.\n' }));
-    expect(f).toEqual({ why: 'nginx -t exited 1: nginx: [emerg] unknown directive "x"\nAction failed.', timedOut: false });
+    expect(f).toEqual({ why: '/usr/sbin/nginx -t exited 1: nginx: [emerg] unknown directive "x"\nAction failed.', timedOut: false });
   });
 
   it('a timeout is marked as such (retryable later), with the limit in seconds', () => {
-    expect(commandFailure(cmd, result({ exitCode: null, signal: 'SIGKILL', timedOut: true }))).toEqual({ why: 'nginx -t timed out after 30s', timedOut: true });
+    expect(commandFailure(cmd, result({ exitCode: null, signal: 'SIGKILL', timedOut: true }))).toEqual({ why: '/usr/sbin/nginx -t timed out after 30s', timedOut: true });
   });
 
   it('a kill by signal names the signal', () => {
-    expect(commandFailure(cmd, result({ exitCode: null, signal: 'SIGSEGV' }))?.why).toBe('nginx -t exited SIGSEGV');
+    expect(commandFailure(cmd, result({ exitCode: null, signal: 'SIGSEGV' }))?.why).toBe('/usr/sbin/nginx -t exited SIGSEGV');
   });
 
   it('redacts key material before shortening, so no fragment of a key line survives the cut', async () => {
@@ -62,8 +62,8 @@ describe('rollback summary and error', () => {
   });
 
   it('a hung command is retryable', () => {
-    const err = failureMessage('config test', { why: 'nginx -t timed out after 30s', timedOut: true }, { stuck: [], reloadAgain: 'not needed' });
+    const err = failureMessage('config test', { why: '/usr/sbin/nginx -t timed out after 30s', timedOut: true }, { stuck: [], reloadAgain: 'not needed' });
     expect(err.retryable).toBe(true);
-    expect(err.message).toBe('config test failed (previous files restored): nginx -t timed out after 30s');
+    expect(err.message).toBe('config test failed (previous files restored): /usr/sbin/nginx -t timed out after 30s');
   });
 });
