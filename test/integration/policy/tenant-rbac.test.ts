@@ -4,13 +4,18 @@
  * actually attempts create/update/patch/delete of a DeploymentPolicy, and is refused every time;
  * the same calls as the cluster admin succeed, so the refusals mean something. The CRD admission
  * rules (CEL) refuse malformed policies even from the cluster admin.
+ *
+ * The test control plane runs no kube-controller-manager, so the built-in `admin` role's
+ * aggregation (its rules are the union of every ClusterRole matching its aggregationRule, the
+ * chart's included — it is installed first) is computed here exactly as the clusterrole-
+ * aggregation controller would, into a copy the tenant is bound to.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace } from '../../support/kube.ts';
-import { createHelmCli, type HelmCli } from '../chart/helm-cli.ts';
+import { CHART_DIR, createHelmCli, type HelmCli } from '../chart/helm-cli.ts';
 
 let cli: HelmCli;
 let ns = '';
@@ -25,18 +30,53 @@ async function manifest(obj: unknown): Promise<string> {
   return f;
 }
 
+type Rule = { apiGroups?: string[]; resources?: string[]; verbs: string[] };
+let aggregatedRules: Rule[] = [];
+
+/**
+ * The built-in admin role as the aggregation controller fills it (recursively: `edit` is
+ * aggregated into admin and is itself an aggregation of `view`); returns the copy's name.
+ */
+async function aggregatedAdmin(): Promise<string> {
+  type Role = { metadata: { name: string; labels?: Record<string, string> }; rules?: Rule[]; aggregationRule?: { clusterRoleSelectors: { matchLabels: Record<string, string> }[] } };
+  const all = (JSON.parse((await cli.kubectl(['get', 'clusterroles', '-o', 'json'])).stdout) as { items: Role[] }).items;
+  const rulesOf = (role: Role, seen: Set<string>): Rule[] => {
+    if (seen.has(role.metadata.name)) return [];
+    seen.add(role.metadata.name);
+    if (!role.aggregationRule) return role.rules ?? [];
+    const selected = all.filter((cr) => role.aggregationRule!.clusterRoleSelectors.some((sel) => Object.entries(sel.matchLabels).every(([k, v]) => cr.metadata.labels?.[k] === v)));
+    return selected.flatMap((cr) => rulesOf(cr, seen));
+  };
+  aggregatedRules = rulesOf(all.find((r) => r.metadata.name === 'admin')!, new Set());
+  const name = `aggregated-admin-${policyName}`;
+  const created = await cli.kubectl(['create', '-f', await manifest({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: aggregatedRules })]);
+  expect(created.code, created.stderr).toBe(0);
+  return name;
+}
+
 beforeAll(async () => {
   cli = await createHelmCli();
   ns = await createTestNamespace('tenant');
-  const bind = await cli.kubectl(['create', 'rolebinding', 'tenant-admin', '--clusterrole=admin', `--user=${user}`, '-n', ns]);
+  const installed = await cli.helm(['install', `tr-${policyName}`, CHART_DIR, '--namespace', ns, '-f', await cli.valuesFile({ crds: { enabled: false } })]);
+  expect(installed.code, installed.stderr).toBe(0);
+  const role = await aggregatedAdmin();
+  const bind = await cli.kubectl(['create', 'rolebinding', 'tenant-admin', `--clusterrole=${role}`, `--user=${user}`, '-n', ns]);
   expect(bind.code, bind.stderr).toBe(0);
 });
 afterAll(async () => {
   await cli.kubectl(['delete', 'deploymentpolicy', policyName, '--ignore-not-found']);
+  await cli.kubectl(['delete', 'clusterrole', `aggregated-admin-${policyName}`, '--ignore-not-found']);
+  await cli.helm(['uninstall', `tr-${policyName}`, '--namespace', ns]);
   await cli.dispose();
 });
 
 describe('a namespace admin cannot create or change a DeploymentPolicy', () => {
+  it('the aggregated admin role holds no rule for deploymentpolicies (nor a wildcard in certdeployer.io)', () => {
+    expect(aggregatedRules.length).toBeGreaterThan(10);
+    const touches = aggregatedRules.filter((r) => (r.apiGroups ?? []).some((g) => g === 'certdeployer.io' || g === '*') && (r.resources ?? []).some((x) => x === 'deploymentpolicies' || x === '*'));
+    expect(touches).toEqual([]);
+  });
+
   it('is an admin of the namespace (can create Roles, Secrets, RoleBindings there)', async () => {
     for (const r of ['secrets', 'roles.rbac.authorization.k8s.io', 'rolebindings.rbac.authorization.k8s.io']) {
       const a = await cli.kubectl(['auth', 'can-i', 'create', r, '-n', ns, '--as', user]);
