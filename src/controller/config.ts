@@ -5,6 +5,11 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
+/**
+ * `--policy`: the upper bound over every DeploymentPolicy. It grants nothing (deny by default
+ * comes from the policies); it caps what they grant, cluster-wide, so one mistaken policy cannot
+ * exceed it. An unset list does not bound; `[]` allows nothing of that kind.
+ */
 const policySchema = z
   .object({
     pathRoots: z.array(z.string().regex(/^\//, 'path roots must be absolute')).optional(),
@@ -27,6 +32,7 @@ export const configSchema = z.object({
   deployTimeoutSeconds: z.int().min(1).max(3600).default(300),
   shutdownGraceSeconds: z.int().min(1).max(600).default(25),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  /** Upper bound over all DeploymentPolicies (see policySchema). */
   policy: policySchema.default({ ambientCloudIdentity: false }),
 });
 export type Config = z.infer<typeof configSchema>;
