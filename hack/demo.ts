@@ -30,6 +30,11 @@ try {
   const kubectl = (...args: string[]) => console.log(execFileSync(join(binDir, 'kubectl'), ['--kubeconfig', plane.kubeconfigPath, ...args], { encoding: 'utf8' }).trimEnd());
   const { core, objects } = kubeClients(plane.kubeconfigPath);
 
+  say(`as the platform admin: DeploymentPolicy demo grants namespace default files below ${work} in the operator pod (deny by default otherwise)`);
+  await objects.createClusterCustomObject({
+    group: 'certdeployer.io', version: 'v1alpha1', plural: 'deploymentpolicies',
+    body: { apiVersion: 'certdeployer.io/v1alpha1', kind: 'DeploymentPolicy', metadata: { name: 'demo' }, spec: { namespaces: ['default'], hosts: [{ local: {}, pathRoots: [work] }] } },
+  });
   say('creating Secret demo-tls (a fresh test CA and leaf) and CertificateDeployment demo (file connector)');
   const chain = await mintChain({ dnsNames: ['demo.example.test'], name: 'Demo' });
   await putTlsSecret(core, 'default', 'demo-tls', chain.chainPem.slice(0, -1).join(''), chain.keyPem, chain.rootPem);

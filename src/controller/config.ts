@@ -8,6 +8,11 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
+/**
+ * `--policy`: the upper bound over every DeploymentPolicy. It grants nothing (deny by default
+ * comes from the policies); it caps what they grant, cluster-wide, so one mistaken policy cannot
+ * exceed it. An unset list does not bound; `[]` allows nothing of that kind.
+ */
 const policySchema = z
   .object({
     pathRoots: z.array(z.string().regex(/^\//, 'path roots must be absolute')).optional(),
@@ -35,6 +40,7 @@ export const configSchema = z.object({
   logLevel: z.enum(LOG_LEVELS).default('info'),
   /** `json` for log collectors (Kubernetes), `text` for a human at a terminal. */
   logFormat: z.enum(LOG_FORMATS).default('json'),
+  /** Upper bound over all DeploymentPolicies (see policySchema). */
   policy: policySchema.default({ ambientCloudIdentity: false }),
 });
 export type Config = z.infer<typeof configSchema>;

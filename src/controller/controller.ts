@@ -28,6 +28,8 @@ import { objectKey } from './runtime/object-key.ts';
 import { runWorkers } from './runtime/run-workers.ts';
 import { WorkQueue } from './runtime/work-queue.ts';
 import { SecretIndex } from './secret-index.ts';
+import { PolicyWatch } from './policy/policy-watch.ts';
+import { splitKey } from './runtime/object-key.ts';
 
 export interface ControllerOptions {
   readonly kc: KubeConfig;
@@ -54,6 +56,7 @@ export class Controller {
   readonly #deployments: InformerSupervisor<CertificateDeploymentObject & { metadata: { name: string } }>[] = [];
   readonly #secrets: InformerSupervisor<SecretMeta>[] = [];
   readonly #index = new SecretIndex();
+  readonly #policies: PolicyWatch;
   readonly #hosts: HostPool;
   readonly #deps: ReconcilerDeps;
   readonly #stop = new AbortController();
@@ -67,14 +70,15 @@ export class Controller {
     const kube = createKubeClient(o.kc, 'cert-deployer', clock);
     const registry = o.registry ?? connectorsByName;
     this.#hosts = createHostPool(kube);
+    const transport = kubeTransport(o.kc);
+    const onError = (name: string) => (err: Error, phase: string) => o.logger.warn({ informer: name, phase, err: err.message }, 'informer error (retrying)');
+    this.#policies = new PolicyWatch({ transport, namespaces: o.config.namespaces, onError, onAffected: (affects) => this.#policyChanged(affects) });
     this.#deps = {
-      kube, registry, events: o.events, log: o.logger, metrics: o.metrics, policy: o.config.policy, hosts: this.#hosts,
+      kube, registry, events: o.events, log: o.logger, metrics: o.metrics, policy: o.config.policy, policySource: this.#policies, hosts: this.#hosts,
       secretMeta: (namespace, name) => this.#secrets.map((i) => i.get(`${namespace}/${name}`)).find((m) => m !== undefined)?.metadata,
       clock, specSchema: specSchema(Object.fromEntries([...registry].map(([name, d]) => [name, d.configSchema]))), deployTimeoutMs: o.config.deployTimeoutSeconds * 1000,
     };
-    const transport = kubeTransport(o.kc);
     const namespaces = o.config.namespaces.length > 0 ? o.config.namespaces : [undefined];
-    const onError = (name: string) => (err: Error, phase: string) => o.logger.warn({ informer: name, phase, err: err.message }, 'informer error (retrying)');
     for (const namespace of namespaces) {
       this.#deployments.push(new InformerSupervisor({
         name: `certificatedeployments${namespace ? `/${namespace}` : ''}`, transport,
@@ -106,8 +110,8 @@ export class Controller {
 
   /** Liveness and readiness for /healthz and /readyz. */
   readonly health: HealthChecks = {
-    live: () => [...this.#deployments, ...this.#secrets].map((i) => i.health()).filter((h) => h.stale).map((h) => `informer ${h.name} is stale`),
-    ready: () => [...this.#deployments, ...this.#secrets].map((i) => i.health()).filter((h) => !h.synced).map((h) => `informer ${h.name} not synced`),
+    live: () => [...this.#deployments, ...this.#secrets].map((i) => i.health()).concat(this.#policies.health()).filter((h) => h.stale).map((h) => `informer ${h.name} is stale`),
+    ready: () => [...this.#deployments, ...this.#secrets].map((i) => i.health()).concat(this.#policies.health()).filter((h) => !h.synced).map((h) => `informer ${h.name} not synced`),
   };
 
   get leading(): boolean {
@@ -118,6 +122,7 @@ export class Controller {
   start(): void {
     if (this.#run) return;
     for (const i of [...this.#deployments, ...this.#secrets]) i.start();
+    this.#policies.start();
     const signal = this.#stop.signal;
     const lead = (leading: AbortSignal) => this.#lead(leading);
     if (!this.#o.config.leaderElect) {
@@ -143,6 +148,7 @@ export class Controller {
     this.#stop.abort(new Error('controller stopping'));
     await this.#run;
     await Promise.all([...this.#deployments, ...this.#secrets].map((i) => i.stop()));
+    await this.#policies.stop();
     await this.#hosts.close();
   }
 
@@ -155,6 +161,7 @@ export class Controller {
     try {
       await Promise.all(this.#deployments.map((i) => i.waitForSync(signal)));
       await Promise.all(this.#secrets.map((i) => i.waitForSync(signal)));
+      await this.#policies.waitForSync(signal); // no reconcile judges by a half-listed policy set
       for (const i of this.#deployments) for (const key of i.keys()) queue.add(key);
       await runWorkers(queue, this.#o.config.concurrency, (key, s) => this.#reconcile(key, s), signal, {
         onError: (key, err, retrying) => {
@@ -198,6 +205,18 @@ export class Controller {
       || JSON.stringify(old.metadata.finalizers) !== JSON.stringify(d.metadata.finalizers)
       || old.metadata.annotations?.[REDEPLOY_AT_ANNOTATION] !== d.metadata.annotations?.[REDEPLOY_AT_ANNOTATION];
     if (relevant) this.#queue?.add(key);
+  }
+
+  /** A policy or namespace label changed: re-evaluate the deployments of the affected namespaces. */
+  #policyChanged(affects: (ns: { name: string; labels: Readonly<Record<string, string>> }) => boolean): void {
+    const queue = this.#queue;
+    if (!queue) return;
+    for (const i of this.#deployments) {
+      for (const key of i.keys()) {
+        const ns = splitKey(key).namespace;
+        if (ns !== undefined && affects({ name: ns, labels: this.#policies.namespaceLabels(ns) ?? {} })) queue.add(key);
+      }
+    }
   }
 
   #secretChanged(s: SecretMeta): void {

@@ -12,7 +12,10 @@ export const Reason = {
   SecretNotFound: 'SecretNotFound',
   InvalidCertificate: 'InvalidCertificate',
   InvalidSpec: 'InvalidSpec',
+  /** The operator's --policy flag (the upper bound over all policies) does not allow what the target needs. */
   GrantDenied: 'GrantDenied',
+  /** No DeploymentPolicy selecting the namespace allows what the target needs (deny by default). */
+  PolicyDenied: 'PolicyDenied',
   /** Terminal: the target refused (auth, invalid config, failed config test). Retried on change or slowly. */
   DeployFailed: 'DeployFailed',
   /** Retryable: unreachable, throttled, 5xx, timeout. Retried with per-target backoff. */
@@ -26,7 +29,7 @@ export const Reason = {
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
 /** Reasons after which retrying without a change cannot help: retried only on a slow timer. */
-export const TERMINAL_REASONS: ReadonlySet<string> = new Set([Reason.DeployFailed, Reason.GrantDenied, Reason.InvalidSpec]);
+export const TERMINAL_REASONS: ReadonlySet<string> = new Set([Reason.DeployFailed, Reason.GrantDenied, Reason.PolicyDenied, Reason.InvalidSpec]);
 
 /** Event reasons (events.k8s.io `reason`), and the machine-readable `action`s. */
 export const EventReason = {
@@ -34,6 +37,7 @@ export const EventReason = {
   Verified: 'Verified',
   DeployFailed: 'DeployFailed',
   GrantDenied: 'GrantDenied',
+  PolicyDenied: 'PolicyDenied',
   VerifyFailed: 'VerifyFailed',
   InvalidCertificate: 'InvalidCertificate',
   SecretNotFound: 'SecretNotFound',

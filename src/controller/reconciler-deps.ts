@@ -8,6 +8,7 @@ import type { BackoffPolicy } from './decide-target.ts';
 import type { HostPool } from './host-pool.ts';
 import type { EventSink, KubePort } from './kube-port.ts';
 import type { ConnectorRegistry } from './pipeline/prepare-target.ts';
+import type { PolicySource } from './policy/policy-access.ts';
 import type { Clock } from '../core/clock.ts';
 
 /** Metric hooks of the reconciler (implemented with prom-client in metrics.ts). */
@@ -35,7 +36,10 @@ export interface ReconcilerDeps {
   /** Structured logs of attempts, outcomes and decisions; silent when omitted. */
   readonly log?: ReconcileLog;
   readonly metrics: ReconcilerMetrics;
+  /** The `--policy` flag: an upper bound over every DeploymentPolicy. */
   readonly policy: Policy;
+  /** The DeploymentPolicies and namespace labels (deny by default: no policy, no grant). */
+  readonly policySource: PolicySource;
   readonly hosts: HostPool;
   readonly clock: Clock;
   readonly specSchema: z.ZodType;

@@ -39,6 +39,7 @@ export function nextTargetStatus(i: TargetStatusInput): TargetStatus {
       lastAttemptAt: i.now,
       remoteId,
       attempts: 0,
+      policies: policiesOf(i.outcome),
       reason: Reason.Deployed,
       message: clip(i.outcome.message),
     });
@@ -56,10 +57,14 @@ export function nextTargetStatus(i: TargetStatusInput): TargetStatus {
     lastAttemptAt: i.now,
     remoteId,
     attempts: (sameAttempt ? (prev.attempts ?? 0) : 0) + 1,
+    policies: policiesOf(i.outcome),
     reason: i.outcome.reason,
     message: clip(i.outcome.message),
   });
 }
+
+/** The applied policy names, when the outcome carries any (absent rather than empty). */
+const policiesOf = (o: TargetOutcome) => (o.policies && o.policies.length > 0 ? [...o.policies] : undefined);
 
 /** Drops undefined fields so status compares and serialises stably. */
 function strip(s: TargetStatus): TargetStatus {

@@ -24,3 +24,15 @@ export const FINALIZER = `${GROUP}/finalizer`;
 export const REDEPLOY_AT_ANNOTATION = `${GROUP}/redeploy-at`;
 /** Comma-separated target names a redeploy request is limited to; all targets when absent. */
 export const REDEPLOY_TARGETS_ANNOTATION = `${GROUP}/redeploy-targets`;
+
+/**
+ * Identity of the DeploymentPolicy API: the cluster-scoped object in which a platform admin
+ * grants namespaces what their CertificateDeployments may touch. Cluster-scoped so no namespace
+ * role (the built-in admin/edit included) can write one.
+ */
+export const POLICY_KIND = 'DeploymentPolicy';
+export const POLICY_LIST_KIND = 'DeploymentPolicyList';
+export const POLICY_PLURAL = 'deploymentpolicies';
+export const POLICY_SINGULAR = 'deploymentpolicy';
+export const POLICY_SHORT_NAMES = ['deploypolicy'] as const;
+export const POLICY_CRD_NAME = `${POLICY_PLURAL}.${GROUP}`;

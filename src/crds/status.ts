@@ -16,7 +16,12 @@ export const targetStatus = z.object({
   lastAttemptAt: timestamp.optional().describe('When the last deploy attempt ended.'),
   remoteId: z.string().max(2048).optional().describe('Identifier of the remote object the connector manages (ARN, Key Vault id, object name).'),
   attempts: z.int().min(0).max(2147483647).optional().describe('Failed attempts since the last success; reset on success.'),
-  reason: z.string().max(1024).optional().describe('CamelCase reason of the last result, e.g. Deployed, DeployFailed.'),
+  policies: z
+    .array(z.string().max(253))
+    .max(32)
+    .optional()
+    .describe('Names of the DeploymentPolicies whose grants this target used on its last attempt (the policies that select the namespace and allow this host).'),
+  reason: z.string().max(1024).optional().describe('CamelCase reason of the last result, e.g. Deployed, DeployFailed, PolicyDenied.'),
   message: z.string().max(4096).optional().describe('Human-readable result of the last attempt. Never contains key material.'),
   servedNotAfter: timestamp.optional().describe('Expiry of the certificate the verify endpoints served at the last verification (the earliest, when several): what clients really get, which can differ from the Secret.'),
 });

@@ -10,6 +10,8 @@ import { Controller } from '../../src/controller/controller.ts';
 import type { ReconcileOutcome } from '../../src/controller/reconcile/reconcile.ts';
 import type { EventSink } from '../../src/controller/kube-port.ts';
 import { createMetrics } from '../../src/controller/metrics.ts';
+import { kubeClients } from '../../hack/local-cluster/kube-objects.ts';
+import { allowAll } from './policy-fixtures.ts';
 
 export interface RunningController {
   readonly controller: Controller;
@@ -18,8 +20,13 @@ export interface RunningController {
   stop(): Promise<void>;
 }
 
-/** Starts a controller; `config` overrides the defaults (leader election off, 4 workers). */
-export function startController(kubeconfigPath: string, config: Partial<Config> = {}): RunningController {
+/**
+ * Starts a controller; `config` overrides the defaults (leader election off, 4 workers). Like a
+ * platform admin, the harness first writes an explicit `unrestricted` DeploymentPolicy for each
+ * of `config.namespaces` (the tests of other concerns predate deny-by-default; the --policy flag
+ * still narrows as before). Pass `allowAll: false` to start under whatever policies exist.
+ */
+export function startController(kubeconfigPath: string, config: Partial<Config> = {}, opts: { allowAll?: boolean } = {}): RunningController {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfigPath);
   const counts = { reconciles: 0, invocations: 0, statusWrites: 0 };
@@ -34,8 +41,10 @@ export function startController(kubeconfigPath: string, config: Partial<Config> 
       if (o.statusWritten) counts.statusWrites++;
     },
   });
-  controller.start();
-  return { controller, counts, events, stop: () => controller.stop() };
+  const { objects } = kubeClients(kubeconfigPath);
+  const granted = opts.allowAll === false ? Promise.resolve() : Promise.all(cfg.namespaces.map((ns) => allowAll(objects, ns))).then(() => undefined);
+  const started = granted.then(() => controller.start());
+  return { controller, counts, events, stop: async () => { await started.catch(() => undefined); await controller.stop(); } };
 }
 
 // The object helpers live with the local cluster tooling (the demo uses them too).

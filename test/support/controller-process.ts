@@ -5,6 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from './control-plane/ports.ts';
+import { kubeClients } from './controller-harness.ts';
+import { allowAll } from './policy-fixtures.ts';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
 
@@ -17,11 +19,24 @@ export interface ControllerProcess {
   exited: Promise<number | null>;
 }
 
+const flag = (args: readonly string[], name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
 /**
- * Starts `node src/main.ts` with `args` plus a free metrics port; `env` replaces variables of
- * this process's environment (KUBECONFIG is dropped so only the args choose the cluster).
+ * Starts `node src/main.ts` with `args` plus a free metrics port. Like the in-process harness,
+ * it first writes an `unrestricted` DeploymentPolicy for each `--namespaces` entry (platform
+ * admin's role), unless `allowAll` is false. `env` replaces variables of this process's
+ * environment (KUBECONFIG is dropped so only the args choose the cluster).
  */
-export async function spawnController(args: readonly string[], env: Record<string, string> = {}): Promise<ControllerProcess> {
+export async function spawnController(args: readonly string[], env: Record<string, string> = {}, opts: { allowAll?: boolean } = {}): Promise<ControllerProcess> {
+  const kubeconfig = flag(args, '--kubeconfig');
+  const namespaces = flag(args, '--namespaces')?.split(',').filter(Boolean) ?? [];
+  if (opts.allowAll !== false && kubeconfig) {
+    const { objects } = kubeClients(kubeconfig);
+    for (const ns of namespaces) await allowAll(objects, ns);
+  }
   const port = await freePort();
   const { KUBECONFIG: _ignored, ...inherited } = process.env;
   const child = spawn(process.execPath, [MAIN, '--metrics-bind-address', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } });

@@ -104,3 +104,20 @@ left out: absent means "not restricted by policy", an empty list means "nothing 
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end }}
+
+{{- /*
+Read-only access to DeploymentPolicies (cluster-scoped, written only by platform admins) and to
+namespace labels (policies select namespaces by label). In namespaced mode the namespaces rule is
+limited to the watched names (list/watch then carry fieldSelector=metadata.name=<ns>).
+*/}}
+{{- define "cert-deployer.policyRules" -}}
+- apiGroups: ["certdeployer.io"]
+  resources: ["deploymentpolicies"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["namespaces"]
+  verbs: ["get", "list", "watch"]
+  {{- with .Values.namespaces }}
+  resourceNames: {{ toJson . }}
+  {{- end }}
+{{- end }}

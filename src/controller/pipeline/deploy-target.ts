@@ -27,8 +27,8 @@ export interface DeployTargetInput {
 /** Deploys (and verifies) one target; returns an outcome, never throws for target failures. */
 export async function deployTarget(input: DeployTargetInput): Promise<TargetOutcome> {
   const verify = input.target.verify;
-  const prepared = prepareTarget(input.registry, input.target, input.env.policy, verify?.endpoints.map((e) => e.address) ?? []);
-  if (!prepared.ok) return failed(prepared.failure.reason, prepared.failure.message, false);
+  const prepared = prepareTarget(input.registry, input.target, input.env.access, verify?.endpoints.map((e) => e.address) ?? []);
+  if (!prepared.ok) return { ...failed(prepared.failure.reason, prepared.failure.message, false), policies: prepared.failure.policies ?? [] };
   const t = prepared.target;
 
   let result;
@@ -37,16 +37,16 @@ export async function deployTarget(input: DeployTargetInput): Promise<TargetOutc
       (connector, sandbox, context, signal) => connector.deploy(signal, sandbox, input.deployment, context));
   } catch (err) {
     const c = classifyDeployError(err, err instanceof DeadlineError);
-    return failed(c.reason, c.message, c.retryable, true);
+    return { ...failed(c.reason, c.message, c.retryable, true), policies: t.policies };
   }
 
-  const base = { invoked: true, changed: result.changed, remoteId: result.remoteId };
+  const base = { invoked: true, changed: result.changed, remoteId: result.remoteId, policies: t.policies };
   const tofu = t.sshAddress && !t.sshPinned ? input.env.hosts.observedHostKey(input.env.namespace, t.host) : undefined;
   const deployed = `${result.message ?? 'deployed'}${tofu ? `; host key accepted on first use, pin it as hostKey: ${tofu}` : ''}`;
   if (!verify) return { ok: true, reason: Reason.Deployed, message: deployed, retryable: false, verified: false, ...base };
   const v = await verifyEndpoints({
     endpoints: verify.endpoints, fingerprint: input.deployment.fingerprint, timeoutMs: verify.timeoutSeconds * 1000,
-    policy: input.env.policy, host: input.probeHost, signal: input.signal, clock: input.env.clock,
+    policy: t.policy, host: input.probeHost, signal: input.signal, clock: input.env.clock,
   });
   const served = v.servedNotAfter ? { servedNotAfter: v.servedNotAfter } : {};
   if (!v.ok) return { ok: false, reason: Reason.VerifyFailed, message: v.message, retryable: true, verified: false, ...base, ...served };

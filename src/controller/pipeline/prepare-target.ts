@@ -1,14 +1,17 @@
 /**
  * The first step of the one target pipeline (deploy, undeploy and verify all start here): find
  * the target's connector in the injected registry, validate its block, create the connector, and
- * make EVERY policy check before any I/O — the connector's declared grant, the SSH address the
- * controller dials for it, and the verification endpoints. There is no other place where a
- * target's grant is compared with the policy, so no path can skip a check.
+ * make EVERY policy check before any I/O — the DeploymentPolicies selecting the namespace (host,
+ * pinned SSH host key, credentials Secrets), the connector's declared grant, the SSH address the
+ * controller dials for it, and the verification endpoints, all bounded by the `--policy` flag.
+ * There is no other place where a target's grant is compared with policy, so no path can skip a
+ * check.
  */
 import type { Connector, ConnectorDefinition } from '../../connectors/sdk/connector.ts';
 import type { HostConfig } from '../../connectors/sdk/host-config.ts';
 import type { Grant, Policy } from '../../sandbox/grant.ts';
-import { grantShortfall } from '../grant-shortfall.ts';
+import type { PolicyAccess } from '../policy/policy-access.ts';
+import { resolveTargetPolicy } from '../policy/resolve-policy.ts';
 import { Reason } from '../reasons.ts';
 
 /** Block name → definition; type-erased once here so no caller needs a cast. */
@@ -28,12 +31,18 @@ export interface PreparedTarget {
   /** The SSH address this target's host names, if any (status reports trust-on-first-use for it). */
   readonly sshAddress: string | undefined;
   readonly sshPinned: boolean;
+  /** The flat policy resolved for this target: what the sandbox and the probes enforce. */
+  readonly policy: Policy;
+  /** Names of the DeploymentPolicies that applied (status shows them per target). */
+  readonly policies: readonly string[];
 }
 
 /** Why a target cannot run: a status reason and a message naming what is missing. */
 export interface PrepareFailure {
   readonly reason: Reason;
   readonly message: string;
+  /** The DeploymentPolicies that were considered, if any (status shows them). */
+  readonly policies?: readonly string[];
 }
 
 export type PrepareResult = { readonly ok: true; readonly target: PreparedTarget } | { readonly ok: false; readonly failure: PrepareFailure };
@@ -45,10 +54,10 @@ export function connectorBlockOf(registry: ConnectorRegistry, target: Readonly<R
 }
 
 /**
- * Prepares `target` for a call under `policy`. `dialsForVerify` lists the endpoints the call
- * will probe (empty for undeploy), so the policy must allow those too.
+ * Prepares `target` under the policies in `access`. `dialsForVerify` lists the endpoints the
+ * call will probe (empty for undeploy), so the policies must allow those too.
  */
-export function prepareTarget(registry: ConnectorRegistry, target: TargetSpec, policy: Policy, dialsForVerify: readonly string[] = []): PrepareResult {
+export function prepareTarget(registry: ConnectorRegistry, target: TargetSpec, access: PolicyAccess, dialsForVerify: readonly string[] = []): PrepareResult {
   const found = connectorBlockOf(registry, target);
   if (!found) return { ok: false, failure: { reason: Reason.InvalidSpec, message: 'no registered connector block' } };
   const parsed = found.definition.configSchema.safeParse(found.block);
@@ -60,19 +69,19 @@ export function prepareTarget(registry: ConnectorRegistry, target: TargetSpec, p
   const declared = connector.capabilities();
   const host = found.definition.hostOf?.(parsed.data);
   const ssh = host?.ssh;
-  // The SSH connection and the verification probes dial from the operator too: the policy's
-  // host list covers them, checked here like the connector's own grant.
-  const dials = [...(ssh ? [ssh.address] : []), ...dialsForVerify];
-  const missing = [...grantShortfall(declared, policy), ...grantShortfall({ read: [], write: [], exec: [], dial: dials }, policy)];
-  if (missing.length > 0) {
-    return { ok: false, failure: { reason: Reason.GrantDenied, message: `operator policy does not allow: ${missing.join(', ')}` } };
-  }
+  const secretRefs = found.definition.secretRefs?.(parsed.data) ?? [];
+  // The SSH connection and the verification probes dial from the operator too, and the SSH
+  // credentials Secret is read by the controller: resolution covers them like the grant.
+  const resolved = resolveTargetPolicy(access.policies, {
+    namespace: access.namespace, host, declared, extraDials: dialsForVerify,
+    secretRefs: [...new Set([...secretRefs, ...(ssh ? [ssh.credentialsRef.name] : [])])],
+  }, access.bound);
+  if (!resolved.ok) return { ok: false, failure: { reason: resolved.reason, message: resolved.message, policies: resolved.names } };
   return {
     ok: true,
     target: {
-      name: target.name, connectorName: found.name, connector, declared, host,
-      secretRefs: found.definition.secretRefs?.(parsed.data) ?? [],
-      sshAddress: ssh?.address, sshPinned: Boolean(ssh?.hostKey),
+      name: target.name, connectorName: found.name, connector, declared, host, secretRefs,
+      sshAddress: ssh?.address, sshPinned: Boolean(ssh?.hostKey), policy: resolved.policy, policies: resolved.names,
     },
   };
 }

@@ -16,6 +16,8 @@ export interface TargetOutcome {
   readonly remoteId?: string | undefined;
   /** notAfter of what the verified endpoints served at the last probe (earliest of them). */
   readonly servedNotAfter?: string | undefined;
+  /** The DeploymentPolicies that applied to this call (status shows them per target). */
+  readonly policies?: readonly string[] | undefined;
 }
 
 /** A failed outcome; `invoked` says whether the connector was called before it failed. */

@@ -9,7 +9,7 @@ import { SecretValue } from '../../connectors/sdk/deployment.ts';
 import type { Clock } from '../../core/clock.ts';
 import { DeadlineError, withTimeout } from '../../core/clock.ts';
 import { createSandbox } from '../../sandbox/checked-sandbox.ts';
-import type { Policy } from '../../sandbox/grant.ts';
+import type { PolicyAccess } from '../policy/policy-access.ts';
 import type { Sandbox } from '../../sandbox/sandbox.ts';
 import type { HostPool } from '../host-pool.ts';
 import type { PreparedTarget } from './prepare-target.ts';
@@ -17,7 +17,8 @@ import type { PreparedTarget } from './prepare-target.ts';
 /** What a session needs from the controller: where the target lives and how to reach it. */
 export interface TargetEnv {
   readonly namespace: string;
-  readonly policy: Policy;
+  /** The namespace's policies; each target's flat policy is resolved from it in prepare. */
+  readonly access: PolicyAccess;
   readonly hosts: HostPool;
   readonly clock: Clock;
   readonly timeoutMs: number;
@@ -46,9 +47,9 @@ export async function runSession<T>(target: PreparedTarget, env: TargetEnv, base
   return withTimeout(env.clock, env.timeoutMs, signal, async (deadline) => {
     const host = await env.hosts.hostFor(env.namespace, target.host, deadline);
     const secrets = await readSecrets(env.readSecret, target.secretRefs);
-    const sandbox = createSandbox({ grant: target.declared, policy: env.policy, host, clock: env.clock });
+    const sandbox = createSandbox({ grant: target.declared, policy: target.policy, host, clock: env.clock });
     try {
-      const context: DeployContext = { ...base, secrets, allowAmbientIdentity: env.policy.ambientCloudIdentity === true };
+      const context: DeployContext = { ...base, secrets, allowAmbientIdentity: target.policy.ambientCloudIdentity === true };
       return await call(target.connector, sandbox, context, deadline);
     } catch (err) {
       // A call cut short by our deadline reports the deadline, not whatever the abort broke.

@@ -22,7 +22,7 @@ export interface UndeployTargetInput {
 
 /** Removes what the target's connector created, if it knows how. Never throws. */
 export async function undeployTarget(input: UndeployTargetInput): Promise<UndeployOutcome> {
-  const prepared = prepareTarget(input.registry, input.target, input.env.policy);
+  const prepared = prepareTarget(input.registry, input.target, input.env.access);
   if (!prepared.ok) return { kind: 'failed', message: prepared.failure.message, retryable: false };
   if (!prepared.target.connector.undeploy) return { kind: 'nothing' };
   try {

@@ -6,6 +6,7 @@
 import type { DeploymentStatus, TargetStatus } from '../../crds/status.ts';
 import type { CertificateDeploymentObject } from '../kube-types.ts';
 import { deployTarget } from '../pipeline/deploy-target.ts';
+import { policyAccess } from '../policy/policy-access.ts';
 import type { TargetOutcome } from '../pipeline/target-outcome.ts';
 import type { TargetEnv } from '../pipeline/target-session.ts';
 import { EventAction, EventReason, Reason } from '../reasons.ts';
@@ -13,11 +14,15 @@ import type { ReconcilerDeps } from '../reconciler-deps.ts';
 import type { Facts } from './gather.ts';
 import { composeStatus, type Plan } from './plan.ts';
 
-/** The pipeline environment for targets of `obj`. */
-export function targetEnv(obj: CertificateDeploymentObject, deps: ReconcilerDeps): TargetEnv {
+/**
+ * The pipeline environment for targets of `obj`: one policy snapshot for the namespace (the
+ * DeploymentPolicies and its labels, bounded by the `--policy` flag), resolved per target in
+ * prepare. Pass `access` to judge by a snapshot taken earlier in the same reconcile.
+ */
+export function targetEnv(obj: CertificateDeploymentObject, deps: ReconcilerDeps, access = policyAccess(deps.policySource, obj.metadata.namespace, deps.policy)): TargetEnv {
   const namespace = obj.metadata.namespace;
   return {
-    namespace, policy: deps.policy, hosts: deps.hosts, clock: deps.clock, timeoutMs: deps.deployTimeoutMs,
+    namespace, access, hosts: deps.hosts, clock: deps.clock, timeoutMs: deps.deployTimeoutMs,
     readSecret: async (name) => (await deps.kube.getSecret(namespace, name))?.data ?? null,
   };
 }
@@ -27,7 +32,7 @@ export async function runPlannedTargets(obj: CertificateDeploymentObject, facts:
   const outcomes = new Map<string, TargetOutcome>();
   if (facts.kind !== 'active' || !facts.deployment) return outcomes;
   const deployment = facts.deployment;
-  const env = targetEnv(obj, deps);
+  const env = targetEnv(obj, deps, p.access);
   const previous = new Map((obj.status?.targets ?? []).map((t) => [t.name, t]));
   await Promise.all(p.targets.filter((t) => t.decision.action === 'deploy').map(async ({ target }) => {
     const started = deps.clock.now();
@@ -73,6 +78,6 @@ function report(obj: CertificateDeploymentObject, target: string, o: TargetOutco
     return;
   }
   if (previous && !previous.ready && previous.reason === o.reason && previous.message === o.message) return; // no repeat
-  const reason = o.reason === Reason.GrantDenied ? EventReason.GrantDenied : o.reason === Reason.VerifyFailed ? EventReason.VerifyFailed : EventReason.DeployFailed;
+  const reason = o.reason === Reason.GrantDenied ? EventReason.GrantDenied : o.reason === Reason.PolicyDenied ? EventReason.PolicyDenied : o.reason === Reason.VerifyFailed ? EventReason.VerifyFailed : EventReason.DeployFailed;
   deps.events.event(obj, 'Warning', reason, o.reason === Reason.VerifyFailed ? EventAction.Verify : EventAction.Deploy, `${target}: ${o.message}`);
 }

@@ -11,6 +11,8 @@ import { FINALIZER, REDEPLOY_AT_ANNOTATION, REDEPLOY_TARGETS_ANNOTATION } from '
 import { decideTarget, retryDelay, type BackoffPolicy, type TargetDecision } from '../decide-target.ts';
 import type { CertificateDeploymentObject } from '../kube-types.ts';
 import type { TargetSpec } from '../pipeline/prepare-target.ts';
+import type { PolicyAccess } from '../policy/policy-access.ts';
+import type { PolicyJudge } from '../policy/policy-digest.ts';
 import type { TargetOutcome } from '../pipeline/target-outcome.ts';
 import { EventReason, Reason } from '../reasons.ts';
 import { summarizeReady } from '../summarize.ts';
@@ -43,12 +45,17 @@ export interface Plan {
   readonly requeueAfterMs?: number;
   /** A new redeploy request (annotation value) this plan acts on; status records it. */
   readonly redeployRequest?: string;
+  /** The policy snapshot the target hashes were computed with (apply judges by the same one). */
+  readonly access?: PolicyAccess;
 }
 
 const readyOf = (s: DeploymentStatus | undefined) => s?.conditions?.find((c) => c.type === 'Ready');
 
-/** Decides what this reconcile does. Pure: same inputs, same plan. */
-export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number, backoff?: BackoffPolicy): Plan {
+/**
+ * Decides what this reconcile does. Pure: same inputs, same plan. With a `judge`, each target's
+ * spec hash also covers what policy makes of it, so a policy change re-evaluates the target.
+ */
+export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number, backoff?: BackoffPolicy, judge?: PolicyJudge): Plan {
   const prev = obj.status ?? {};
   const finalizers = obj.metadata.finalizers ?? [];
   const has = finalizers.includes(FINALIZER);
@@ -71,13 +78,13 @@ export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number
   const redeploy = redeployRequestOf(obj);
   let requeueAfterMs: number | undefined;
   const targets = facts.spec.targets.map((target): PlannedTarget => {
-    const specHash = targetSpecHash(target);
+    const specHash = judge ? targetSpecHash({ target, policy: judge.digest(target) }) : targetSpecHash(target);
     let decision = decideTarget({ fingerprint: facts.certificate.fingerprint, lastSeenFingerprint: prev.fingerprint, specHash, status: previous.get(target.name), now, ...(backoff ? { backoff } : {}) });
     if (redeploy && decision.action !== 'deploy' && (!redeploy.targets || redeploy.targets.has(target.name))) decision = { action: 'deploy', why: `redeploy requested (${redeploy.value})` };
     if (decision.action === 'wait') requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, decision.delayMs);
     return { target, specHash, decision };
   });
-  return { undeploy: false, targets, ...finalizerChange, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), ...(redeploy ? { redeployRequest: redeploy.value } : {}) };
+  return { undeploy: false, targets, ...finalizerChange, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), ...(redeploy ? { redeployRequest: redeploy.value } : {}), ...(judge ? { access: judge.access } : {}) };
 }
 
 /** When a target that just failed is due again (its status says how many times it failed). */

@@ -10,6 +10,8 @@ import type { ReconcilerDeps } from '../reconciler-deps.ts';
 import { runPlannedTargets, writeStatus } from './apply.ts';
 import { gather, type Facts } from './gather.ts';
 import { composeStatus, plan, requeueAfterFailures, type Plan } from './plan.ts';
+import { policyAccess } from '../policy/policy-access.ts';
+import { policyJudge } from '../policy/policy-digest.ts';
 import { undeployTargets } from './undeploy.ts';
 
 export interface ReconcileOutcome {
@@ -24,11 +26,12 @@ export async function reconcileDeployment(obj: CertificateDeploymentObject, deps
   const now = deps.clock.now();
   const gatherDeps = { kube: deps.kube, specSchema: deps.specSchema, now, secretMeta: deps.secretMeta };
   let facts = await gather(obj, gatherDeps);
-  let p = plan(obj, facts, now, deps.backoff);
+  const judge = policyJudge(deps.registry, policyAccess(deps.policySource, obj.metadata.namespace, deps.policy));
+  let p = plan(obj, facts, now, deps.backoff, judge);
   if (facts.kind === 'active' && !facts.deployment && p.targets.some((t) => t.decision.action === 'deploy')) {
     // Status vouched for the certificate, but a target is about to take it: read it now.
     facts = await gather(obj, { ...gatherDeps, readSecret: true });
-    p = plan(obj, facts, now, deps.backoff);
+    p = plan(obj, facts, now, deps.backoff, judge);
   }
   logDecisions(obj, facts, p, now, deps);
 

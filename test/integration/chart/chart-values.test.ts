@@ -27,14 +27,20 @@ describe('helm lint and template', () => {
 
   it('renders the cluster-wide set of objects by default', async () => {
     expect(await kinds({})).toEqual([
-      'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'Deployment', 'Role', 'RoleBinding', 'ServiceAccount',
+      'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Deployment', 'Role', 'RoleBinding', 'ServiceAccount',
     ]);
   });
 
-  it('renders a Role + RoleBinding per namespace and no cluster-scoped RBAC in namespaced mode', async () => {
+  it('renders a Role + RoleBinding per namespace and only the policy-reader ClusterRole in namespaced mode', async () => {
     expect(await kinds({ namespaces: ['a', 'b'], crds: { enabled: false } })).toEqual([
-      'Deployment', 'Role', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'RoleBinding', 'ServiceAccount',
+      'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Role', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'RoleBinding', 'ServiceAccount',
     ]);
+  });
+
+  it('installs no DeploymentPolicy by default, and renders the ones values list', async () => {
+    expect(await kinds({})).not.toContain('DeploymentPolicy');
+    const policies = [{ name: 'team-a', spec: { namespaces: ['team-a'], hosts: [{ local: {}, pathRoots: ['/srv/tls'] }] } }];
+    expect((await kinds({ policies, crds: { enabled: false } })).filter((k) => k === 'DeploymentPolicy')).toHaveLength(1);
   });
 
   it('renders the optional metrics Service, ServiceMonitor and PodDisruptionBudget only when enabled', async () => {

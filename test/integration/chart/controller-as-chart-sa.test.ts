@@ -64,7 +64,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cd-chart-run-'));
   ns = await createTestNamespace('chart-run');
   watched = await createTestNamespace('chart-run-w');
-  const values = { namespaces: [watched], crds: { enabled: false }, replicaCount: 1, shutdownGraceSeconds: 10, policy: { pathRoots: [join(dir, 'allowed')] } };
+  // The chart renders the DeploymentPolicy (deny by default otherwise): local files anywhere, bounded
+  // by the --policy flag's pathRoots, so "outside" stays a GrantDenied of the upper bound.
+  const policies = [{ name: `${release}-local`, spec: { namespaces: [watched], hosts: [{ local: {}, pathRoots: ['/'] }] } }];
+  const values = { namespaces: [watched], crds: { enabled: false }, replicaCount: 1, shutdownGraceSeconds: 10, policies, policy: { pathRoots: [join(dir, 'allowed')] } };
   const installed = await cli.helm(['install', release, CHART_DIR, '--namespace', ns, '-f', await cli.valuesFile(values)]);
   expect(installed.code, installed.stderr).toBe(0);
   const manifest = await cli.helm(['get', 'manifest', release, '--namespace', ns]);

@@ -49,8 +49,8 @@ describe('CRD template', () => {
   it('is accepted by the real apiserver (server-side dry run)', async () => {
     const r = await cli.helm(['template', 'r1', CHART_DIR, '--show-only', 'templates/crd.yaml']);
     expect(r.code, r.stderr).toBe(0);
-    expect(parseManifests(r.stdout)).toHaveLength(1);
-    const file = await cli.valuesFile(parseManifests(r.stdout)[0]);
+    expect(parseManifests(r.stdout)).toHaveLength(2); // CertificateDeployment and DeploymentPolicy
+    const file = await cli.valuesFile(parseManifests(r.stdout).find((m) => (m.metadata as { name: string }).name === CRD_NAME));
     const applied = await cli.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager', 'chart-test', '--dry-run=server', '-o', 'json', '-f', file]);
     expect(applied.code, applied.stderr).toBe(0);
     const live = JSON.parse(applied.stdout) as { metadata: { name: string; annotations?: Record<string, string> } };

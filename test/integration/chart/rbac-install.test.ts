@@ -73,6 +73,17 @@ describe('cluster-wide release', () => {
     expect(await canI(sa, 'update', 'certificatedeployments.certdeployer.io', { ns: other, subresource: 'finalizers' })).toBe(true);
   });
 
+  it('may read DeploymentPolicies and namespaces, and never write a policy', async () => {
+    for (const verb of ['get', 'list', 'watch']) {
+      expect(await canI(sa, verb, 'deploymentpolicies.certdeployer.io', { all: true }), `${verb} deploymentpolicies`).toBe(true);
+      expect(await canI(sa, verb, 'namespaces', { all: true }), `${verb} namespaces`).toBe(true);
+    }
+    for (const verb of ['create', 'update', 'patch', 'delete']) {
+      expect(await canI(sa, verb, 'deploymentpolicies.certdeployer.io', { all: true }), `${verb} deploymentpolicies`).toBe(false);
+      expect(await canI(sa, verb, 'namespaces', { all: true }), `${verb} namespaces`).toBe(false);
+    }
+  });
+
   it('may record events.k8s.io Events', async () => {
     expect(await canI(sa, 'create', 'events.events.k8s.io', { ns: other })).toBe(true);
     expect(await canI(sa, 'patch', 'events.events.k8s.io', { ns: other })).toBe(true);
@@ -139,10 +150,17 @@ describe('namespaced release', () => {
     expect(await canI(sa, 'create', 'events.events.k8s.io', { ns: z })).toBe(false);
   });
 
-  it('has no cluster-scoped RBAC objects', async () => {
+  it('has only the policy-reader cluster-scoped RBAC: read DeploymentPolicies and the watched namespaces, nothing else', async () => {
     const r = await cli.kubectl(['get', 'clusterroles,clusterrolebindings', '-l', `app.kubernetes.io/instance=${release}`, '-o', 'name']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe('');
+    expect(r.stdout.trim().split('\n').sort()).toEqual([
+      `clusterrole.rbac.authorization.k8s.io/${release}-cert-deployer-policy-reader`,
+      `clusterrolebinding.rbac.authorization.k8s.io/${release}-cert-deployer-policy-reader`,
+    ]);
+    expect(await canI(sa, 'watch', 'deploymentpolicies.certdeployer.io', { all: true })).toBe(true);
+    expect(await canI(sa, 'create', 'deploymentpolicies.certdeployer.io', { all: true })).toBe(false);
+    expect(await canI(sa, 'get', `namespaces/${x}`, { all: true })).toBe(true);
+    expect(await canI(sa, 'get', `namespaces/${z}`, { all: true })).toBe(false);
     // The same query finds the cluster-wide release's objects, so an empty answer means something.
     const cw = await cli.kubectl(['get', 'clusterroles', '-l', `app.kubernetes.io/instance=cdw-${suffix}`, '-o', 'name']);
     expect(cw.stdout.trim()).toBe(`clusterrole.rbac.authorization.k8s.io/cdw-${suffix}-cert-deployer-controller`);

@@ -36,6 +36,14 @@ const WATCH_GRANTS = [
   'events.k8s.io events patch',
 ].sort();
 
+/** Read-only: DeploymentPolicies (cluster-scoped) and namespace labels, by name in namespaced mode. */
+const policyGrants = (namespaces?: string[]) => [
+  'certdeployer.io deploymentpolicies get',
+  'certdeployer.io deploymentpolicies list',
+  'certdeployer.io deploymentpolicies watch',
+  ...['get', 'list', 'watch'].flatMap((v) => (namespaces ?? [undefined]).map((n) => `core namespaces ${v}${n ? ` ${n}` : ''}`)),
+].sort();
+
 const leaseGrants = (id: string) => [
   'coordination.k8s.io leases create',
   `coordination.k8s.io leases get ${id}`,
@@ -69,7 +77,7 @@ describe('RBAC in cluster-wide mode', () => {
     const ms = rbacOf(await cli.render({}, { release: 'cert-deployer', namespace: 'ops' }));
     const cluster = roles(ms).filter((r) => r.kind === 'ClusterRole');
     expect(cluster).toHaveLength(1);
-    expect(grants(cluster[0]!)).toEqual(WATCH_GRANTS);
+    expect(grants(cluster[0]!)).toEqual([...WATCH_GRANTS, ...policyGrants()].sort());
     const lease = roles(ms).filter((r) => r.kind === 'Role');
     expect(lease.map((r) => r.metadata.namespace)).toEqual(['ops']);
     expect(grants(lease[0]!)).toEqual(leaseGrants('cert-deployer-controller'));
@@ -85,10 +93,13 @@ describe('RBAC in cluster-wide mode', () => {
 });
 
 describe('RBAC in namespaced mode', () => {
-  it('grants the watch rules by a Role in each listed namespace and nothing cluster-scoped', async () => {
+  it('grants the watch rules by a Role in each listed namespace; cluster-scoped only the read-only policy reader', async () => {
     const ms = rbacOf(await cli.render({ namespaces: ['shop', 'payments'] }, { release: 'cd', namespace: 'ops' }));
-    expect(ms.filter((m) => m.kind.startsWith('Cluster'))).toEqual([]);
-    const byNs = new Map(roles(ms).map((r) => [r.metadata.namespace, grants(r)]));
+    const cluster = ms.filter((m) => m.kind === 'ClusterRole');
+    expect(cluster.map((m) => m.metadata.name)).toEqual(['cd-cert-deployer-policy-reader']);
+    expect(grants(cluster[0]!)).toEqual(policyGrants(['shop', 'payments']));
+    expect(ms.filter((m) => m.kind.startsWith('Cluster')).map((m) => m.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding']);
+    const byNs = new Map(roles(ms).filter((r) => r.kind === 'Role').map((r) => [r.metadata.namespace, grants(r)]));
     expect([...byNs.keys()].sort()).toEqual(['ops', 'payments', 'shop']);
     expect(byNs.get('shop')).toEqual(WATCH_GRANTS);
     expect(byNs.get('payments')).toEqual(WATCH_GRANTS);
@@ -110,6 +121,8 @@ describe('RBAC never grants', () => {
       expect(g).not.toMatch(/ (pods|configmaps|serviceaccounts|nodes)\b/);
       expect(g).not.toMatch(/^core secrets (create|update|patch|delete|deletecollection)/);
       expect(g).not.toMatch(/ (delete|deletecollection|escalate|bind|impersonate)\b/);
+      expect(g).not.toMatch(/^certdeployer\.io deploymentpolicies (create|update|patch|delete)/); // tenants' boundary: never written
+      expect(g).not.toMatch(/^core namespaces (create|update|patch)/);
     }
   });
 

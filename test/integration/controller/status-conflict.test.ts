@@ -4,6 +4,10 @@
  * it must re-read and compose the status again from the fresh object — never write what it
  * computed from the stale one (which overwrote the newer status before).
  */
+import { unrestrictedSource } from '../../support/policy-fixtures.ts';
+import { policyAccess } from '../../../src/controller/policy/policy-access.ts';
+import { policyDigest } from '../../../src/controller/policy/policy-digest.ts';
+import type { TargetSpec } from '../../../src/controller/pipeline/prepare-target.ts';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -57,7 +61,8 @@ describe('status write after a conflict', () => {
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const { targetSpecHash } = await import('../../../src/controller/target-spec-hash.ts');
     const parsed = specSchema(connectorBlocks()).parse(created.spec) as { targets: Record<string, unknown>[] };
-    const hashB = targetSpecHash(parsed.targets[1]);
+    const target1 = parsed.targets[1] as TargetSpec;
+    const hashB = targetSpecHash({ target: target1, policy: policyDigest(connectorsByName, target1, policyAccess(unrestrictedSource(), ns, { ambientCloudIdentity: false })) });
 
     // What the cache holds: b failed a moment ago and is backing off; a never ran.
     const stale = await putStatus('web', {
@@ -73,7 +78,7 @@ describe('status write after a conflict', () => {
     const kube = createKubeClient(kc);
     const deps: ReconcilerDeps = {
       kube, registry: connectorsByName, events: { event: () => undefined }, metrics: createMetrics({ defaultMetrics: false }),
-      policy: { ambientCloudIdentity: false }, hosts: createHostPool(kube), clock: realClock,
+      policy: { ambientCloudIdentity: false }, policySource: unrestrictedSource(), hosts: createHostPool(kube), clock: realClock,
       specSchema: specSchema(connectorBlocks()), deployTimeoutMs: 30_000,
     };
     const out = await reconcileDeployment(stale, deps, new AbortController().signal);

@@ -6,6 +6,8 @@ import type { HostPool } from '../../../src/controller/host-pool.ts';
 import { deployTarget } from '../../../src/controller/pipeline/deploy-target.ts';
 import type { ConnectorRegistry, TargetSpec } from '../../../src/controller/pipeline/prepare-target.ts';
 import type { TargetEnv } from '../../../src/controller/pipeline/target-session.ts';
+import { policyAccess } from '../../../src/controller/policy/policy-access.ts';
+import { unrestrictedSource } from '../../support/policy-fixtures.ts';
 import { undeployTarget } from '../../../src/controller/pipeline/undeploy-target.ts';
 import { Reason } from '../../../src/controller/reasons.ts';
 import { LocalHost } from '../../../src/sandbox/host/local-host.ts';
@@ -33,7 +35,7 @@ function env(policy: Policy, opened: { count: number }): TargetEnv {
     observedHostKey: () => undefined,
     close: async () => undefined,
   };
-  return { namespace: 'ns', policy, hosts, clock: realClock, timeoutMs: 1000, readSecret: async () => null };
+  return { namespace: 'ns', access: policyAccess(unrestrictedSource(), 'ns', policy), hosts, clock: realClock, timeoutMs: 1000, readSecret: async () => null };
 }
 
 const ssh = { address: 'edge-1.internal:22', user: 'deploy', credentialsRef: { name: 'k' }, hostKey: 'ssh-ed25519 AAAA' };

@@ -13,6 +13,7 @@ import type { KubePort } from '../../../src/controller/kube-port.ts';
 import type { CertificateDeploymentObject } from '../../../src/controller/kube-types.ts';
 import { reconcileDeployment } from '../../../src/controller/reconcile/reconcile.ts';
 import type { ReconcileLog, ReconcilerDeps } from '../../../src/controller/reconciler-deps.ts';
+import { unrestrictedSource } from '../../support/policy-fixtures.ts';
 import { specSchema } from '../../../src/crds/spec.ts';
 import type { DeploymentStatus } from '../../../src/crds/status.ts';
 import { LocalHost } from '../../../src/sandbox/host/local-host.ts';
@@ -40,7 +41,7 @@ function setup(certificatePath: string) {
   const deps: ReconcilerDeps = {
     kube, registry: connectorsByName, events: { event: () => undefined }, log,
     metrics: { deploy: () => undefined, setExpiry: () => undefined, forget: () => undefined },
-    policy: { ambientCloudIdentity: false }, hosts, clock: realClock, specSchema: specSchema(connectorBlocks()), deployTimeoutMs: 10_000,
+    policy: { ambientCloudIdentity: false }, policySource: unrestrictedSource(), hosts, clock: realClock, specSchema: specSchema(connectorBlocks()), deployTimeoutMs: 10_000,
   };
   const obj = (): CertificateDeploymentObject => ({
     metadata: { name: 'd', namespace: 'ns', uid: 'u', generation: 1, resourceVersion: '1' },

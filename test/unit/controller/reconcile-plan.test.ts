@@ -13,6 +13,7 @@ import type { Facts, Spec } from '../../../src/controller/reconcile/gather.ts';
 import { composeStatus, plan } from '../../../src/controller/reconcile/plan.ts';
 import { reconcileDeployment } from '../../../src/controller/reconcile/reconcile.ts';
 import type { ReconcilerDeps } from '../../../src/controller/reconciler-deps.ts';
+import { unrestrictedSource } from '../../support/policy-fixtures.ts';
 import { FINALIZER } from '../../../src/crds/names.ts';
 import { specSchema } from '../../../src/crds/spec.ts';
 import type { DeploymentStatus } from '../../../src/crds/status.ts';
@@ -141,7 +142,7 @@ function deps(kube: KubePort, clock: FakeClock, events: string[]): ReconcilerDep
   return {
     kube, registry: connectorsByName, events: { event: (_o, type, reason) => events.push(`${type}/${reason}`) },
     metrics: { deploy: () => undefined, setExpiry: () => undefined, forget: () => undefined },
-    policy: { ambientCloudIdentity: false }, hosts, clock, specSchema: schema, deployTimeoutMs: 1_000,
+    policy: { ambientCloudIdentity: false }, policySource: unrestrictedSource(), hosts, clock, specSchema: schema, deployTimeoutMs: 1_000,
   };
 }
 
