@@ -4,7 +4,7 @@
  * own endpoint resolution, which reads environment variables and profile files, is never
  * consulted), and the grant dials exactly its host:port.
  */
-import { canonicalDialAddress } from '../../sandbox/check/host-check.ts';
+import { canonicalDialAddress } from '../../sandbox/index.ts';
 
 /** A resolved endpoint: the URL handed to the SDK and the dial address the grant names. */
 export interface AcmEndpoint {
@@ -24,14 +24,6 @@ function dnsSuffix(region: string): string {
 /** The public regional ACM endpoint, e.g. `https://acm.eu-west-1.amazonaws.com`. */
 export function defaultEndpoint(region: string): string {
   return `https://acm.${region}.${dnsSuffix(region)}`;
-}
-
-/**
- * The regional STS endpoint the SDK's web-identity provider (IRSA) calls with the connector's
- * own request handler, so ambient identity needs this address in the grant too.
- */
-export function stsAddress(region: string): string {
-  return `sts.${region}.${dnsSuffix(region)}:443`;
 }
 
 function isLoopbackHost(hostname: string): boolean {
