@@ -16,6 +16,7 @@
  * Both Entra flows get `disableInstanceDiscovery` so MSAL talks to the configured authority
  * only (no discovery call to login.microsoftonline.com behind a sovereign or private
  * authority), and the sandbox transport, so every token request obeys the dial grant. The
+ * pod's federated token goes to a Microsoft Entra host only (ambient-authority.ts), and the
  * pod's identity is asked for Key Vault tokens only (key-vault-scope.ts).
  */
 import type { TokenCredential } from '@azure/identity';
@@ -24,6 +25,7 @@ import { ClientAssertionCredential, ClientSecretCredential } from '@azure/identi
 import type { Sandbox } from '../../sandbox/sandbox.ts';
 import { retryable, terminal } from '../sdk/connector-error.ts';
 import type { DeployContext } from '../sdk/connector.ts';
+import { ambientAuthorityProblem } from './ambient-authority.ts';
 import { CredentialKey, DEFAULT_AUTHORITY_HOST, type AzureKeyVaultConfig } from './config.ts';
 import { keyVaultScopesOnly } from './key-vault-scope.ts';
 
@@ -133,6 +135,8 @@ export function buildCredential(plan: CredentialPlan, ctx: DeployContext, deps: 
       }
       const id = plan.identity;
       if ('problem' in id) throw terminal(id.problem);
+      const authority = ambientAuthorityProblem(plan.authorityHost);
+      if (authority !== null) throw terminal(authority);
       try {
         const credential = new ClientAssertionCredential(id.tenantId, id.clientId, () => federatedToken(deps.sandbox, id.tokenFile, deps.signal), entraOptions(plan.authorityHost, deps.httpClient));
         return keyVaultScopesOnly(credential);

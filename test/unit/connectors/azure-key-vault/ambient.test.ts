@@ -7,13 +7,15 @@
  * listener on 127.0.0.1 stands in for an authority or identity endpoint that must see nothing.
  *
  * Before the fix, WorkloadIdentityCredential read the token file with node:fs whatever the
- * grant said, and a vault whose challenge named another resource got a token for it.
+ * grant said, the pod's federated token went to whatever authorityHost the block named, and a
+ * vault whose challenge named another resource got a token for it.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { azureKeyVaultConfig, createAzureKeyVaultConnector } from '../../../../src/connectors/azure-key-vault/index.ts';
+import { ambientAuthorityProblem } from '../../../../src/connectors/azure-key-vault/ambient-authority.ts';
 import { isKeyVaultScope } from '../../../../src/connectors/azure-key-vault/key-vault-scope.ts';
 import { grantShortfall } from '../../../../src/controller/grant-shortfall.ts';
 import { effectiveGrant } from '../../../../src/sandbox/effective-grant.ts';
@@ -107,6 +109,18 @@ describe('azureKeyVault workload identity under a policy', () => {
     expect(listener.connections).toBe(0);
   });
 
+  it('a non-Entra authorityHost never receives the pod\'s federated token, even when the policy lists it: refused before the token file is read', async () => {
+    const c = wi(uniqueName('rogue-authority'), { authorityHost: 'https://login.tenant-b.example' });
+    const grant = c.capabilities();
+    expect(grant.dial).toContain('login.tenant-b.example:443');
+    const o = await deploy(c, dep, { ctx, grant: effectiveGrant(grant, policy([...grant.dial], [tokenFile])) });
+    const e = errorOf(o);
+    expect(e).toMatchObject({ code: 'CD_ERR_CONNECTOR', retryable: false });
+    expect(e.message).toMatch(/refusing to send the pod's workload identity token to login\.tenant-b\.example/);
+    expect(o.sandbox.calls.readFile.attempted).toBe(0);
+    expect(o.sandbox.calls.request.attempted).toBe(0);
+  });
+
   it('a vault challenge naming a resource other than Key Vault gets no token of the pod\'s identity', async () => {
     const own = await mintChain({ name: 'other vault', intermediates: 1, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
     const rogue = await FakeKeyVault.start({
@@ -142,6 +156,17 @@ describe('azureKeyVault workload identity under a policy', () => {
     expect(e.message).toMatch(/workload identity is not configured for this pod: AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE are not set/);
     expect(e.message).toMatch(/Managed identity .* is not used/);
     expect(listener.connections).toBe(0);
+  });
+});
+
+describe('authority hosts for the pod\'s token', () => {
+  it('accepts Microsoft Entra hosts of every cloud and loopback, nothing else', () => {
+    for (const ok of ['https://login.microsoftonline.com', 'https://login.microsoftonline.us/', 'https://login.chinacloudapi.cn', 'https://LOGIN.microsoftonline.com:443', 'https://127.0.0.1:8443', 'https://localhost']) {
+      expect(ambientAuthorityProblem(ok), ok).toBeNull();
+    }
+    for (const bad of ['https://login.microsoftonline.com.evil.example', 'https://login.microsoftonline.com:8443', 'https://evil.example', 'https://10.1.2.3']) {
+      expect(ambientAuthorityProblem(bad), bad).toMatch(/refusing to send/);
+    }
   });
 });
 
