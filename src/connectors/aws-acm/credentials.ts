@@ -10,6 +10,7 @@ import type { DeployContext } from '../sdk/connector.ts';
 import { retryable, terminal } from '../sdk/connector-error.ts';
 import type { AmbientSource } from './ambient-source.ts';
 import type { AwsAcmConfig } from './config.ts';
+import { ambientEndpointProblem, resolveEndpoint } from './endpoint.ts';
 
 /** The keys of the credentials Secret, named as in the AWS shared credentials file. */
 export const CredentialKeys = {
@@ -36,7 +37,11 @@ export type CredentialSource = { readonly kind: 'static'; readonly credentials: 
 export function credentialSource(config: AwsAcmConfig, ctx: DeployContext, ambient: AmbientSource): CredentialSource {
   const ref = config.credentialsRef;
   if (ref === undefined) {
-    if (ctx.allowAmbientIdentity === true) return { kind: 'ambient', source: ambient };
+    if (ctx.allowAmbientIdentity === true) {
+      const problem = ambientEndpointProblem(resolveEndpoint(config.region, config.endpoint).url);
+      if (problem !== null) throw terminal(problem);
+      return { kind: 'ambient', source: ambient };
+    }
     throw terminal(
       'awsAcm has no credentialsRef and the operator policy does not allow ambient cloud identity (policy.ambientCloudIdentity is false): ' +
         `reference a Secret with ${CredentialKeys.AccessKeyId} and ${CredentialKeys.SecretAccessKey}, or ask the operator administrator to enable ambient identity (IRSA)`,

@@ -52,6 +52,25 @@ export function endpointProblem(raw: string): string | null {
 }
 
 /**
+ * Why the pod's own (ambient) credentials must not sign requests for `url`, or `null`. The
+ * endpoint is written by the tenant, and every request carries the credentials' access key id
+ * and session token and a signature replayable for minutes; a `hosts` entry in the policy says
+ * "may be dialled", not "may receive the operator's signed requests". So with ambient identity
+ * the endpoint must be an AWS host (`*.amazonaws.com`, `*.amazonaws.com.cn`, which covers VPC
+ * interface endpoints and FIPS endpoints) over https, or loopback (a local emulator or proxy).
+ */
+export function ambientEndpointProblem(url: string): string | null {
+  const u = new URL(url);
+  const host = u.hostname.toLowerCase().replace(/\.$/, '');
+  if (isLoopbackHost(host)) return null;
+  if (u.protocol === 'https:' && /(^|\.)amazonaws\.com(\.cn)?$/.test(host)) return null;
+  return (
+    `refusing to sign requests for ${u.host} with the pod's ambient AWS identity: with ambient identity the endpoint must be an https *.amazonaws.com ` +
+    '(or .amazonaws.com.cn) host or loopback; set credentialsRef to use another endpoint'
+  );
+}
+
+/**
  * The endpoint for a validated configuration. Throws for an endpoint `endpointProblem`
  * rejects (the schema has already refused it, so this is a programming error).
  */

@@ -141,6 +141,16 @@ describe('awsAcm ambient identity: EC2 instance metadata (IMDSv2)', () => {
     expect(await importedCount()).toBe(1);
   });
 
+  it('a non-AWS endpoint never gets requests signed with the pod\'s identity, even when the policy lists it: refused before the lookup', async () => {
+    const c = awsAcmConnector.create(awsAcmConnector.configSchema.parse({ region: 'us-east-1', endpoint: 'https://acm.tenant-b.example' }));
+    const grant = c.capabilities();
+    expect(grant.dial).toEqual(['acm.tenant-b.example:443', listener.address]);
+    const o = await deployUnder(c, policy([...grant.dial]));
+    expect(o.ok ? undefined : o.error).toMatchObject({ code: 'CD_ERR_CONNECTOR', retryable: false, message: expect.stringMatching(/refusing to sign requests for acm\.tenant-b\.example/) });
+    expect(listener.connections).toBe(0);
+    expect(o.operations).toEqual([]);
+  });
+
   it('an instance without a role is terminal and says what to attach', async () => {
     listener.answer((r) => (r.method === 'PUT' ? { status: 200, body: IMDS_TOKEN } : { status: 404 }));
     const o = await deployUnder(ambientConnector(), policy([moto.address, listener.address]));

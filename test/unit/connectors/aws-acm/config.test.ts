@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { awsAcmConnector } from '../../../../src/connectors/aws-acm/index.ts';
-import { defaultEndpoint, endpointProblem, resolveEndpoint } from '../../../../src/connectors/aws-acm/endpoint.ts';
+import { ambientEndpointProblem, defaultEndpoint, endpointProblem, resolveEndpoint } from '../../../../src/connectors/aws-acm/endpoint.ts';
 import { createAwsAcmConnector } from '../../../../src/connectors/aws-acm/index.ts';
 import { desiredTags, isOwnedBy, missingTags, OWNER_TAG_KEY, tagKeyProblem, tagValueProblem } from '../../../../src/connectors/aws-acm/tags.ts';
 
@@ -63,6 +63,15 @@ describe('awsAcm grant', () => {
       dial: ['acm.ap-southeast-2.amazonaws.com:443', 'sts.ap-southeast-2.amazonaws.com:443'],
     });
     expect(grant('cn-north-1').dial).toEqual(['acm.cn-north-1.amazonaws.com.cn:443', 'sts.cn-north-1.amazonaws.com.cn:443']);
+  });
+
+  it('ambient identity signs only for AWS hosts or loopback', () => {
+    for (const ok of ['https://acm.us-east-1.amazonaws.com', 'https://vpce-0a1b-xyz.acm.eu-west-1.vpce.amazonaws.com', 'https://acm.cn-north-1.amazonaws.com.cn', 'http://127.0.0.1:5000', 'http://localhost']) {
+      expect(ambientEndpointProblem(ok), ok).toBeNull();
+    }
+    for (const bad of ['https://acm.example.com', 'https://amazonaws.com.evil.example', 'https://evilamazonaws.com', 'https://10.0.0.1']) {
+      expect(ambientEndpointProblem(bad), bad).toMatch(/refusing to sign requests/);
+    }
   });
 
   it('is frozen and pure', () => {
