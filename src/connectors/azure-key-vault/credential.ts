@@ -16,8 +16,9 @@
  * Both Entra flows get `disableInstanceDiscovery` so MSAL talks to the configured authority
  * only (no discovery call to login.microsoftonline.com behind a sovereign or private
  * authority), and the sandbox transport, so every token request obeys the dial grant. The
- * pod's federated token goes to a Microsoft Entra host only (ambient-authority.ts), and the
- * pod's identity is asked for Key Vault tokens only (key-vault-scope.ts).
+ * pod's federated token goes to a Microsoft Entra host only (ambient-authority.ts), its Key
+ * Vault token to a Key Vault host only (ambient-vault.ts), and the pod's identity is asked for
+ * Key Vault tokens only (key-vault-scope.ts).
  */
 import type { TokenCredential } from '@azure/identity';
 import type { HttpClient } from '@azure/core-rest-pipeline';
@@ -26,6 +27,7 @@ import type { Sandbox } from '../../sandbox/sandbox.ts';
 import { retryable, terminal } from '../sdk/connector-error.ts';
 import type { DeployContext } from '../sdk/connector.ts';
 import { ambientAuthorityProblem } from './ambient-authority.ts';
+import { ambientVaultProblem } from './ambient-vault.ts';
 import { CredentialKey, DEFAULT_AUTHORITY_HOST, type AzureKeyVaultConfig } from './config.ts';
 import { keyVaultScopesOnly } from './key-vault-scope.ts';
 
@@ -47,7 +49,7 @@ export interface WorkloadIdentityEnv {
 export type CredentialPlan =
   | { readonly kind: 'injected' }
   | { readonly kind: 'clientSecret'; readonly secretName: string; readonly authorityHost: string }
-  | { readonly kind: 'workloadIdentity'; readonly authorityHost: string; readonly identity: WorkloadIdentityEnv | { readonly problem: string } };
+  | { readonly kind: 'workloadIdentity'; readonly authorityHost: string; readonly vaultUrl: string; readonly identity: WorkloadIdentityEnv | { readonly problem: string } };
 
 /** Tokens are a few kilobytes; anything bigger is not one. */
 const MAX_TOKEN_BYTES = 64 * 1024;
@@ -73,7 +75,7 @@ export function credentialPlan(config: AzureKeyVaultConfig, injected: boolean, e
   if (injected) return { kind: 'injected' };
   const authorityHost = (config.authorityHost ?? DEFAULT_AUTHORITY_HOST).replace(/\/$/, '');
   if (config.credentialsRef !== undefined) return { kind: 'clientSecret', secretName: config.credentialsRef.name, authorityHost };
-  return { kind: 'workloadIdentity', authorityHost, identity: workloadIdentityEnv(env) };
+  return { kind: 'workloadIdentity', authorityHost, vaultUrl: config.vaultUrl, identity: workloadIdentityEnv(env) };
 }
 
 /** The files a plan reads: the projected token file of a configured workload identity. */
@@ -135,8 +137,8 @@ export function buildCredential(plan: CredentialPlan, ctx: DeployContext, deps: 
       }
       const id = plan.identity;
       if ('problem' in id) throw terminal(id.problem);
-      const authority = ambientAuthorityProblem(plan.authorityHost);
-      if (authority !== null) throw terminal(authority);
+      const where = ambientAuthorityProblem(plan.authorityHost) ?? ambientVaultProblem(plan.vaultUrl);
+      if (where !== null) throw terminal(where);
       try {
         const credential = new ClientAssertionCredential(id.tenantId, id.clientId, () => federatedToken(deps.sandbox, id.tokenFile, deps.signal), entraOptions(plan.authorityHost, deps.httpClient));
         return keyVaultScopesOnly(credential);

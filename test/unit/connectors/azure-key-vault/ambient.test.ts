@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { azureKeyVaultConfig, createAzureKeyVaultConnector } from '../../../../src/connectors/azure-key-vault/index.ts';
 import { ambientAuthorityProblem } from '../../../../src/connectors/azure-key-vault/ambient-authority.ts';
+import { ambientVaultProblem } from '../../../../src/connectors/azure-key-vault/ambient-vault.ts';
 import { isKeyVaultScope } from '../../../../src/connectors/azure-key-vault/key-vault-scope.ts';
 import { grantShortfall } from '../../../../src/controller/grant-shortfall.ts';
 import { effectiveGrant } from '../../../../src/sandbox/effective-grant.ts';
@@ -121,6 +122,19 @@ describe('azureKeyVault workload identity under a policy', () => {
     expect(o.sandbox.calls.request.attempted).toBe(0);
   });
 
+  it('a non-Key-Vault vaultUrl never receives a token of the pod\'s identity, even when the policy lists it: refused before the token file is read', async () => {
+    const c = createAzureKeyVaultConnector(azureKeyVaultConfig.parse({
+      vaultUrl: 'https://vault.tenant-b.example', certificateName: uniqueName('rogue-vault'), authorityHost: fakes.entra.url, disableChallengeResourceVerification: true,
+    }));
+    const grant = c.capabilities();
+    const o = await deploy(c, dep, { ctx, grant: effectiveGrant(grant, policy([...grant.dial], [tokenFile])) });
+    const e = errorOf(o);
+    expect(e).toMatchObject({ code: 'CD_ERR_CONNECTOR', retryable: false });
+    expect(e.message).toMatch(/refusing to send a Key Vault token of the pod's workload identity to vault\.tenant-b\.example/);
+    expect(o.sandbox.calls.readFile.attempted).toBe(0);
+    expect(o.sandbox.calls.request.attempted).toBe(0);
+  });
+
   it('a vault challenge naming a resource other than Key Vault gets no token of the pod\'s identity', async () => {
     const own = await mintChain({ name: 'other vault', intermediates: 1, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
     const rogue = await FakeKeyVault.start({
@@ -166,6 +180,17 @@ describe('authority hosts for the pod\'s token', () => {
     }
     for (const bad of ['https://login.microsoftonline.com.evil.example', 'https://login.microsoftonline.com:8443', 'https://evil.example', 'https://10.1.2.3']) {
       expect(ambientAuthorityProblem(bad), bad).toMatch(/refusing to send/);
+    }
+  });
+});
+
+describe('vault hosts for the pod\'s token', () => {
+  it('accepts Key Vault and Managed HSM hosts of every cloud and loopback, nothing else', () => {
+    for (const ok of ['https://shop.vault.azure.net', 'https://shop.vault.azure.cn/', 'https://h.managedhsm.azure.net', 'https://127.0.0.1:8443', 'https://[::1]:8443']) {
+      expect(ambientVaultProblem(ok), ok).toBeNull();
+    }
+    for (const bad of ['https://vault.azure.net', 'https://shop.vault.azure.net.evil.example', 'https://evilvault.azure.net', 'https://10.1.2.3']) {
+      expect(ambientVaultProblem(bad), bad).toMatch(/refusing to send/);
     }
   });
 });
