@@ -5,8 +5,10 @@
  * classified error (`acmError`). An aborted deploy rethrows the abort unchanged.
  *
  * The client is configured explicitly (region, endpoint, retry mode, FIPS/dual-stack off,
- * credentials) so that, with static credentials, the SDK reads no profile files and no
- * endpoint environment variables: what the grant says is what it does.
+ * credentials) so that the SDK reads no credential files and no endpoint environment
+ * variables, and never runs its default credential chain (whose container and instance
+ * metadata lookups open their own sockets): ambient credentials come from a provider that
+ * looks them up through the same sandbox (ambient-credentials.ts).
  */
 import {
   ACMClient,
@@ -21,6 +23,7 @@ import {
 } from '@aws-sdk/client-acm';
 import type { Sandbox } from '../sdk/index.ts';
 import { acmError, isAwsError } from './acm-errors.ts';
+import { ambientCredentialProvider } from './ambient-credentials.ts';
 import type { CredentialSource } from './credentials.ts';
 import type { AcmEndpoint } from './endpoint.ts';
 import { sandboxHttpHandler } from './sandbox-http-handler.ts';
@@ -78,7 +81,7 @@ export function createAcmApi(sandbox: Sandbox, signal: AbortSignal, opts: AcmApi
   const client = new ACMClient({
     region: opts.region,
     endpoint: opts.endpoint.url,
-    ...(opts.credentials.kind === 'static' ? { credentials: opts.credentials.credentials } : {}),
+    credentials: opts.credentials.kind === 'static' ? opts.credentials.credentials : ambientCredentialProvider(opts.credentials.source, sandbox, signal),
     requestHandler: sandboxHttpHandler(sandbox, { timeoutMs: REQUEST_TIMEOUT_MS }),
     maxAttempts: MAX_ATTEMPTS,
     retryMode: 'standard',

@@ -12,13 +12,18 @@
  * 4. Otherwise re-import into that ARN, or import a new certificate tagged with the owner tag
  *    when the target owns none. The ARN is the result's `remoteId`.
  *
- * Every request goes through `sandbox.request` to the one granted endpoint.
+ * Every request goes through `sandbox.request` to the one granted endpoint. With ambient
+ * identity, the credential lookup is declared too: the source the operator's environment
+ * selects (ambient-source.ts) adds its exact STS / container / instance-metadata address and
+ * token file to `capabilities()`, so the operator policy must list them, and the lookup itself
+ * goes through the same sandbox (ambient-credentials.ts).
  */
 import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment } from '../sdk/index.ts';
 import { createAcmApi, type AcmApi } from './acm-api.ts';
+import { ambientNeeds, ambientSource, type AmbientSource, type Env } from './ambient-source.ts';
 import type { AwsAcmConfig } from './config.ts';
 import { credentialSource } from './credentials.ts';
-import { resolveEndpoint, stsAddress } from './endpoint.ts';
+import { resolveEndpoint } from './endpoint.ts';
 import { findOwned } from './find-owned.ts';
 import { acmPrivateKey, holdsDeployment, publicMaterial } from './import-material.ts';
 import { desiredTags, missingTags, tagValueProblem, type AcmTag } from './tags.ts';
@@ -38,15 +43,30 @@ function checkedOwnerId(ctx: DeployContext): string {
   return ctx.ownerId;
 }
 
+/** Options beyond the CRD block. */
+export interface AwsAcmConnectorOptions {
+  /** The operator's environment, which selects the ambient identity source; default `process.env`. */
+  readonly env?: Env;
+}
+
+/**
+ * The least grant: the ACM endpoint, plus, without a credentialsRef, exactly what the ambient
+ * lookup touches (an STS, container or metadata address; a token file). Pure.
+ */
+export function grantFor(endpointAddress: string, ambient: AmbientSource | null): Grant {
+  const needs = ambient === null ? { dial: [], read: [] } : ambientNeeds(ambient);
+  return Object.freeze({ read: Object.freeze([...needs.read]), write: Object.freeze([]), dial: Object.freeze([...new Set([endpointAddress, ...needs.dial])]), exec: Object.freeze([]) });
+}
+
 /** Creates an ACM connector for one target's configuration. */
-export function createAwsAcmConnector(config: AwsAcmConfig): Connector {
+export function createAwsAcmConnector(config: AwsAcmConfig, options: AwsAcmConnectorOptions = {}): Connector {
   const endpoint = resolveEndpoint(config.region, config.endpoint);
-  // Ambient identity through IRSA calls STS with this connector's request handler: grant it.
-  const dial = config.credentialsRef === undefined ? [...new Set([endpoint.address, stsAddress(config.region)])] : [endpoint.address];
-  const grant: Grant = Object.freeze({ read: [], write: [], dial, exec: [] });
+  const ambient = config.credentialsRef === undefined ? ambientSource(options.env ?? process.env, config.region) : null;
+  const grant = grantFor(endpoint.address, ambient);
 
   function apiFor(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): AcmApi {
-    return createAcmApi(sandbox, signal, { region: config.region, endpoint, credentials: credentialSource(config, ctx) });
+    const credentials = credentialSource(config, ctx, ambient ?? { kind: 'unavailable', reason: 'a credentialsRef is set' });
+    return createAcmApi(sandbox, signal, { region: config.region, endpoint, credentials });
   }
 
   return {

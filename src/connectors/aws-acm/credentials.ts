@@ -1,12 +1,15 @@
 /**
  * Where the connector's AWS identity comes from: an access key in a referenced Secret, or —
- * only when the operator policy says so — the pod's ambient identity through the SDK's
- * default provider chain. Pure: it reads the Secrets the controller already passed in
- * `ctx.secrets` and decides; it never talks to Kubernetes or AWS itself.
+ * only when the operator policy says so — the pod's ambient identity, looked up through the
+ * sandbox (ambient-source.ts decides which, ambient-credentials.ts fetches it). Pure: it reads
+ * the Secrets the controller already passed in `ctx.secrets` and decides; it never talks to
+ * Kubernetes or AWS itself.
  */
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { type DeployContext, retryable, terminal } from '../sdk/index.ts';
+import type { AmbientSource } from './ambient-source.ts';
 import type { AwsAcmConfig } from './config.ts';
+import { ambientEndpointProblem, resolveEndpoint } from './endpoint.ts';
 
 /** The keys of the credentials Secret, named as in the AWS shared credentials file. */
 export const CredentialKeys = {
@@ -20,19 +23,24 @@ const ACCESS_KEY_ID = /^\w{16,128}$/;
 
 /**
  * How the SDK client gets its identity: static credentials from the Secret, or `ambient`,
- * meaning the client's default provider chain (environment, web identity token file for IRSA,
- * EKS Pod Identity / ECS container endpoint, EC2 instance metadata).
+ * the pod's identity from the source the operator's environment selects (environment keys,
+ * IRSA web identity, EKS Pod Identity / ECS container endpoint, EC2 instance metadata), never
+ * the SDK's own default chain, whose lookups bypass the sandbox.
  */
-export type CredentialSource = { readonly kind: 'static'; readonly credentials: AwsCredentialIdentity } | { readonly kind: 'ambient' };
+export type CredentialSource = { readonly kind: 'static'; readonly credentials: AwsCredentialIdentity } | { readonly kind: 'ambient'; readonly source: AmbientSource };
 
 /**
  * The credential source for this deploy. Throws a ConnectorError explaining what is missing:
  * terminal for a policy refusal or a malformed Secret, retryable for a Secret not there yet.
  */
-export function credentialSource(config: AwsAcmConfig, ctx: DeployContext): CredentialSource {
+export function credentialSource(config: AwsAcmConfig, ctx: DeployContext, ambient: AmbientSource): CredentialSource {
   const ref = config.credentialsRef;
   if (ref === undefined) {
-    if (ctx.allowAmbientIdentity === true) return { kind: 'ambient' };
+    if (ctx.allowAmbientIdentity === true) {
+      const problem = ambientEndpointProblem(resolveEndpoint(config.region, config.endpoint).url);
+      if (problem !== null) throw terminal(problem);
+      return { kind: 'ambient', source: ambient };
+    }
     throw terminal(
       'awsAcm has no credentialsRef and the operator policy does not allow ambient cloud identity (policy.ambientCloudIdentity is false): ' +
         `reference a Secret with ${CredentialKeys.AccessKeyId} and ${CredentialKeys.SecretAccessKey}, or ask the operator administrator to enable ambient identity (IRSA)`,

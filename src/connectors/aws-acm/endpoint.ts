@@ -26,14 +26,6 @@ export function defaultEndpoint(region: string): string {
   return `https://acm.${region}.${dnsSuffix(region)}`;
 }
 
-/**
- * The regional STS endpoint the SDK's web-identity provider (IRSA) calls with the connector's
- * own request handler, so ambient identity needs this address in the grant too.
- */
-export function stsAddress(region: string): string {
-  return `sts.${region}.${dnsSuffix(region)}:443`;
-}
-
 function isLoopbackHost(hostname: string): boolean {
   if (hostname === 'localhost' || hostname === '[::1]') return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
@@ -57,6 +49,25 @@ export function endpointProblem(raw: string): string | null {
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') return 'must be an origin without a path, query or fragment';
   if (canonicalDialAddress(`${url.hostname}:${url.port || DEFAULT_PORTS[url.protocol]}`) === null) return 'host is not a DNS name or an IP address';
   return null;
+}
+
+/**
+ * Why the pod's own (ambient) credentials must not sign requests for `url`, or `null`. The
+ * endpoint is written by the tenant, and every request carries the credentials' access key id
+ * and session token and a signature replayable for minutes; a `hosts` entry in the policy says
+ * "may be dialled", not "may receive the operator's signed requests". So with ambient identity
+ * the endpoint must be an AWS host (`*.amazonaws.com`, `*.amazonaws.com.cn`, which covers VPC
+ * interface endpoints and FIPS endpoints) over https, or loopback (a local emulator or proxy).
+ */
+export function ambientEndpointProblem(url: string): string | null {
+  const u = new URL(url);
+  const host = u.hostname.toLowerCase().replace(/\.$/, '');
+  if (isLoopbackHost(host)) return null;
+  if (u.protocol === 'https:' && /(^|\.)amazonaws\.com(\.cn)?$/.test(host)) return null;
+  return (
+    `refusing to sign requests for ${u.host} with the pod's ambient AWS identity: with ambient identity the endpoint must be an https *.amazonaws.com ` +
+    '(or .amazonaws.com.cn) host or loopback; set credentialsRef to use another endpoint'
+  );
 }
 
 /**

@@ -10,11 +10,11 @@ import { createAwsAcmConnector } from './aws-acm-connector.ts';
 export const awsAcmConnector = defineConnector({
   name: 'awsAcm',
   configSchema: awsAcmConfig,
-  create: createAwsAcmConnector,
+  create: (config) => createAwsAcmConnector(config),
   secretRefs: (config) => (config.credentialsRef === undefined ? [] : [config.credentialsRef.name]),
 });
 
-export { createAwsAcmConnector } from './aws-acm-connector.ts';
+export { createAwsAcmConnector, grantFor, type AwsAcmConnectorOptions } from './aws-acm-connector.ts';
 export { awsAcmConfig, type AwsAcmConfig } from './config.ts';
 export { CredentialKeys } from './credentials.ts';
 export { OWNER_TAG_KEY } from './tags.ts';

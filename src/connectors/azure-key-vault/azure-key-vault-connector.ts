@@ -15,7 +15,9 @@
  * rest itself, so the file's own cipher only guards one TLS-protected request.
  *
  * All SDK traffic goes through `Sandbox.request` (sandbox-http-client.ts); the grant is the
- * vault's `host:port` plus, when the connector fetches tokens, the authority's.
+ * vault's `host:port` plus, when the connector fetches tokens, the authority's (the block's
+ * `authorityHost`, so the operator policy must list it), plus, for workload identity, a read
+ * of the projected token file (credential.ts).
  *
  * The remote object is named by the block (vault + certificate name), so `ctx.remoteId` adds
  * nothing to find it: ownership is verified on every deploy from the owner tag instead.
@@ -26,7 +28,7 @@ import { CertificateClient, type KeyVaultCertificate } from '@azure/keyvault-cer
 import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, Pkcs12Encryption, thumbprintSha1, toPkcs12 } from '../sdk/index.ts';
 import { classifyAzureError } from './classify-error.ts';
 import type { AzureKeyVaultConfig } from './config.ts';
-import { buildCredential, credentialPlan, type CredentialPlan } from './credential.ts';
+import { buildCredential, credentialPlan, planReads, type CredentialPlan, type Env } from './credential.ts';
 import { decide, hexThumbprint, isOwnedBy, versionTags, type CurrentVersion } from './ownership.ts';
 import { createSandboxTransport, type SandboxTransport } from './sandbox-http-client.ts';
 
@@ -38,6 +40,8 @@ export interface AzureKeyVaultConnectorOptions {
    * the suite's replay check counts as a mutation.
    */
   readonly credential?: TokenCredential;
+  /** The operator's environment (workload identity variables); default `process.env`. */
+  readonly env?: Env;
 }
 
 /** Per-request timeout: Key Vault answers in well under a second. */
@@ -51,11 +55,14 @@ export function dialAddressOf(url: string): string {
   return `${u.hostname}:${u.port === '' ? '443' : u.port}`;
 }
 
-/** The grant for a block: exactly the vault, plus the authority when tokens are fetched. */
+/**
+ * The grant for a block: exactly the vault, plus the authority when tokens are fetched, plus
+ * the projected token file when the pod's workload identity is used.
+ */
 export function grantFor(config: AzureKeyVaultConfig, plan: CredentialPlan): Grant {
   const dial = [dialAddressOf(config.vaultUrl)];
   if (plan.kind !== 'injected') dial.push(dialAddressOf(plan.authorityHost));
-  return Object.freeze({ read: [], write: [], dial: Object.freeze([...new Set(dial)]), exec: [] });
+  return Object.freeze({ read: Object.freeze(planReads(plan)), write: [], dial: Object.freeze([...new Set(dial)]), exec: [] });
 }
 
 /** The versionless certificate id: stable across rotations, kept in status as remoteId. */
@@ -69,7 +76,7 @@ function currentOf(cert: KeyVaultCertificate): CurrentVersion {
 
 /** Creates the connector for one target's validated block. */
 export function createAzureKeyVaultConnector(config: AzureKeyVaultConfig, options: AzureKeyVaultConnectorOptions = {}): Connector {
-  const plan = credentialPlan(config, options.credential !== undefined);
+  const plan = credentialPlan(config, options.credential !== undefined, options.env ?? process.env);
   const grant = grantFor(config, plan);
   const name = config.certificateName;
   const remoteId = certificateIdOf(config);
@@ -77,7 +84,7 @@ export function createAzureKeyVaultConnector(config: AzureKeyVaultConfig, option
   /** One deploy's SDK client over the sandbox, and a runner that classifies its failures. */
   function open(sandbox: Sandbox, signal: AbortSignal, ctx: DeployContext) {
     const transport: SandboxTransport = createSandboxTransport(sandbox, { ca: config.caBundle, signal });
-    const credential = buildCredential(plan, ctx, transport.client, options.credential);
+    const credential = buildCredential(plan, ctx, { httpClient: transport.client, sandbox, signal, injected: options.credential });
     const client = new CertificateClient(config.vaultUrl.replace(/\/$/, ''), credential, {
       httpClient: transport.client,
       retryOptions: { maxRetries: 0 },

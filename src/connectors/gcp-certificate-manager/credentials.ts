@@ -1,10 +1,12 @@
 /**
  * Which identity a deploy uses: the service account key in the referenced Secret, or, when no
  * Secret is referenced, the pod's workload identity, but only if the operator policy allows
- * ambient identity. Decided before any request, so a refused identity costs no I/O.
+ * ambient identity, and only towards a Google API endpoint (ambient-endpoint.ts). Decided
+ * before any request, so a refused identity costs no I/O.
  */
 import { type DeployContext, terminal, type Sandbox } from '../sdk/index.ts';
 import { metadataTokens, serviceAccountTokens, type TokenSource } from './access-token.ts';
+import { ambientEndpointProblem } from './ambient-endpoint.ts';
 import type { GcpCertificateManagerConfig } from './config.ts';
 import { parseServiceAccountKey } from './service-account-key.ts';
 
@@ -18,6 +20,8 @@ export function tokenSourceFor(config: GcpCertificateManagerConfig, ctx: DeployC
     if (ctx.allowAmbientIdentity !== true) {
       throw terminal('no credentialsRef is set and the operator policy does not allow ambient cloud identity (policy.ambientCloudIdentity): reference a Secret with a service account key, or allow workload identity');
     }
+    const problem = ambientEndpointProblem(config.endpoint);
+    if (problem !== null) throw terminal(problem);
     return metadataTokens(sandbox, config.metadataServerUrl);
   }
   const secret = ctx.secrets?.get(ref.name);

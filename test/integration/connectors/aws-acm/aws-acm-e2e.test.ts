@@ -4,7 +4,8 @@
  * sandbox. Covers the first import (status keeps the ARN), a Secret rotation (re-import into
  * the same ARN), a controller restart (no ACM mutation), a lost status write (status forgets the
  * ARN while the certificate rotates: found again by its owner tag), a credentials Secret that
- * appears late, ambient identity refused by policy, and deletionPolicy: Delete (certificate
+ * appears late, ambient identity through a stand-in for instance metadata (refused until the policy lists
+ * its address, then Ready), and deletionPolicy: Delete (certificate
  * deleted, finalizer removed, a foreign certificate untouched). Certificates are counted in ACM
  * after every step. The operator policy allows exactly moto's address.
  */
@@ -15,12 +16,18 @@ import { GROUP, PLURAL, VERSION } from '../../../../src/crds/names.ts';
 import { mintChain, type MintedChain } from '../../../support/certs/index.ts';
 import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, readyOf, startController, type RunningController, waitDeploymentGone } from '../../../support/controller-harness.ts';
 import { createTestNamespace } from '../../../support/kube.ts';
+import { startRecordingListener } from '../../../support/cloud-identity/recording-listener.ts';
 import { acmReader, startMoto, TEST_ACCESS_KEY, type AcmReader, type MotoServer } from '../../../support/moto/index.ts';
 
 const kubeconfig = inject('kubeconfigPath');
 const { core, objects } = kubeClients(kubeconfig);
 const fp = (pem: string): string => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
 const crd = { group: GROUP, version: VERSION, plural: PLURAL };
+/** Variables that select an ambient AWS identity; the ambient case sets only the metadata endpoint. */
+const AMBIENT_ENV = [
+  'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN', 'AWS_PROFILE', 'AWS_EC2_METADATA_DISABLED',
+  'AWS_EC2_METADATA_SERVICE_ENDPOINT', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+];
 
 let ns = '';
 let moto: MotoServer;
@@ -146,16 +153,52 @@ describe('awsAcm end to end', () => {
     expect((await acm.owned(`${uid}/edge`)).map((c) => c.arn)).toEqual([r.status.targets?.[0]?.remoteId]);
   });
 
-  it('without credentialsRef, ambient identity is refused while the policy forbids it, and nothing is imported', async () => {
-    const count = await acm.count();
-    await putTlsSecret(core, ns, 'amb-tls', chain.leafPem, chain.keyPem);
-    await createDeployment(objects, ns, 'amb', { secretRef: { name: 'amb-tls' }, targets: [{ name: 'edge', awsAcm: { region: 'us-east-1', endpoint: moto.endpoint } }] });
-    const r = await waitFor('amb', (x) => x.ready === 'False', 'amb not ready');
-    // Ambient identity declares the regional STS endpoint (IRSA calls it through the sandbox);
-    // the policy's hosts do not include it, so the grant check refuses before any request.
-    // (With STS allowed but ambientCloudIdentity false, the connector refuses: errors.test.ts.)
-    expect(r.reason).toBe('GrantDenied');
-    expect(r.status.targets?.[0]?.message).toMatch(/sts\.us-east-1\.amazonaws\.com:443/);
-    expect(await acm.count()).toBe(count);
+  it('ambient identity (instance metadata): refused until the policy lists the metadata address, then Ready through the sandbox', async () => {
+    // A recording listener stands in for IMDS, selected the documented way (AWS_EC2_METADATA_SERVICE_ENDPOINT);
+    // the controller runs in this process, so the connector sees this environment.
+    const imds = await startRecordingListener();
+    const saved = Object.fromEntries(AMBIENT_ENV.map((k) => [k, process.env[k]]));
+    for (const k of AMBIENT_ENV) delete process.env[k];
+    process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = imds.url;
+    imds.answer((r) => {
+      if (r.method === 'PUT' && r.path === '/latest/api/token') return { status: 200, body: 'imds-session' };
+      if (r.path === '/latest/meta-data/iam/security-credentials/') return { status: 200, body: 'node-role' };
+      if (r.path === '/latest/meta-data/iam/security-credentials/node-role') {
+        return { status: 200, body: JSON.stringify({ Code: 'Success', AccessKeyId: TEST_ACCESS_KEY.accessKeyId, SecretAccessKey: TEST_ACCESS_KEY.secretAccessKey, Token: 't' }) };
+      }
+      return { status: 404 };
+    });
+    try {
+      const count = await acm.count();
+      await putTlsSecret(core, ns, 'amb-tls', chain.leafPem, chain.keyPem);
+      await createDeployment(objects, ns, 'amb', { secretRef: { name: 'amb-tls' }, targets: [{ name: 'edge', awsAcm: { region: 'us-east-1', endpoint: moto.endpoint } }] });
+      // The policy lists moto only: the metadata address the connector declares is missing, so
+      // the grant check refuses before any I/O, naming it; the stand-in saw no connection.
+      const r = await waitFor('amb', (x) => x.ready === 'False', 'amb not ready');
+      expect(r.reason).toBe('GrantDenied');
+      expect(r.status.targets?.[0]?.message).toContain(`dial ${imds.address}`);
+      expect(imds.connections).toBe(0);
+      expect(await acm.count()).toBe(count);
+
+      // A policy that lists the metadata address and allows ambient identity: the IMDSv2 lookup
+      // goes through the sandbox and the certificate is imported.
+      await ctl.stop();
+      ctl = startController(kubeconfig, { namespaces: [ns], policy: { hosts: [moto.address, imds.address], pathRoots: [], commands: [], ambientCloudIdentity: true } });
+      // A terminal GrantDenied is retried on a spec change (or a slow timer): change the spec.
+      const cur = await getDeployment(objects, ns, 'amb');
+      const edge = { name: 'edge', awsAcm: { region: 'us-east-1', endpoint: moto.endpoint, tags: { identity: 'ambient' } } };
+      await objects.replaceNamespacedCustomObject({ ...crd, namespace: ns, name: 'amb', body: { ...cur, spec: { ...cur.spec, targets: [edge] } } });
+      await waitFor('amb', (x) => x.ready === 'True', 'amb Ready with the metadata address allowed');
+      expect(imds.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+        'PUT /latest/api/token', 'GET /latest/meta-data/iam/security-credentials/', 'GET /latest/meta-data/iam/security-credentials/node-role',
+      ]);
+      expect(await acm.count()).toBe(count + 1);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await imds.close();
+    }
   });
 });

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { awsAcmConnector } from '../../../../src/connectors/aws-acm/index.ts';
-import { defaultEndpoint, endpointProblem, resolveEndpoint, stsAddress } from '../../../../src/connectors/aws-acm/endpoint.ts';
+import { ambientEndpointProblem, defaultEndpoint, endpointProblem, resolveEndpoint } from '../../../../src/connectors/aws-acm/endpoint.ts';
+import { createAwsAcmConnector } from '../../../../src/connectors/aws-acm/index.ts';
 import { desiredTags, isOwnedBy, missingTags, OWNER_TAG_KEY, tagKeyProblem, tagValueProblem } from '../../../../src/connectors/aws-acm/tags.ts';
 
 const parse = (block: unknown) => awsAcmConnector.configSchema.safeParse(block);
@@ -54,9 +55,23 @@ describe('awsAcm grant', () => {
     expect(grantOf({ region: 'us-east-1', endpoint: 'http://localhost', credentialsRef: { name: 'a' } }).dial).toEqual(['localhost:80']);
   });
 
-  it('adds the regional STS endpoint for ambient identity (IRSA calls it through the sandbox)', () => {
-    expect(grantOf({ region: 'ap-southeast-2' }).dial).toEqual(['acm.ap-southeast-2.amazonaws.com:443', 'sts.ap-southeast-2.amazonaws.com:443']);
-    expect(stsAddress('cn-north-1')).toBe('sts.cn-north-1.amazonaws.com.cn:443');
+  it('adds the regional STS endpoint and the token file for IRSA ambient identity (both go through the sandbox)', () => {
+    const irsa = { AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/secrets/eks.amazonaws.com/serviceaccount/token', AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/r' };
+    const grant = (region: string) => createAwsAcmConnector(awsAcmConnector.configSchema.parse({ region }), { env: irsa }).capabilities();
+    expect(grant('ap-southeast-2')).toEqual({
+      read: ['/var/run/secrets/eks.amazonaws.com/serviceaccount/token'], write: [], exec: [],
+      dial: ['acm.ap-southeast-2.amazonaws.com:443', 'sts.ap-southeast-2.amazonaws.com:443'],
+    });
+    expect(grant('cn-north-1').dial).toEqual(['acm.cn-north-1.amazonaws.com.cn:443', 'sts.cn-north-1.amazonaws.com.cn:443']);
+  });
+
+  it('ambient identity signs only for AWS hosts or loopback', () => {
+    for (const ok of ['https://acm.us-east-1.amazonaws.com', 'https://vpce-0a1b-xyz.acm.eu-west-1.vpce.amazonaws.com', 'https://acm.cn-north-1.amazonaws.com.cn', 'http://127.0.0.1:5000', 'http://localhost']) {
+      expect(ambientEndpointProblem(ok), ok).toBeNull();
+    }
+    for (const bad of ['https://acm.example.com', 'https://amazonaws.com.evil.example', 'https://evilamazonaws.com', 'https://10.0.0.1']) {
+      expect(ambientEndpointProblem(bad), bad).toMatch(/refusing to sign requests/);
+    }
   });
 
   it('is frozen and pure', () => {

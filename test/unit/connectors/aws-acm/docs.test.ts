@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { awsAcmConnector } from '../../../../src/connectors/aws-acm/index.ts';
+import { awsAcmConnector, createAwsAcmConnector } from '../../../../src/connectors/aws-acm/index.ts';
 import { connectorBlocks } from '../../../../src/connectors/registry.ts';
 import { grantShortfall } from '../../../../src/controller/grant-shortfall.ts';
 import { specSchema } from '../../../../src/crds/spec.ts';
@@ -30,6 +30,16 @@ describe('docs/connectors/aws-acm.md', () => {
       const block = awsAcmConnector.configSchema.parse((target as { awsAcm?: unknown }).awsAcm);
       expect(grantShortfall(awsAcmConnector.create(block).capabilities(), policy as Policy), target.name).toEqual([]);
     }
+  });
+
+  it('the ambient identity policy example allows exactly what an IRSA target in us-east-1 declares', async () => {
+    const docs = blocks(await page(), 'yaml').flatMap((y) => parseAllDocuments(y).map((d) => d.toJS() as Record<string, unknown>));
+    const policy = docs.filter((d) => d.policy !== undefined).map((d) => d.policy as Policy).find((p) => p.ambientCloudIdentity === true);
+    expect(policy).toBeDefined();
+    const irsa = { AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/secrets/eks.amazonaws.com/serviceaccount/token', AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/cert-deployer' };
+    const grant = createAwsAcmConnector(awsAcmConnector.configSchema.parse({ region: 'us-east-1' }), { env: irsa }).capabilities();
+    expect(grantShortfall(grant, policy as Policy)).toEqual([]);
+    expect(grantShortfall(grant, { ...policy, pathRoots: [] })).toEqual(['read /var/run/secrets/eks.amazonaws.com/serviceaccount/token']);
   });
 
   it('the IAM policy grants exactly the ACM operations the connector calls', async () => {
