@@ -37,9 +37,11 @@ LABEL org.opencontainers.image.title="cert-deployer" \
       org.opencontainers.image.description="Deploys TLS certificates from Kubernetes Secrets to servers and clouds outside the cluster" \
       org.opencontainers.image.source="https://github.com/cert-deployer/cert-deployer" \
       org.opencontainers.image.licenses="Apache-2.0"
+# Distroless :nonroot already runs as 65532, and WORKDIR/COPY would then make /app its own; as
+# root they stay root-owned and read-only to the process: the controller never writes its own code.
+USER 0:0
 WORKDIR /app
 ENV NODE_ENV=production
-# Files are owned by root and read-only to the process: the controller never writes its own code.
 # package.json carries "type": "module", without which Node would load dist/ as CommonJS.
 COPY package.json ./
 COPY --from=deps /src/node_modules ./node_modules

@@ -67,3 +67,12 @@ ensure_cert_manager() {
   out="$(bash "$ROOT/hack/local-cluster/cert-manager/build.sh")"
   export CD_CERT_MANAGER_BIN_DIR="${out##*$'\n'}"
 }
+
+# The controller image built from the repository's Dockerfile without a registry or a Docker
+# engine (hack/image/build.sh: local base images, buildah, umoci), cached by content; prebuilt
+# here so a cold build never runs inside a test hook. test/integration/image runs it under runc.
+ensure_image() {
+  local out
+  out="$(bash "$ROOT/hack/image/build.sh")"
+  export CD_IMAGE_DIR="${out##*$'\n'}"
+}

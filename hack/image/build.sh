@@ -33,13 +33,20 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 started=$SECONDS
 log "buildah bud $REF"
-# The host's npm cache serves the tarballs npm ci needs (ensure_deps filled it); the build
-# still resolves against the registry, as in CI.
-mkdir -p "$HOME/.npm"
+# Machines whose egress re-signs TLS (a proxy CA in the host's bundle) need npm inside the build
+# to trust that bundle too. It is mounted for the RUN steps only (never committed to a layer),
+# with an npmrc naming it; CI with plain egress gets the same build without it.
+trust=()
+host_ca="${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}"
+if [ -r "$host_ca" ]; then
+  printf 'cafile=/run/host-ca/ca.crt\n' > "$OUT/npmrc"
+  trust=(--volume "$host_ca:/run/host-ca/ca.crt:ro" --volume "$OUT/npmrc:/root/.npmrc:ro")
+fi
+# Not the host's npm cache: the deps stage cleans its cache, which would wipe a mounted one.
 buildah_ bud --isolation chroot --pull=false --layers=false --quiet \
   --build-arg NODE_BUILD_IMAGE="${bases[0]}" --build-arg NODE_RUNTIME_IMAGE="${bases[1]}" \
-  --volume "$HOME/.npm:/root/.npm" \
-  --tag "$REF" --file Dockerfile . >&2
+  "${trust[@]}" --tag "$REF" --file Dockerfile . >&2
+rm -f "$OUT/npmrc"
 built=$((SECONDS - started))
 
 buildah_ push --quiet "$REF" "oci:$OUT/oci:cert-deployer" >&2

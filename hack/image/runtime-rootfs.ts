@@ -79,11 +79,15 @@ for (const rel of [...kept].sort()) copyEntry(rel);
 writeFileSync(join(out, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n');
 writeFileSync(join(out, 'etc/group'), 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n');
 writeFileSync(join(out, 'etc/nsswitch.conf'), 'passwd: files\ngroup: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n');
-for (const [dir, mode, uid] of [['root', 0o700, 0], ['home/nonroot', 0o700, 65532], ['tmp', 0o1777, 0]] as const) {
+// Mount points exist in the image, so a runtime never has to create them in a read-only root.
+for (const [dir, mode, uid] of [['root', 0o700, 0], ['home/nonroot', 0o700, 65532], ['tmp', 0o1777, 0], ['proc', 0o555, 0], ['sys', 0o555, 0], ['dev', 0o755, 0], ['run', 0o755, 0]] as const) {
   mkdirSync(join(out, dir), { recursive: true });
   chmodSync(join(out, dir), mode);
   lchownSync(join(out, dir), uid, uid);
 }
+// Kubernetes mounts the ServiceAccount token under /var/run/secrets; /var/run is /run, as in Debian.
+mkdirSync(join(out, 'var'), { recursive: true, mode: 0o755 });
+if (!isLink(join(out, 'var/run'))) symlinkSync('/run', join(out, 'var/run'));
 
 // dpkg status per package, as distroless does, for scanners (the status file itself would claim
 // every minbase package).
