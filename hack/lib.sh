@@ -76,3 +76,15 @@ ensure_image() {
   out="$(bash "$ROOT/hack/image/build.sh")"
   export CD_IMAGE_DIR="${out##*$'\n'}"
 }
+
+# actionlint from the Go module proxy (cached by version), for the release workflow's check.
+ensure_actionlint() {
+  local v="v1.7.12" dir="$CD_CACHE/actionlint-v1.7.12"
+  ensure_apt shellcheck   # actionlint checks every run: script with it when it is on PATH
+  if [ ! -x "$dir/actionlint" ]; then
+    log "building actionlint $v"
+    mkdir -p "$dir"
+    GOBIN="$dir" CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install -trimpath -ldflags "-s -w" "github.com/rhysd/actionlint/cmd/actionlint@$v" >&2
+  fi
+  export CD_ACTIONLINT="$dir/actionlint"
+}
