@@ -23,8 +23,12 @@ have() { buildah_ inspect --type image "$1" >/dev/null 2>&1; }
 if have "$BUILD_REF" && have "$RUNTIME_REF"; then
   echo "$BUILD_REF"; echo "$RUNTIME_REF"; exit 0
 fi
-
 mkdir -p "$IMAGE_CACHE"
+exec 8>"$IMAGE_CACHE/base.lock"
+flock 8
+if have "$BUILD_REF" && have "$RUNTIME_REF"; then
+  echo "$BUILD_REF"; echo "$RUNTIME_REF"; exit 0
+fi
 work="$(mktemp -d "$IMAGE_CACHE/base-work.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 started=$SECONDS

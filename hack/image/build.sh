@@ -25,9 +25,13 @@ mapfile -t sources < <(find src -type f ! -name '*.test.ts' | LC_ALL=C sort)
 KEY="$( { content_hash "${inputs[@]}" "${sources[@]}"; printf '%s\n' "${bases[@]}"; } | sha256sum | cut -c1-16)"
 OUT="$IMAGE_CACHE/cert-deployer-$KEY"
 REF="$IMAGE_REPO:$KEY"
-if [ -f "$OUT/image.json" ] && [ -x "$OUT/bundle/rootfs/nodejs/bin/node" ]; then
-  echo "$OUT"; exit 0
-fi
+cached() { [ -f "$OUT/image.json" ] && [ -x "$OUT/bundle/rootfs/nodejs/bin/node" ]; }
+if cached; then touch "$OUT"; echo "$OUT"; exit 0; fi
+# One build at a time per machine (parallel runs share the cache); the winner's result serves all.
+mkdir -p "$IMAGE_CACHE"
+exec 9>"$IMAGE_CACHE/build.lock"
+flock 9
+if cached; then touch "$OUT"; echo "$OUT"; exit 0; fi
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -58,10 +62,11 @@ layers_bytes="$(du -sb "$OUT/oci/blobs" | cut -f1)"
 printf '{"ref":"%s","id":"%s","rootfsBytes":%s,"ociBytes":%s,"buildSeconds":%s,"bases":["%s","%s"]}\n' \
   "$REF" "$id" "$rootfs_bytes" "$layers_bytes" "$built" "${bases[0]}" "${bases[1]}" > "$OUT/image.json"
 
-# Keep one built image: vfs stores every image in full.
-for old in "$IMAGE_CACHE"/cert-deployer-*; do [ "$old" = "$OUT" ] || rm -rf "$old"; done
-for old in $(buildah_ images --noheading --format '{{.Name}}:{{.Tag}}' | grep -E "^$IMAGE_REPO:" | grep -v ":$KEY\$" || true); do
-  buildah_ rmi "$old" >/dev/null 2>&1 || true
+# vfs stores every image in full: drop builds nobody used for two hours (other checkouts on
+# this machine may be running tests on theirs right now), and their images.
+find "$IMAGE_CACHE" -maxdepth 1 -name 'cert-deployer-*' -mmin +120 -exec rm -rf {} +
+for old in $(buildah_ images --noheading --format '{{.Name}}:{{.Tag}}' | grep -E "^$IMAGE_REPO:" || true); do
+  [ -d "$IMAGE_CACHE/cert-deployer-${old##*:}" ] || buildah_ rmi "$old" >/dev/null 2>&1 || true
 done
 buildah_ rmi --prune >/dev/null 2>&1 || true
 log "image $REF built in ${built} s ($((rootfs_bytes / 1048576)) MiB unpacked)"
