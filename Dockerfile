@@ -1,16 +1,19 @@
 # syntax=docker/dockerfile:1
 # The cert-deployer controller image.
 #
-# NOTE: this file has not been built on the project's development machines, which have no Docker
-# engine (only the docker CLI). It is kept correct by review; CI with a container builder builds it:
-#   docker build -t ghcr.io/cert-deployer/cert-deployer:0.1.0 .
+# Built two ways from this one file:
+#   - with a registry (CI, release): `docker buildx build .` on the default base images below;
+#   - without one (these machines, hack/test.sh): `hack/image/build.sh` makes local equivalents
+#     of both base images (Debian bookworm minbase + the same Node binary the tests run) and
+#     runs `buildah bud --isolation chroot` with NODE_BUILD_IMAGE / NODE_RUNTIME_IMAGE pointing
+#     at them. test/integration/image runs the result under runc. See docs/image.md.
 #
 # Three stages: `build` compiles TypeScript with the dev dependencies, `deps` installs only the
 # production dependencies, and the runtime image (distroless: no shell, no package manager, runs
 # as uid 65532) receives just dist/ and those node_modules.
 # The builder and runtime share the Debian release (bookworm = debian12) so that any native addon
 # would link against the same glibc; install scripts are disabled, so today there are none
-# (ssh2 falls back to its pure-JS crypto). Pin both images by digest in CI.
+# (ssh2 falls back to its pure-JS crypto). The release workflow pins both images by digest.
 
 ARG NODE_BUILD_IMAGE=node:26-bookworm-slim
 ARG NODE_RUNTIME_IMAGE=gcr.io/distroless/nodejs26-debian12:nonroot
@@ -34,13 +37,15 @@ LABEL org.opencontainers.image.title="cert-deployer" \
       org.opencontainers.image.description="Deploys TLS certificates from Kubernetes Secrets to servers and clouds outside the cluster" \
       org.opencontainers.image.source="https://github.com/cert-deployer/cert-deployer" \
       org.opencontainers.image.licenses="Apache-2.0"
+# Distroless :nonroot already runs as 65532, and WORKDIR/COPY would then make /app its own; as
+# root they stay root-owned and read-only to the process: the controller never writes its own code.
+USER 0:0
 WORKDIR /app
 # The commit `cert-deployer --version` reports and the startup log line carries:
 #   docker build --build-arg COMMIT=$(git rev-parse --short HEAD) .
 ARG COMMIT=unknown
 ENV NODE_ENV=production CERT_DEPLOYER_COMMIT=${COMMIT}
 LABEL org.opencontainers.image.revision=${COMMIT}
-# Files are owned by root and read-only to the process: the controller never writes its own code.
 # package.json carries "type": "module", without which Node would load dist/ as CommonJS.
 COPY package.json ./
 COPY --from=deps /src/node_modules ./node_modules

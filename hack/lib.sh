@@ -67,3 +67,24 @@ ensure_cert_manager() {
   out="$(bash "$ROOT/hack/local-cluster/cert-manager/build.sh")"
   export CD_CERT_MANAGER_BIN_DIR="${out##*$'\n'}"
 }
+
+# The controller image built from the repository's Dockerfile without a registry or a Docker
+# engine (hack/image/build.sh: local base images, buildah, umoci), cached by content; prebuilt
+# here so a cold build never runs inside a test hook. test/integration/image runs it under runc.
+ensure_image() {
+  local out
+  out="$(bash "$ROOT/hack/image/build.sh")"
+  export CD_IMAGE_DIR="${out##*$'\n'}"
+}
+
+# actionlint from the Go module proxy (cached by version), for the release workflow's check.
+ensure_actionlint() {
+  local v="v1.7.12" dir="$CD_CACHE/actionlint-v1.7.12"
+  ensure_apt shellcheck   # actionlint checks every run: script with it when it is on PATH
+  if [ ! -x "$dir/actionlint" ]; then
+    log "building actionlint $v"
+    mkdir -p "$dir"
+    GOBIN="$dir" CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install -trimpath -ldflags "-s -w" "github.com/rhysd/actionlint/cmd/actionlint@$v" >&2
+  fi
+  export CD_ACTIONLINT="$dir/actionlint"
+}
