@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: installs Node 24, npm deps, Debian servers and the
+# The whole test suite on a fresh machine: installs Node 26, npm deps, Debian servers and the
 # real control plane binaries (cached), then lints, type-checks and runs every test.
 source "$(dirname "$0")/lib.sh"
 ensure_node
