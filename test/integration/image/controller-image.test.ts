@@ -19,6 +19,7 @@ import { mintChain, type MintedChain } from '../../support/certs/index.ts';
 import { freePort } from '../../support/control-plane/ports.ts';
 import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret } from '../../support/controller-harness.ts';
 import { createTestNamespace } from '../../support/kube.ts';
+import { allowAll } from '../../support/policy-fixtures.ts';
 import { nginxSpec } from '../../support/servers/nginx.ts';
 import { waitUntilServed } from '../../support/servers/tls-served.ts';
 import { startWebServer, type WebServer } from '../../support/servers/web-server.ts';
@@ -92,6 +93,9 @@ beforeAll(async () => {
     body: { metadata: { name: 'web-ssh' }, type: 'kubernetes.io/ssh-auth', stringData: { 'ssh-privatekey': sshd.clientKey.privateKey } },
   });
 
+  // A platform admin's DeploymentPolicy for the watched namespace (deny by default otherwise);
+  // the chart's --policy upper bound below still names exactly this target.
+  await allowAll(kubeClients(kubeconfigPath).objects, watched);
   // The chart as a user installs it, namespaced, with a policy naming exactly this target.
   const values = {
     namespaces: [watched], crds: { enabled: false }, replicaCount: 1, shutdownGraceSeconds: 10,
