@@ -8,10 +8,10 @@
  */
 
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
-/** base64 and base64url share this alphabet (`+/` and `-_`); 40 characters carry 30 bytes. */
-const BASE64_RUN = /[A-Za-z0-9+/_-]{40,}={0,2}/g;
+/** base64 (`+/`) and base64url (`-_`), matched apart: a run mixing `/` and `-` is a path, not an encoding. 40 characters carry 30 bytes. */
+const BASE64_RUN = /(?:[A-Za-z0-9+/]{40,}|[A-Za-z0-9_-]{40,})={0,2}/g;
 /** A whole line of base64 (e.g. the short last line of a key quoted without its BEGIN line). */
-const BASE64_LINE = /^[ \t]*[A-Za-z0-9+/_-]{16,}={0,2}[ \t]*$/gm;
+const BASE64_LINE = /^[ \t]*(?:[A-Za-z0-9+/]{16,}|[A-Za-z0-9_-]{16,})={0,2}[ \t]*$/gm;
 /** A dump line: an offset, then at least four groups of hex (xxd, hexdump, od -x), ASCII column and all. */
 const DUMP_LINE = /^[ \t]*[0-9A-Fa-f]{4,16}:?(?:[ \t]+[0-9A-Fa-f]{2,8}){4,}.*$/gm;
 /** 16 or more hex bytes separated by `:` or spaces (openssl -text, hexdump -C), across line breaks. */
