@@ -85,7 +85,8 @@ export async function openParentBeneath(root: string, path: string): Promise<Ope
   }
 }
 
-function hostStat(s: Stats): HostStat {
+/** The Host view of a Node `Stats` (permission bits only, link count kept for the hard-link rule). */
+export function hostStat(s: Stats): HostStat {
   return {
     isFile: s.isFile(),
     isDirectory: s.isDirectory(),

@@ -12,7 +12,7 @@ import type { ExecOptions, ExecResult } from '../sandbox.ts';
 import { isIdName, parseIdTable, resolveId, type IdTable } from './account-ids.ts';
 import { realClock, type Clock } from '../../core/clock.ts';
 import type { AtomicWriteOptions, BeneathFile, BeneathReadOptions, FileSetEntry, FileSetOptions, Host, HostStat } from './host.ts';
-import { at, openParentBeneath, readInDir, removeStaleTemps, syncDir, unlinkBeneath } from './local-beneath.ts';
+import { at, hostStat, openParentBeneath, readInDir, removeStaleTemps, syncDir, unlinkBeneath } from './local-beneath.ts';
 import { DATA_LINK, readMaybeLinked, removeFileSetInDir, writeSetInDir } from './local-file-set.ts';
 import { joinPath } from '../check/path-check.ts';
 import { runProcess } from './run-process.ts';
@@ -60,17 +60,7 @@ export class LocalHost implements Host {
   async lstat(path: string, signal?: AbortSignal): Promise<HostStat | null> {
     signal?.throwIfAborted();
     try {
-      const s = await lstat(path);
-      return {
-        isFile: s.isFile(),
-        isDirectory: s.isDirectory(),
-        isSymbolicLink: s.isSymbolicLink(),
-        mode: s.mode & 0o7777,
-        uid: s.uid,
-        gid: s.gid,
-        size: s.size,
-        nlink: s.nlink,
-      };
+      return hostStat(await lstat(path));
     } catch (err) {
       if (isMissing(err)) return null;
       throw err;
