@@ -21,23 +21,35 @@ const noController = (tag) => rule('(^|/)controller/', tag, 'this layer never im
 const noConnectors = (tag) => rule('(^|/)connectors/', tag, 'this layer never imports src/connectors.');
 const noCrds = (tag) => rule('(^|/)crds/', tag, 'this layer never imports src/crds.');
 const noSandbox = (tag) => rule('(^|/)sandbox/', tag, 'this layer never imports src/sandbox.');
-/** Connectors see the sandbox only through its contract (`src/sandbox/index.ts`), best via the SDK barrel. */
-const noSandboxInternals = rule(
-  '(^|/)sandbox/(?!index\\.ts$)',
-  'connectors/sandbox-internals',
-  'connectors use the SDK surface (src/connectors/sdk/index.ts re-exports the sandbox contract), never a sandbox internal.',
+/** Code in src/ reaches the SDK package by its name, as a third party does, never its files by path. */
+const byName = rule('(^|/)packages/', 'sdk/by-name', 'code in src/ imports the SDK package by name (@cert-deployer/connector-sdk, /sandbox), never its files by path.');
+/**
+ * A connector folder imports the SDK package root exactly as a third party would, and its own
+ * files: no subpath (the sandbox runtime, the conformance kit) and no relative path out of
+ * its folder. Test paths are left to layer/test so each violation carries one tag.
+ */
+const sdkOnly = rule(
+  '^(?!.*(^|/)test/)(\\.\\./|@cert-deployer/connector-sdk/)',
+  'connectors/sdk-only',
+  'a connector imports only @cert-deployer/connector-sdk (the package root) and its own folder, nothing else of this repo.',
 );
-/** A connector imports the SDK (and through it the sandbox contract) from one place. */
-const sdkBarrel = rule(
-  '(^|/)sdk/(?!index\\.ts$)|(^|/)sandbox/index\\.ts$',
-  'connectors/sdk-barrel',
-  'a connector imports the SDK and the sandbox contract only through src/connectors/sdk/index.ts.',
+/** The operator's src/core may use the SDK contract (the one error base and clock), never the package's runtime or test kit. */
+const coreContractOnly = rule('^@cert-deployer/connector-sdk/', 'core/bottom', 'src/core may import the SDK contract (@cert-deployer/connector-sdk), never its sandbox runtime, conformance suite or test helpers.');
+/** The package installs and runs on its own: nothing of the operator's tree, not even by relative path. */
+const selfContained = rule('(^|/)(src|test|hack)/|^cert-deployer(/|$)', 'sdk/self-contained', 'the connector SDK package imports nothing of the operator (src/, test/, hack/): it must install and run on its own.');
+/** The contract (the package root) loads no runtime: importing it opens no ssh2, undici or files. */
+const contractNoRuntime = rule(
+  '(^|/)sandbox/(?!(errors|grant|sandbox)\\.ts$|check/host-check\\.ts$)|(^|/)(conformance|testing)/|^vitest$',
+  'sdk/contract-pure',
+  'the SDK contract imports from ./sandbox only errors.ts, grant.ts, sandbox.ts and check/host-check.ts, and never the conformance suite, the test helpers or vitest.',
 );
+/** The sandbox runtime ships in the operator: it never pulls in test code. */
+const runtimeNoTestKit = rule('(^|/)(conformance|testing)/|^vitest$', 'sdk/runtime-no-test', 'the sandbox runtime never imports the conformance suite, the test helpers or vitest.');
 /** crds is pure schema: zod, yaml (rendering), its own files, core types and connector config atoms. */
 const crdsWhitelist = rule(
-  '^(?!zod$|yaml$|\\./[^/]+$|\\.\\./core/[^/]+$|\\.\\./connectors/sdk/host-config\\.ts$)',
+  '^(?!zod$|yaml$|\\./[^/]+$|\\.\\./core/[^/]+$|@cert-deployer/connector-sdk$)',
   'crds/pure',
-  'src/crds imports only zod, yaml, its own files, src/core and connector config schemas (src/connectors/sdk/host-config.ts; blocks come from the registry as arguments).',
+  'src/crds imports only zod, yaml, its own files, src/core and the SDK root (its connector config atoms; blocks come from the registry as arguments).',
 );
 /** The generator is the one crds file that reads the registry and writes files. */
 const generatorWhitelist = rule(
@@ -67,32 +79,34 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  // src/core: the bottom layer. Pure: imports no other layer and does no I/O.
+  // src/core: the bottom layer. Pure: imports no other layer (the SDK contract aside) and does no I/O.
   {
     files: ['src/core/**/*.ts'],
-    rules: { ...restrict(noIo, noKube, noTest, noSandbox('core/bottom'), noController('core/bottom'), noConnectors('core/bottom'), noCrds('core/bottom')), ...noDynamicIo },
+    rules: { ...restrict(noIo, noKube, noTest, byName, coreContractOnly, noSandbox('core/bottom'), noController('core/bottom'), noConnectors('core/bottom'), noCrds('core/bottom')), ...noDynamicIo },
   },
-  // src/sandbox: owns all I/O; knows nothing of what is deployed or why.
+  // src/sandbox: the operator's name for the SDK's sandbox runtime; knows nothing of what is deployed or why.
   {
     files: ['src/sandbox/**/*.ts'],
-    rules: restrict(noKube, noTest, noController('sandbox/no-upper'), noConnectors('sandbox/no-upper'), noCrds('sandbox/no-upper')),
+    rules: restrict(noKube, noTest, byName, noController('sandbox/no-upper'), noConnectors('sandbox/no-upper'), noCrds('sandbox/no-upper')),
   },
-  // src/connectors/sdk: the surface connectors see; the sandbox only through its contract.
+  // packages/connector-sdk: self-contained. The contract (root) is pure; the sandbox runtime owns
+  // the I/O; the conformance suite and test helpers may use both, vitest and real processes.
   {
-    files: ['src/connectors/sdk/**/*.ts'],
-    rules: {
-      ...restrict(noIo, noKube, noTest, noController('connectors/no-controller'), noCrds('connectors/no-crds'), noSandboxInternals),
-      ...noDynamicIo,
-    },
+    files: ['packages/connector-sdk/src/**/*.ts'],
+    ignores: ['packages/connector-sdk/src/sandbox/**', 'packages/connector-sdk/src/conformance/**', 'packages/connector-sdk/src/testing/**'],
+    rules: { ...restrict(noIo, noKube, selfContained, contractNoRuntime), ...noDynamicIo },
   },
-  // A connector folder: the SDK barrel and its own files, nothing else of ours, no I/O.
+  { files: ['packages/connector-sdk/src/sandbox/**/*.ts'], rules: restrict(noKube, selfContained, runtimeNoTestKit) },
+  { files: ['packages/connector-sdk/src/conformance/**/*.ts', 'packages/connector-sdk/src/testing/**/*.ts'], rules: restrict(noKube, selfContained) },
+  // A connector folder: the SDK package root and its own files, nothing else of ours, no I/O.
   {
-    files: ['src/connectors/**/*.ts'],
-    ignores: ['src/connectors/sdk/**'],
-    rules: {
-      ...restrict(noIo, noKube, noTest, noController('connectors/no-controller'), noCrds('connectors/no-crds'), noSandboxInternals, sdkBarrel),
-      ...noDynamicIo,
-    },
+    files: ['src/connectors/*/**/*.ts'],
+    rules: { ...restrict(noIo, noKube, noTest, sdkOnly), ...noDynamicIo },
+  },
+  // The registry (src/connectors/*.ts): lists connectors for the controller and the generators.
+  {
+    files: ['src/connectors/*.ts'],
+    rules: { ...restrict(noIo, noKube, noTest, byName, noController('connectors/no-controller'), noCrds('connectors/no-crds')), ...noDynamicIo },
   },
   // src/crds: pure schema.
   {
@@ -105,18 +119,18 @@ export default tseslint.config(
   {
     files: ['src/controller/**/*.ts', 'src/main.ts'],
     ignores: ioExceptions,
-    rules: { ...restrict(noIo, noTest), ...noDynamicIo },
+    rules: { ...restrict(noIo, noTest, byName), ...noDynamicIo },
   },
-  { files: ioExceptions, rules: restrict(noTest) },
+  { files: ioExceptions, rules: restrict(noTest, byName) },
   // Anything else under src (a new top-level folder) gets the strictest default until it is given rules.
   {
     files: ['src/**/*.ts'],
     ignores: ['src/core/**', 'src/sandbox/**', 'src/connectors/**', 'src/crds/**', 'src/controller/**', 'src/cli/**', 'src/main.ts'],
-    rules: { ...restrict(noIo, noKube, noTest), ...noDynamicIo },
+    rules: { ...restrict(noIo, noKube, noTest, byName), ...noDynamicIo },
   },
   // src/cli: the process front ends (kubectl plugin, version/kubeconfig lookup), like main.ts:
   // they read the kubeconfig and package.json and talk to Kubernetes, never to targets.
-  { files: ['src/cli/**/*.ts'], rules: restrict(noTest) },
+  { files: ['src/cli/**/*.ts'], rules: restrict(noTest, byName) },
   // hack: dev tooling may do I/O, but never leans on test code.
   { files: ['hack/**/*.ts'], rules: restrict(noTest) },
 );

@@ -1,4 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * `@cert-deployer/connector-sdk` resolves to the package source in THIS tree (a worktree's
+ * node_modules may link another tree's copy, and dist/ may be stale). Same map as tsconfig `paths`.
+ */
+const sdk = (rel: string) => fileURLToPath(new URL(`./packages/connector-sdk/src/${rel}`, import.meta.url));
+const alias = [
+  { find: /^@cert-deployer\/connector-sdk$/, replacement: sdk('index.ts') },
+  { find: /^@cert-deployer\/connector-sdk\/sandbox$/, replacement: sdk('sandbox/index.ts') },
+  { find: /^@cert-deployer\/connector-sdk\/conformance$/, replacement: sdk('conformance/run-conformance.ts') },
+  { find: /^@cert-deployer\/connector-sdk\/testing$/, replacement: sdk('testing/index.ts') },
+];
 
 /**
  * Two projects: `unit` runs without external processes; `integration` shares one real
@@ -8,13 +21,15 @@ export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { alias },
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'src/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'src/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
           environment: 'node',
         },
       },
       {
+        resolve: { alias },
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],

@@ -1,5 +1,5 @@
 /**
- * The connector lists in README.md, src/connectors/README.md and docs/architecture.md are
+ * The connector lists in README.md, packages/connector-sdk/README.md and docs/architecture.md are
  * generated from the registry, so registering a connector (or removing one) cannot leave a
  * hand-kept list behind. Pure: given the block names and each docs page's text, this renders
  * every list and splices it between its markers; `gen-connector-lists.ts` does the file I/O
@@ -10,7 +10,7 @@
 export const LIST_FILES: readonly { readonly file: string; readonly render: (c: ListedConnector) => string; readonly head?: string }[] = [
   { file: 'README.md', render: (c) => `- [\`${c.name}\`](docs/connectors/${c.folder}.md): ${c.summary}` },
   {
-    file: 'src/connectors/README.md',
+    file: 'packages/connector-sdk/README.md',
     head: '| block | folder | what it does | docs |\n|---|---|---|---|',
     render: (c) => `| \`${c.name}\` | [\`${c.folder}/\`](${c.folder}) | ${c.summary.replaceAll('|', '\\|')} | [docs/connectors/${c.folder}.md](../../docs/connectors/${c.folder}.md) |`,
   },

@@ -8,4 +8,4 @@ ensure_deps
 ensure_apt openssl
 ensure_k8s
 cd "$ROOT"
-exec node hack/demo.ts "$@"
+exec node --import ./hack/sdk-from-source.ts hack/demo.ts "$@"

@@ -20,7 +20,7 @@ const fp = (pem: string) => createHash('sha256').update(new X509Certificate(pem)
 
 const plane = await startControlPlane({ binDir });
 const work = await mkdtemp(join(tmpdir(), 'cert-deployer-demo-'));
-const controller = spawn(process.execPath, [join(root, 'src', 'main.ts'), '--kubeconfig', plane.kubeconfigPath, '--leader-elect', 'false', '--metrics-bind-address', '127.0.0.1:0', '--log-level', 'warn'], { stdio: 'inherit' });
+const controller = spawn(process.execPath, ['--import', join(root, 'hack', 'sdk-from-source.ts'), join(root, 'src', 'main.ts'), '--kubeconfig', plane.kubeconfigPath, '--leader-elect', 'false', '--metrics-bind-address', '127.0.0.1:0', '--log-level', 'warn'], { stdio: 'inherit' });
 let failed = false;
 try {
   say(`control plane ${plane.server} ready in ${plane.startupMs} ms (kube-apiserver + etcd built from Go modules)`);

@@ -1,6 +1,6 @@
 /**
  * `npm run gen:connector-lists`: rewrites the generated connector lists (README.md,
- * src/connectors/README.md, docs/architecture.md) from the registry and each connector's
+ * packages/connector-sdk/README.md, docs/architecture.md) from the registry and each connector's
  * docs page. test/unit/connectors/connector-lists.test.ts fails while any list is stale.
  */
 import { readFile, writeFile } from 'node:fs/promises';

@@ -6,7 +6,7 @@
  * apart from the injected `now`.
  */
 import { X509Certificate } from 'node:crypto';
-import { isInvalidCertificate, parseTlsSecret, scanPem, describeSubject, type TlsSecretData } from '../connectors/sdk/credential/index.ts';
+import { isInvalidCertificate, parseTlsSecret, scanPem, describeSubject, type TlsSecretData } from '@cert-deployer/connector-sdk';
 
 export interface SecretReport {
   readonly ok: boolean;

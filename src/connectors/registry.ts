@@ -5,7 +5,7 @@
  * controller looks connectors up here by block name.
  */
 import * as registered from './registered.ts';
-import type { ConnectorDefinition } from './sdk/index.ts';
+import type { ConnectorDefinition } from '@cert-deployer/connector-sdk';
 
 /**
  * A definition with its configuration type erased, done once here so no caller casts: every

@@ -2,8 +2,8 @@
  * Maps whatever a connector or the sandbox threw to a status reason and a safe message. The
  * message is redacted: an error may quote server output, and server output may quote a key.
  */
-import { redactSecrets } from '../connectors/sdk/redact.ts';
-import { CertDeployerError, isDenied } from '../sandbox/errors.ts';
+import { redactSecrets } from '@cert-deployer/connector-sdk';
+import { CertDeployerError, isDenied } from '@cert-deployer/connector-sdk/sandbox';
 import { Reason } from './reasons.ts';
 
 export interface ClassifiedError {

@@ -4,8 +4,8 @@
  * policy that allows the certificate path but not the key path can never leave half a
  * deployment on a target.
  */
-import { effectiveGrant } from '../sandbox/effective-grant.ts';
-import type { ArgTemplate, Grant, Policy } from '../sandbox/grant.ts';
+import { effectiveGrant } from '@cert-deployer/connector-sdk/sandbox';
+import type { ArgTemplate, Grant, Policy } from '@cert-deployer/connector-sdk/sandbox';
 
 const argText = (a: ArgTemplate) => (typeof a === 'string' ? a : `{${a.placeholder}}`);
 

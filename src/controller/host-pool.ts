@@ -3,11 +3,11 @@
  * identifies a connection (address, user, pinned key, credentials Secret and its version), so
  * a rotated SSH key or a changed pin opens a new connection and the old one is closed.
  */
-import type { HostConfig } from '../connectors/sdk/host-config.ts';
-import { CertDeployerError, ErrorCode } from '../sandbox/errors.ts';
-import type { Host } from '../sandbox/host/host.ts';
-import { LocalHost } from '../sandbox/host/local-host.ts';
-import { SshHost } from '../sandbox/host/ssh-host.ts';
+import type { HostConfig } from '@cert-deployer/connector-sdk';
+import { CertDeployerError, ErrorCode } from '@cert-deployer/connector-sdk/sandbox';
+import type { Host } from '@cert-deployer/connector-sdk/sandbox';
+import { LocalHost } from '@cert-deployer/connector-sdk/sandbox';
+import { SshHost } from '@cert-deployer/connector-sdk/sandbox';
 import type { KubePort } from './kube-port.ts';
 
 export interface HostPool {

@@ -3,7 +3,7 @@
  * operator policy, hosts and the clock. Tests build the same object with real clients.
  */
 import type { z } from 'zod';
-import type { Policy } from '../sandbox/grant.ts';
+import type { Policy } from '@cert-deployer/connector-sdk/sandbox';
 import type { BackoffPolicy } from './decide-target.ts';
 import type { HostPool } from './host-pool.ts';
 import type { EventSink, KubePort } from './kube-port.ts';

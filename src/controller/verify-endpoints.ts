@@ -4,9 +4,9 @@
  * Runs in its own sandbox whose only grant is dialing those endpoints (∩ policy).
  */
 import type { Clock } from '../core/clock.ts';
-import { createSandbox } from '../sandbox/checked-sandbox.ts';
-import type { Policy } from '../sandbox/grant.ts';
-import type { Host } from '../sandbox/host/host.ts';
+import { createSandbox } from '@cert-deployer/connector-sdk/sandbox';
+import type { Policy } from '@cert-deployer/connector-sdk/sandbox';
+import type { Host } from '@cert-deployer/connector-sdk/sandbox';
 
 export interface VerifyEndpoint {
   readonly address: string;

@@ -30,7 +30,7 @@ export const hostName = z
  * `host:port` (IPv6 in brackets). Defined with the connector config atoms, because connector
  * blocks (f5BigIp's address) and the spec's verify endpoints must spell an address the same way.
  */
-export { hostPort } from '../connectors/sdk/host-config.ts';
+export { hostPort } from '@cert-deployer/connector-sdk';
 
 /** A reference to an object in the same namespace. */
 export const localObjectReference = z.object({

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ambientSource } from '../../src/connectors/aws-acm/ambient-source.ts';
 import { fetchAmbientCredentials } from '../../src/connectors/aws-acm/ambient-credentials.ts';
-import { createSandbox } from '../../src/sandbox/checked-sandbox.ts';
-import { LocalHost } from '../../src/sandbox/host/local-host.ts';
-import type { Grant } from '../../src/sandbox/grant.ts';
+import { createSandbox } from '../../packages/connector-sdk/src/sandbox/checked-sandbox.ts';
+import { LocalHost } from '../../packages/connector-sdk/src/sandbox/host/local-host.ts';
+import type { Grant } from '../../packages/connector-sdk/src/sandbox/grant.ts';
 import { startRecordingListener } from '../support/cloud-identity/recording-listener.ts';
 
 const N = Number(process.env.N ?? 300);

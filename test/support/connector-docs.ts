@@ -8,10 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { connectorBlocks } from '../../src/connectors/registry.ts';
-import type { ConnectorDefinition } from '../../src/connectors/sdk/connector.ts';
+import type { ConnectorDefinition } from '../../packages/connector-sdk/src/connector.ts';
 import { grantShortfall } from '../../src/controller/grant-shortfall.ts';
 import { specSchema } from '../../src/crds/spec.ts';
-import type { Policy } from '../../src/sandbox/grant.ts';
+import type { Policy } from '../../packages/connector-sdk/src/sandbox/grant.ts';
 
 /** The YAML code blocks of a page, each parsed (multi-document aware). */
 export async function yamlBlocks(page: string): Promise<Record<string, unknown>[]> {

@@ -9,6 +9,8 @@ import { kubeClients } from './controller-harness.ts';
 import { allowAll } from './policy-fixtures.ts';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
+/** Resolves `@cert-deployer/connector-sdk` to this tree's package source (hack/sdk-from-source.ts). */
+const FROM_SOURCE = ['--import', join(import.meta.dirname, '..', '..', 'hack', 'sdk-from-source.ts')];
 
 export interface ControllerProcess {
   readonly child: ChildProcess;
@@ -39,7 +41,7 @@ export async function spawnController(args: readonly string[], env: Record<strin
   }
   const port = await freePort();
   const { KUBECONFIG: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, [MAIN, '--metrics-bind-address', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } });
+  const child = spawn(process.execPath, [...FROM_SOURCE, MAIN, '--metrics-bind-address', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } });
   const logs: string[] = [];
   child.stdout!.on('data', (d: Buffer) => logs.push(d.toString()));
   child.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
@@ -72,7 +74,7 @@ export interface CliRun {
  */
 export async function runMain(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<CliRun> {
   const started = Date.now();
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ...env } });
+  const child = spawn(process.execPath, [...FROM_SOURCE, MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

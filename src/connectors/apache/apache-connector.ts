@@ -11,7 +11,7 @@
  * match", "AH00020: Configuration Failed, exiting"). So a mismatched pair must never reach the
  * disk; `loadBundle` refuses it with a terminal error.
  */
-import { type Connector, type DeployResult, terminal, type Deployment, parseMode, planFiles, type PlannedFile, loadBundle, applyServerFiles, type ServerFilesPlan, serverGrant } from '../sdk/index.ts';
+import { type Connector, type DeployResult, terminal, type Deployment, parseMode, planFiles, type PlannedFile, loadBundle, applyServerFiles, type ServerFilesPlan, serverGrant } from '@cert-deployer/connector-sdk';
 import type { ApacheConfig } from './config.ts';
 
 const pem = (blocks: readonly string[]): string => blocks.map((b) => (b.endsWith('\n') ? b : `${b}\n`)).join('');

@@ -10,7 +10,7 @@
  * 2.4.8.
  */
 import { z } from 'zod';
-import { absolutePath, argv, fileAttributes, hostConfig } from '../sdk/index.ts';
+import { absolutePath, argv, fileAttributes, hostConfig } from '@cert-deployer/connector-sdk';
 
 /** `apachectl configtest`: `apache2 -t` with the distribution's environment (Debian's envvars). */
 export const APACHE_DEFAULT_CONFIG_TEST = ['/usr/sbin/apachectl', 'configtest'] as const;

@@ -1,5 +1,5 @@
 /** Registry entry of the `apache` connector (block `apache` of a target). */
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector } from '@cert-deployer/connector-sdk';
 import { apacheConfig } from './config.ts';
 import { createApacheConnector } from './apache-connector.ts';
 

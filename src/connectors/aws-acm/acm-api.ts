@@ -21,7 +21,7 @@ import {
   ListCertificatesCommand,
   ListTagsForCertificateCommand,
 } from '@aws-sdk/client-acm';
-import type { Sandbox } from '../sdk/index.ts';
+import type { Sandbox } from '@cert-deployer/connector-sdk';
 import { acmError, isAwsError } from './acm-errors.ts';
 import { ambientCredentialProvider } from './ambient-credentials.ts';
 import type { CredentialSource } from './credentials.ts';

@@ -8,7 +8,7 @@
  * The SDK error is never attached as a `cause`: it holds the raw HTTP response, and loggers
  * print causes.
  */
-import { CertDeployerError, retryable, terminal } from '../sdk/index.ts';
+import { CertDeployerError, retryable, terminal } from '@cert-deployer/connector-sdk';
 
 /** Error names (the `__type` of AWS JSON errors) the target may accept later. */
 export const RETRYABLE_ERRORS: ReadonlySet<string> = new Set([

@@ -12,7 +12,7 @@
  * AWS error code, never a token or a key.
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { retryable, terminal, type HttpResponse, type Sandbox } from '../sdk/index.ts';
+import { retryable, terminal, type HttpResponse, type Sandbox } from '@cert-deployer/connector-sdk';
 import { describeSource, type AmbientSource } from './ambient-source.ts';
 
 /** Per-request timeout of a credential lookup (link-local endpoints answer in milliseconds). */

@@ -18,7 +18,7 @@
  * operator's (the chart's pod spec), never the tenant's, so a tenant cannot move these addresses.
  */
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { canonicalDialAddress } from '../sdk/index.ts';
+import { canonicalDialAddress } from '@cert-deployer/connector-sdk';
 import { endpointProblem } from './endpoint.ts';
 
 /** The process environment, or a stand-in for it in tests. */

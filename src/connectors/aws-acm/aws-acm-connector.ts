@@ -18,7 +18,7 @@
  * token file to `capabilities()`, so the operator policy must list them, and the lookup itself
  * goes through the same sandbox (ambient-credentials.ts).
  */
-import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment } from '../sdk/index.ts';
+import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment } from '@cert-deployer/connector-sdk';
 import { createAcmApi, type AcmApi } from './acm-api.ts';
 import { ambientNeeds, ambientSource, type AmbientSource, type Env } from './ambient-source.ts';
 import type { AwsAcmConfig } from './config.ts';

@@ -6,7 +6,7 @@
  * Kubernetes or AWS itself.
  */
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { type DeployContext, retryable, terminal } from '../sdk/index.ts';
+import { type DeployContext, retryable, terminal } from '@cert-deployer/connector-sdk';
 import type { AmbientSource } from './ambient-source.ts';
 import type { AwsAcmConfig } from './config.ts';
 import { ambientEndpointProblem, resolveEndpoint } from './endpoint.ts';

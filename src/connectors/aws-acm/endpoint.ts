@@ -4,7 +4,7 @@
  * own endpoint resolution, which reads environment variables and profile files, is never
  * consulted), and the grant dials exactly its host:port.
  */
-import { canonicalDialAddress } from '../sdk/index.ts';
+import { canonicalDialAddress } from '@cert-deployer/connector-sdk';
 
 /** A resolved endpoint: the URL handed to the SDK and the dial address the grant names. */
 export interface AcmEndpoint {

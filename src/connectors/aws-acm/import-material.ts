@@ -10,7 +10,7 @@
  * refused here, before any request, with a terminal error.
  */
 import { X509Certificate } from 'node:crypto';
-import { terminal, fingerprintOf, type Deployment, type SecretValue, toPkcs1Pem, toSec1Pem } from '../sdk/index.ts';
+import { terminal, fingerprintOf, type Deployment, type SecretValue, toPkcs1Pem, toSec1Pem } from '@cert-deployer/connector-sdk';
 
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 

@@ -3,7 +3,7 @@
  * operator's machine, with no file or exec access); `secretRefs` names the credentials Secret
  * so the controller reads it and passes it in `ctx.secrets`.
  */
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector } from '@cert-deployer/connector-sdk';
 import { awsAcmConfig } from './config.ts';
 import { createAwsAcmConnector } from './aws-acm-connector.ts';
 

@@ -11,7 +11,7 @@
  */
 import { HttpResponse, type HttpHandler, type HttpRequest } from '@smithy/protocol-http';
 import type { HttpHandlerOptions } from '@smithy/types';
-import type { Sandbox } from '../sdk/index.ts';
+import type { Sandbox } from '@cert-deployer/connector-sdk';
 
 /** Hop-by-hop headers the sandbox's HTTP client manages itself (and refuses when given). */
 const DROPPED_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'expect']);

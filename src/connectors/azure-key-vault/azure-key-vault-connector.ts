@@ -25,7 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import { CertificateClient, type KeyVaultCertificate } from '@azure/keyvault-certificates';
-import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, Pkcs12Encryption, thumbprintSha1, toPkcs12 } from '../sdk/index.ts';
+import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, Pkcs12Encryption, thumbprintSha1, toPkcs12 } from '@cert-deployer/connector-sdk';
 import { classifyAzureError } from './classify-error.ts';
 import type { AzureKeyVaultConfig } from './config.ts';
 import { buildCredential, credentialPlan, planReads, type CredentialPlan, type Env } from './credential.ts';

@@ -15,7 +15,7 @@
  * Server messages are quoted only through `terminal()`/`retryable()`, which redact PEM blocks
  * and base64 runs; raw responses are never attached as a cause.
  */
-import { CertDeployerError, retryable, terminal } from '../sdk/index.ts';
+import { CertDeployerError, retryable, terminal } from '@cert-deployer/connector-sdk';
 
 /** Error names the identity library uses for configuration-level failures. */
 const CREDENTIAL_CONFIG_ERRORS = new Set(['CredentialUnavailableError', 'ClientConfigurationError']);

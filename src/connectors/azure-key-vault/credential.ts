@@ -23,7 +23,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ClientAssertionCredential, ClientSecretCredential } from '@azure/identity';
-import { retryable, terminal, type DeployContext, type Sandbox } from '../sdk/index.ts';
+import { retryable, terminal, type DeployContext, type Sandbox } from '@cert-deployer/connector-sdk';
 import { ambientAuthorityProblem } from './ambient-authority.ts';
 import { ambientVaultProblem } from './ambient-vault.ts';
 import { CredentialKey, DEFAULT_AUTHORITY_HOST, type AzureKeyVaultConfig } from './config.ts';

@@ -4,7 +4,7 @@
  * names the client-secret Secret so the controller reads it and passes it in
  * `ctx.secrets`; the connector never talks to Kubernetes.
  */
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector } from '@cert-deployer/connector-sdk';
 import { createAzureKeyVaultConnector } from './azure-key-vault-connector.ts';
 import { azureKeyVaultConfig } from './config.ts';
 

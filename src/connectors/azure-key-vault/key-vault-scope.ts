@@ -8,7 +8,7 @@
  * Key Vault or Managed HSM audience is refused before a token request is made.
  */
 import type { GetTokenOptions, AccessToken, TokenCredential } from '@azure/identity';
-import { terminal } from '../sdk/index.ts';
+import { terminal } from '@cert-deployer/connector-sdk';
 
 /** The Key Vault and Managed HSM resources of the public and sovereign clouds. */
 export const KEY_VAULT_RESOURCES: readonly string[] = [

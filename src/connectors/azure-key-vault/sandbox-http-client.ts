@@ -12,7 +12,7 @@
 import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
-import { type Sandbox, terminal } from '../sdk/index.ts';
+import { type Sandbox, terminal } from '@cert-deployer/connector-sdk';
 
 export interface SandboxHttpClientOptions {
   /** Extra trusted PEM CA certificates for every request (never disables verification). */

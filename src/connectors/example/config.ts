@@ -15,7 +15,7 @@
  * - Keep the block small. Every field you add is API you must keep working.
  */
 import { z } from 'zod';
-import { absolutePath, argv, fileAttributes, hostConfig } from '../sdk/index.ts';
+import { absolutePath, argv, fileAttributes, hostConfig } from '@cert-deployer/connector-sdk';
 
 export const exampleConfig = z
   .object({

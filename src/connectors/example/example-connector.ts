@@ -1,7 +1,7 @@
 /**
  * The `example` connector: the file-plus-reload shape of NGINX and Apache, built on the same
  * shared sequence they use (`applyServerFiles`: write → config test → reload → rollback).
- * Copy this folder to start a new connector; `src/connectors/README.md` explains the contract.
+ * Copy this folder to start a new connector; `packages/connector-sdk/README.md` explains the contract.
  *
  * TEACHING NOTES: the five rules every connector follows, and where this file keeps them.
  * 1. Declare the least grant (`capabilities()`): exactly the two files and exactly the
@@ -23,7 +23,7 @@
  * Keep the decision pure (`planExample`: what to write and run) and the I/O in one call, so
  * the plan is unit-testable without a host.
  */
-import { applyServerFiles, planFiles, serverGrant, type Connector, type Deployment, type DeployResult, type ServerFilesPlan } from '../sdk/index.ts';
+import { applyServerFiles, planFiles, serverGrant, type Connector, type Deployment, type DeployResult, type ServerFilesPlan } from '@cert-deployer/connector-sdk';
 import type { ExampleConfig } from './config.ts';
 
 /**

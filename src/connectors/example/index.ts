@@ -8,7 +8,7 @@
  * `docs/connectors/<kebab-name>.md` and its conformance run in
  * `test/unit/connectors/<kebab-name>/`, then runs `npm run gen:crds && npm run gen:connector-lists`.
  */
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector } from '@cert-deployer/connector-sdk';
 import { exampleConfig } from './config.ts';
 import { createExampleConnector } from './example-connector.ts';
 

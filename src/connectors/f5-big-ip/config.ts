@@ -5,7 +5,7 @@
  * always, against the system roots plus an optional explicit CA bundle.
  */
 import { z } from 'zod';
-import { hostPort } from '../sdk/index.ts';
+import { hostPort } from '@cert-deployer/connector-sdk';
 
 /** BIG-IP object names (partitions, profiles, certKeyChain entries): letters, digits, `.`, `_`, `-`. */
 const objectName = z.string().min(1).max(63).regex(/^[A-Za-z][A-Za-z0-9._-]*$/, 'must start with a letter and hold only letters, digits, ".", "_" and "-"');

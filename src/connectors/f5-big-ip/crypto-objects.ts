@@ -9,7 +9,7 @@
  *   modules do), so the key does not stay in /var/config/rest/downloads. Best effort: the
  *   utility needs the Administrator role.
  */
-import { terminal } from '../sdk/index.ts';
+import { terminal } from '@cert-deployer/connector-sdk';
 import type { IControlClient } from './icontrol-client.ts';
 import { httpError } from './http-errors.ts';
 import { parseBigIpFingerprint, urlPath } from './object-names.ts';

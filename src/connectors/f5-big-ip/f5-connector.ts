@@ -13,7 +13,7 @@
  * `undeploy` cannot detach a certificate (a client-ssl profile needs one), so it leaves the
  * profile as it is and removes only this target's objects the profile does not use.
  */
-import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, type SecretValue } from '../sdk/index.ts';
+import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, type SecretValue } from '@cert-deployer/connector-sdk';
 import type { F5BigIpConfig } from './config.ts';
 import { certFingerprint } from './crypto-objects.ts';
 import { httpError } from './http-errors.ts';

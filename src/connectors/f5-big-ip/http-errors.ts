@@ -5,7 +5,7 @@
  * the raw body. 401/403 and other 4xx are terminal (retrying the same request cannot help);
  * 408, 429 and 5xx are retryable (the appliance is busy, restarting or failing over).
  */
-import { type HttpResponse, retryable, terminal, type ConnectorError, redactSecrets } from '../sdk/index.ts';
+import { type HttpResponse, retryable, terminal, type ConnectorError, redactSecrets } from '@cert-deployer/connector-sdk';
 
 /** How much of a server message an error quotes. */
 const MAX_QUOTE = 300;

@@ -12,7 +12,7 @@
  * Sandbox errors (denied, unreachable, timeout, abort) pass through unchanged: they are
  * already classified.
  */
-import { type HttpResponse, type Sandbox, terminal, type SecretValue } from '../sdk/index.ts';
+import { type HttpResponse, type Sandbox, terminal, type SecretValue } from '@cert-deployer/connector-sdk';
 import { httpError, jsonOf } from './http-errors.ts';
 
 export interface IControlOptions {

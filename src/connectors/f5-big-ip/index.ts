@@ -1,5 +1,5 @@
 /** Registry entry of the `f5BigIp` connector: network-only (no host), credentials from a Secret. */
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector } from '@cert-deployer/connector-sdk';
 import { f5BigIpConfig } from './config.ts';
 import { CONNECTOR_NAME, createF5BigIpConnector } from './f5-connector.ts';
 

@@ -4,7 +4,7 @@
  * the uploaded files. On failure it deletes what it installed before the error leaves, so a
  * half-installed set never waits for a swap that will not come.
  */
-import { terminal, type Deployment, toPkcs1Pem, toSec1Pem } from '../sdk/index.ts';
+import { terminal, type Deployment, toPkcs1Pem, toSec1Pem } from '@cert-deployer/connector-sdk';
 import { deleteObject, installObject, objectExists, removeUploadedFile, type CryptoKind } from './crypto-objects.ts';
 import type { IControlClient } from './icontrol-client.ts';
 import type { ObjectNames } from './object-names.ts';

@@ -6,7 +6,7 @@
  * entries (a profile holds one per key type: RSA, ECDSA, DSA) unchanged, and the managed entry
  * with only cert, key and chain swapped. Its other settings (OCSP stapling, usage, …) stay.
  */
-import { terminal } from '../sdk/index.ts';
+import { terminal } from '@cert-deployer/connector-sdk';
 
 /** One certKeyChain entry as iControl REST returns it (extra attributes kept as they are). */
 export interface CertKeyChainEntry {

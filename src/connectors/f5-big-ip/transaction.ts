@@ -9,7 +9,7 @@
  * On any failure before the commit completed, the transaction is discarded (DELETE), so no
  * half-built transaction lingers until its timeout.
  */
-import { retryable, terminal } from '../sdk/index.ts';
+import { retryable, terminal } from '@cert-deployer/connector-sdk';
 import type { IControlClient } from './icontrol-client.ts';
 import { httpError, serverMessage } from './http-errors.ts';
 import type { CertKeyChainEntry } from './profile-plan.ts';

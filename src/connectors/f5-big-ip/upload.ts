@@ -5,7 +5,7 @@
  * on every chunk, and the worker refuses chunks over 1 MB. The file lands in
  * `/var/config/rest/downloads/<name>`, where the install commands read it.
  */
-import { terminal } from '../sdk/index.ts';
+import { terminal } from '@cert-deployer/connector-sdk';
 import { httpError } from './http-errors.ts';
 import type { IControlClient } from './icontrol-client.ts';
 

@@ -4,7 +4,7 @@
  * server that reads PEM files.
  */
 import { z } from 'zod';
-import { absolutePath, argv, fileAttributes, hostConfig } from '../sdk/index.ts';
+import { absolutePath, argv, fileAttributes, hostConfig } from '@cert-deployer/connector-sdk';
 
 export const fileConfig = z
   .object({

@@ -1,5 +1,5 @@
 /** Registry entry of the `file` connector. */
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector } from '@cert-deployer/connector-sdk';
 import { fileConfig } from './config.ts';
 import { createFileConnector } from './file-connector.ts';
 

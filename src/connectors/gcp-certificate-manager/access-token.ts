@@ -4,7 +4,7 @@
  * deploy: a new connector instance (every deploy) asks again, so idempotency and grant checks
  * never depend on a cache. Error messages quote only the OAuth `error` fields, redacted.
  */
-import { retryable, terminal, type Sandbox } from '../sdk/index.ts';
+import { retryable, terminal, type Sandbox } from '@cert-deployer/connector-sdk';
 import { isRetryableStatus } from './api-errors.ts';
 import { CLOUD_PLATFORM_SCOPE, signAssertion, type ServiceAccountKey } from './service-account-key.ts';
 

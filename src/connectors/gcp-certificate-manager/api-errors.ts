@@ -6,7 +6,7 @@
  * 5xx and transport trouble are retryable. The server's message is quoted redacted and
  * shortened, and never attached as a cause (loggers print causes).
  */
-import { CertDeployerError, retryable, terminal, type ConnectorError } from '../sdk/index.ts';
+import { CertDeployerError, retryable, terminal, type ConnectorError } from '@cert-deployer/connector-sdk';
 
 /** gRPC status codes by number (google.rpc.Code), for messages and classification. */
 export const GrpcCode = {

@@ -4,7 +4,7 @@
  * ambient identity, and only towards a Google API endpoint (ambient-endpoint.ts). Decided
  * before any request, so a refused identity costs no I/O.
  */
-import { type DeployContext, terminal, type Sandbox } from '../sdk/index.ts';
+import { type DeployContext, terminal, type Sandbox } from '@cert-deployer/connector-sdk';
 import { metadataTokens, serviceAccountTokens, type TokenSource } from './access-token.ts';
 import { ambientEndpointProblem } from './ambient-endpoint.ts';
 import type { GcpCertificateManagerConfig } from './config.ts';

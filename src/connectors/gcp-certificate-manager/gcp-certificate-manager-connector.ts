@@ -11,7 +11,7 @@
  *
  * All HTTP, token exchange included, goes through the sandbox (see sandbox-transport.ts).
  */
-import { type Connector, type DeployContext, type DeployResult, terminal, type Deployment, type Sandbox } from '../sdk/index.ts';
+import { type Connector, type DeployContext, type DeployResult, terminal, type Deployment, type Sandbox } from '@cert-deployer/connector-sdk';
 import { readableName } from './api-errors.ts';
 import { CertificateApi, type OperationKind, type OperationState } from './certificate-api.ts';
 import type { GcpCertificateManagerConfig } from './config.ts';

@@ -4,7 +4,7 @@
  * workload identity). No files, no commands. Pure, so `capabilities()` is the same on every
  * call and an operator can write a policy from the configuration alone.
  */
-import type { Grant } from '../sdk/index.ts';
+import type { Grant } from '@cert-deployer/connector-sdk';
 import type { GcpCertificateManagerConfig } from './config.ts';
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };

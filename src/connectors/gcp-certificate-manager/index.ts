@@ -1,5 +1,5 @@
 /** Registry entry of the `gcpCertificateManager` connector. */
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector } from '@cert-deployer/connector-sdk';
 import { gcpCertificateManagerConfig } from './config.ts';
 import { createGcpCertificateManagerConnector, GCP_CERTIFICATE_MANAGER } from './gcp-certificate-manager-connector.ts';
 

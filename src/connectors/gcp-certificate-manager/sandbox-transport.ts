@@ -8,7 +8,7 @@
  * and hands a standard `Response` back. Nothing in the library opens a socket of its own, and
  * no google-auth-library credential lookup (ADC, metadata probing) ever runs.
  */
-import type { HttpResponse, Sandbox } from '../sdk/index.ts';
+import type { HttpResponse, Sandbox } from '@cert-deployer/connector-sdk';
 import type { TokenSource } from './access-token.ts';
 
 /** How long one API request may take before it fails as a (retryable) timeout. */

@@ -6,7 +6,7 @@
  */
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { terminal, type SecretValue } from '../sdk/index.ts';
+import { terminal, type SecretValue } from '@cert-deployer/connector-sdk';
 
 /** The scope Certificate Manager calls need. */
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';

@@ -11,7 +11,7 @@
  * both or neither is refused before any connector exists.
  */
 import { z } from 'zod';
-import { argv, hostConfig } from '../sdk/index.ts';
+import { argv, hostConfig } from '@cert-deployer/connector-sdk';
 
 /** Debian's and the upstream examples' admin socket. */
 export const DEFAULT_SOCKET_PATH = '/run/haproxy/admin.sock';

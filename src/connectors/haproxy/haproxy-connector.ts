@@ -13,7 +13,7 @@
  * payload holds the key, and nothing of it may reach status, Events or logs.
  */
 import { X509Certificate } from 'node:crypto';
-import { CertDeployerError, type Grant, type FileWrite, type Sandbox, type Connector, type DeployResult, retryable, terminal, type Deployment, parseMode, thumbprintSha1, toCombinedPem } from '../sdk/index.ts';
+import { CertDeployerError, type Grant, type FileWrite, type Sandbox, type Connector, type DeployResult, retryable, terminal, type Deployment, parseMode, thumbprintSha1, toCombinedPem } from '@cert-deployer/connector-sdk';
 import type { HaproxyConfig } from './config.ts';
 import type { LoadFailure, LoadStrategy } from './load-strategy.ts';
 import { createReloadStrategy } from './reload-strategy.ts';

@@ -1,5 +1,5 @@
 /** Registry entry of the `haproxy` connector. */
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector } from '@cert-deployer/connector-sdk';
 import { haproxyConfig } from './config.ts';
 import { createHaproxyConnector } from './haproxy-connector.ts';
 

@@ -5,7 +5,7 @@
  * the proxy down. A reload restarts workers (old ones drain their connections), which is why
  * the runtime API is the default.
  */
-import type { Sandbox } from '../sdk/index.ts';
+import type { Sandbox } from '@cert-deployer/connector-sdk';
 import type { LoadFailure, LoadStrategy } from './load-strategy.ts';
 
 export interface ReloadStrategyOptions {

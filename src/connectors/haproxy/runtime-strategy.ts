@@ -9,7 +9,7 @@
  * mid-commit), `revert` pushes the previous file's content back, so the running HAProxy and
  * the restored file agree again.
  */
-import { type Sandbox, retryable, terminal } from '../sdk/index.ts';
+import { type Sandbox, retryable, terminal } from '@cert-deployer/connector-sdk';
 import type { LoadFailure, LoadStrategy } from './load-strategy.ts';
 import {
   abortCommand,

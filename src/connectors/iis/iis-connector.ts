@@ -12,7 +12,7 @@
  * certificates with this target's tag are ever removed. remoteId is the thumbprint.
  */
 import { randomBytes } from 'node:crypto';
-import { CertDeployerError, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, thumbprintSha1, toPkcs12 } from '../sdk/index.ts';
+import { CertDeployerError, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, thumbprintSha1, toPkcs12 } from '@cert-deployer/connector-sdk';
 import type { IisConfig } from './config.ts';
 import { hostState, isNoop, ownerTag, planDeploy, PlanError, unusedOwned, type DeployPlan, type HostState } from './plan.ts';
 import { errorText, POWERSHELL } from './powershell.ts';

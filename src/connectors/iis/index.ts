@@ -2,7 +2,7 @@
  * Registry entry of the `iis` connector: network-only (no hostOf: the sandbox runs on the
  * operator and may dial exactly the WinRM listener), with one credentials Secret.
  */
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector } from '@cert-deployer/connector-sdk';
 import { iisConfig } from './config.ts';
 import { createIisConnector } from './iis-connector.ts';
 

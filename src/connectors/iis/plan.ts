@@ -4,7 +4,7 @@
  * update or create, which of this target's own earlier certificates are now unused and may
  * go. Everything here is data in, data out, so every rule is unit-tested without a host.
  */
-import { ConnectorError, ErrorCode, hasCode } from '../sdk/index.ts';
+import { ConnectorError, ErrorCode, hasCode } from '@cert-deployer/connector-sdk';
 import { z } from 'zod';
 import type { IisBinding, IisConfig } from './config.ts';
 import type { NewBinding } from './scripts.ts';

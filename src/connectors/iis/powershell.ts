@@ -9,7 +9,7 @@
  *   cmd.exe nor WinRS ever parses it, and its length is checked against cmd.exe's 8191
  *   character command-line limit before it is sent.
  */
-import { ConnectorError, ErrorCode, hasCode } from '../sdk/index.ts';
+import { ConnectorError, ErrorCode, hasCode } from '@cert-deployer/connector-sdk';
 import { Buffer } from 'node:buffer';
 
 /** Characters PowerShell reads as a single quote inside a single-quoted string. */

@@ -13,7 +13,7 @@
  * parameter line; body lines are constants. Secrets (the PFX password, PFX chunks) are listed
  * on the Script so its `redacted()` form can be shown in errors.
  */
-import { ConnectorError, ErrorCode, hasCode } from '../sdk/index.ts';
+import { ConnectorError, ErrorCode, hasCode } from '@cert-deployer/connector-sdk';
 import { encodedCommand, MAX_COMMAND_LINE, psInt, psString } from './powershell.ts';
 
 /** The fixed body lines, by purpose. Exported so tests (and the fake's authors) can see them. */

@@ -7,7 +7,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { type Sandbox, retryable, terminal, redactSecrets } from '../sdk/index.ts';
+import { type Sandbox, retryable, terminal, redactSecrets } from '@cert-deployer/connector-sdk';
 import {
   Action, commandEnvelope, commandIdOf, createShellEnvelope, deleteShellEnvelope, FAULT_CODE_OPERATION_TIMEOUT, faultOf,
   OPERATION_TIMEOUT_SECONDS, readAnswer, receiveEnvelope, receiveOutputOf, shellIdOf, signalEnvelope, WsmanProtocolError,

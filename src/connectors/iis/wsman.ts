@@ -5,7 +5,7 @@
  * and exit code, faults). Pure: no I/O, so envelopes are unit-tested byte for byte and the
  * transport lives in `winrm-shell.ts`.
  */
-import { ConnectorError, ErrorCode, hasCode } from '../sdk/index.ts';
+import { ConnectorError, ErrorCode, hasCode } from '@cert-deployer/connector-sdk';
 import { Buffer } from 'node:buffer';
 import { childOf, childrenOf, descendantsOf, escapeXml, parseXml, XmlError, type XmlElement } from './xml.ts';
 

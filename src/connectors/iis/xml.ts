@@ -7,7 +7,7 @@
  */
 
 /** One element: namespace URI (null when unqualified), local name, attributes, children, own text. */
-import { ConnectorError, ErrorCode, hasCode } from '../sdk/index.ts';
+import { ConnectorError, ErrorCode, hasCode } from '@cert-deployer/connector-sdk';
 export interface XmlElement {
   readonly ns: string | null;
   readonly name: string;

@@ -9,7 +9,7 @@
  * shell, and they are exactly what the connector's grant allows.
  */
 import { z } from 'zod';
-import { absolutePath, argv, fileAttributes, hostConfig } from '../sdk/index.ts';
+import { absolutePath, argv, fileAttributes, hostConfig } from '@cert-deployer/connector-sdk';
 
 /** `nginx -t`: loads the whole configuration, certificates and keys included, without serving. */
 export const NGINX_DEFAULT_CONFIG_TEST = ['/usr/sbin/nginx', '-t'] as const;

@@ -1,5 +1,5 @@
 /** Registry entry of the `nginx` connector (block `nginx` of a target). */
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector } from '@cert-deployer/connector-sdk';
 import { nginxConfig } from './config.ts';
 import { createNginxConnector } from './nginx-connector.ts';
 

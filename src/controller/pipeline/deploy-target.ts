@@ -2,9 +2,9 @@
  * Deploy through the one pipeline: prepare (every policy check) → session (host, secrets,
  * sandbox, deadline) → `connector.deploy` → verification by a fresh TLS handshake.
  */
-import type { Deployment } from '../../connectors/sdk/deployment.ts';
+import type { Deployment } from '@cert-deployer/connector-sdk';
 import { DeadlineError } from '../../core/clock.ts';
-import type { Host } from '../../sandbox/host/host.ts';
+import type { Host } from '@cert-deployer/connector-sdk/sandbox';
 import { classifyDeployError } from '../classify-error.ts';
 import { Reason } from '../reasons.ts';
 import { verifyEndpoints } from '../verify-endpoints.ts';

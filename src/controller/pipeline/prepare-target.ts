@@ -7,9 +7,9 @@
  * There is no other place where a target's grant is compared with policy, so no path can skip a
  * check.
  */
-import type { Connector, ConnectorDefinition } from '../../connectors/sdk/connector.ts';
-import type { HostConfig } from '../../connectors/sdk/host-config.ts';
-import type { Grant, Policy } from '../../sandbox/grant.ts';
+import type { Connector, ConnectorDefinition } from '@cert-deployer/connector-sdk';
+import type { HostConfig } from '@cert-deployer/connector-sdk';
+import type { Grant, Policy } from '@cert-deployer/connector-sdk/sandbox';
 import type { PolicyAccess } from '../policy/policy-access.ts';
 import { resolveTargetPolicy } from '../policy/resolve-policy.ts';
 import { Reason } from '../reasons.ts';

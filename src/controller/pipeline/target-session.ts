@@ -4,13 +4,13 @@
  * run one connector call under a deadline on the injected clock. Deploy, undeploy and verify
  * all go through here, so host, secrets, sandbox and deadline are handled the same way.
  */
-import type { Connector, DeployContext } from '../../connectors/sdk/connector.ts';
-import { SecretValue } from '../../connectors/sdk/deployment.ts';
+import type { Connector, DeployContext } from '@cert-deployer/connector-sdk';
+import { SecretValue } from '@cert-deployer/connector-sdk';
 import type { Clock } from '../../core/clock.ts';
 import { DeadlineError, withTimeout } from '../../core/clock.ts';
-import { createSandbox } from '../../sandbox/checked-sandbox.ts';
+import { createSandbox } from '@cert-deployer/connector-sdk/sandbox';
 import type { PolicyAccess } from '../policy/policy-access.ts';
-import type { Sandbox } from '../../sandbox/sandbox.ts';
+import type { Sandbox } from '@cert-deployer/connector-sdk/sandbox';
 import type { HostPool } from '../host-pool.ts';
 import type { PreparedTarget } from './prepare-target.ts';
 

@@ -4,8 +4,8 @@
  * any policy says (e.g. no ambient cloud identity anywhere, or only a fixed set of path roots on
  * every host), a defence against one mistaken policy. Pure.
  */
-import { intersectHosts, intersectRoots } from '../../sandbox/effective-grant.ts';
-import type { Policy } from '../../sandbox/grant.ts';
+import { intersectHosts, intersectRoots } from '@cert-deployer/connector-sdk/sandbox';
+import type { Policy } from '@cert-deployer/connector-sdk/sandbox';
 
 const sameArgv = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 

@@ -4,7 +4,7 @@
  * bound. A snapshot, taken once per reconcile, so every target of one reconcile is judged by the
  * same policies.
  */
-import type { Policy } from '../../sandbox/grant.ts';
+import type { Policy } from '@cert-deployer/connector-sdk/sandbox';
 import type { DeploymentPolicyObject, NamespaceFacts } from './policy-object.ts';
 
 export interface PolicyAccess {

@@ -7,10 +7,10 @@
  * declared item the union does not hold are each a denial whose message names the missing item
  * and the policy field that could allow it.
  */
-import type { HostConfig } from '../../connectors/sdk/host-config.ts';
+import type { HostConfig } from '@cert-deployer/connector-sdk';
 import type { HostGrant } from '../../crds/policy-spec.ts';
-import { canonicalDialAddress } from '../../sandbox/check/host-check.ts';
-import type { Grant, Policy } from '../../sandbox/grant.ts';
+import { canonicalDialAddress } from '@cert-deployer/connector-sdk/sandbox';
+import type { Grant, Policy } from '@cert-deployer/connector-sdk/sandbox';
 import { grantShortfall } from '../grant-shortfall.ts';
 import { Reason } from '../reasons.ts';
 import { boundPolicy } from './bound-policy.ts';

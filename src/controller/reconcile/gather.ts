@@ -4,8 +4,8 @@
  * (plan.ts) decides from it, and apply (apply.ts) is the only step with side effects.
  */
 import type { z } from 'zod';
-import { isInvalidCertificate, parseTlsSecret } from '../../connectors/sdk/credential/index.ts';
-import type { Deployment } from '../../connectors/sdk/deployment.ts';
+import { isInvalidCertificate, parseTlsSecret } from '@cert-deployer/connector-sdk';
+import type { Deployment } from '@cert-deployer/connector-sdk';
 import type { specSchema } from '../../crds/spec.ts';
 import type { KubePort } from '../kube-port.ts';
 import type { CertificateDeploymentObject } from '../kube-types.ts';

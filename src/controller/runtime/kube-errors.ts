@@ -4,7 +4,7 @@
  * carrying a `Status`, or our own {@link KubeApiError}. Callers branch on status codes
  * (409 conflict, 404 not found, 410 gone), never on message text.
  */
-import { CertDeployerError, ErrorCode, hasCode } from '../../sandbox/errors.ts';
+import { CertDeployerError, ErrorCode, hasCode } from '@cert-deployer/connector-sdk/sandbox';
 
 /** The parts of a `meta.k8s.io/v1 Status` the runtime reads. */
 export interface KubeStatus {

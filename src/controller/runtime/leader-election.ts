@@ -9,7 +9,7 @@
  * network partition. Connector operations must be idempotent regardless.
  */
 import { DeadlineError, realClock, withTimeout, type Clock } from '../../core/clock.ts';
-import { CertDeployerError, ErrorCode } from '../../sandbox/errors.ts';
+import { CertDeployerError, ErrorCode } from '@cert-deployer/connector-sdk/sandbox';
 import { asError, isConflict } from './kube-errors.ts';
 import type { LeaseClient } from './lease-client.ts';
 import {

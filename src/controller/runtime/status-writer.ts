@@ -8,7 +8,7 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { backoffDelay } from '../../core/backoff.ts';
 import { realClock, type Clock } from '../../core/clock.ts';
-import { CertDeployerError, ErrorCode } from '../../sandbox/errors.ts';
+import { CertDeployerError, ErrorCode } from '@cert-deployer/connector-sdk/sandbox';
 import { isConflict } from './kube-errors.ts';
 import { requestOptions } from './request-options.ts';
 

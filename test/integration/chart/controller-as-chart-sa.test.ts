@@ -79,7 +79,7 @@ beforeAll(async () => {
     `--kubeconfig=${await serviceAccountKubeconfig()}`,
   ];
   controller = startManaged('cert-deployer', 'env', [
-    `POD_NAME=${podName}`, `POD_NAMESPACE=${ns}`, process.execPath, join(REPO_ROOT, 'src', 'main.ts'), ...runArgs,
+    `POD_NAME=${podName}`, `POD_NAMESPACE=${ns}`, process.execPath, '--import', join(REPO_ROOT, 'hack', 'sdk-from-source.ts'), join(REPO_ROOT, 'src', 'main.ts'), ...runArgs,
   ], join(dir, 'controller.log'));
 });
 

@@ -17,6 +17,7 @@ import { createTestNamespace } from '../../support/kube.ts';
 const kubeconfig = inject('kubeconfigPath');
 const { core, objects } = kubeClients(kubeconfig);
 const PLUGIN = join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'kubectl-certdeploy.ts');
+const SDK_FROM_SOURCE = join(import.meta.dirname, '..', '..', '..', 'hack', 'sdk-from-source.ts');
 let ns = '';
 let dir = '';
 let chain: MintedChain;
@@ -38,7 +39,7 @@ beforeAll(async () => {
   // it the arguments after the plugin name and the environment (KUBECONFIG chooses the cluster).
   await import('node:fs/promises').then((fs) => fs.mkdir(join(dir, 'bin')));
   const shim = join(dir, 'bin', 'kubectl-certdeploy');
-  await writeFile(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(PLUGIN)} "$@"\n`);
+  await writeFile(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --import ${JSON.stringify(SDK_FROM_SOURCE)} ${JSON.stringify(PLUGIN)} "$@"\n`);
   await chmod(shim, 0o755);
   chain = await mintChain({ keyAlgorithm: 'ecdsa-p256', dnsNames: ['shop.example.com'] });
   await putTlsSecret(core, ns, 'tls', chain.leafPem, chain.keyPem, chain.rootPem);

@@ -23,7 +23,7 @@ import { allowAll } from '../../support/policy-fixtures.ts';
 import { nginxSpec } from '../../support/servers/nginx.ts';
 import { waitUntilServed } from '../../support/servers/tls-served.ts';
 import { startWebServer, type WebServer } from '../../support/servers/web-server.ts';
-import { startSshd, type Sshd } from '../../support/sshd/sshd.ts';
+import { startSshd, type Sshd } from '../../../packages/connector-sdk/src/testing/sshd.ts';
 import { CHART_DIR, REPO_ROOT, createHelmCli, findOne, parseManifests, type HelmCli } from '../chart/helm-cli.ts';
 import { COLD_BUILD_TIMEOUT_MS, imageUnderTest, type ImageUnderTest } from './image-under-test.ts';
 import { runContainer, type RuncContainer } from './runc-container.ts';

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mintChain, type MintedChain } from '../../support/certs/index.ts';
 import { createDeployment, kubeClients, putTlsSecret, startController, type RunningController } from '../../support/controller-harness.ts';
 import { deletePolicy, putPolicy } from '../../support/policy-fixtures.ts';
-import { startSshd, type Sshd } from '../../support/sshd/sshd.ts';
+import { startSshd, type Sshd } from '../../../packages/connector-sdk/src/testing/sshd.ts';
 import { filesBelow, labelledNamespace, targetReason } from './policy-test-kit.ts';
 
 const kubeconfig = inject('kubeconfigPath');

@@ -14,6 +14,6 @@ export {
   withKeyBagAttributes,
   toDer,
 } from './key-formats.ts';
-export { keyMaterialNeedles, keyMaterialLeaks } from './leak-check.ts';
+export { keyMaterialNeedles, keyMaterialLeaks } from '../../../packages/connector-sdk/src/testing/leak-check.ts';
 export { openssl, readPkcs12, parsePkcs12Output } from './openssl.ts';
 export type { OpensslResult, Pkcs12Bag, Pkcs12Dump } from './openssl.ts';

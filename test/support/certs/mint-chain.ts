@@ -1,2 +1,2 @@
 /** Moved to hack/local-cluster/mint-chain.ts (the demo mints its certificates with it); this path stays for tests. */
-export * from '../../../hack/local-cluster/mint-chain.ts';
+export * from '../../../packages/connector-sdk/src/testing/mint-chain.ts';

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mintChain, type MintedChain, type MintedLeaf } from '../certs/index.ts';
 import { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, startController, type RunningController } from '../controller-harness.ts';
 import { createTestNamespace } from '../kube.ts';
-import { startSshd, type Sshd } from '../sshd/sshd.ts';
+import { startSshd, type Sshd } from '../../../packages/connector-sdk/src/testing/sshd.ts';
 import { waitUntilChain, settledLeaf, waitUntilServed } from './tls-served.ts';
 import { startWebServer, type ServerSpec, type WebServer } from './web-server.ts';
 

@@ -2,8 +2,8 @@
  * Test helpers around a started sshd: an SshHost pinned to it, and a check that an error never
  * carries key material anywhere a log could print it (message, stack, causes, own fields).
  */
-import { SshHost, type SshHostOptions } from '../../../src/sandbox/host/ssh-host.ts';
-import type { Sshd } from './sshd.ts';
+import { SshHost, type SshHostOptions } from '../../../packages/connector-sdk/src/sandbox/host/ssh-host.ts';
+import type { Sshd } from '../../../packages/connector-sdk/src/testing/sshd.ts';
 
 /** An SshHost for the test server, logged in with the authorized client key and the right pin. */
 export function sshHostFor(sshd: Sshd, overrides: Partial<SshHostOptions> = {}): SshHost {

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, isDenied, LocalHost } from '../../../src/sandbox/index.ts';
-import { CountingSandbox } from '../../conformance/counting-sandbox.ts';
+import { createSandbox, isDenied, LocalHost } from '../../../packages/connector-sdk/src/sandbox/index.ts';
+import { CountingSandbox } from '../../../packages/connector-sdk/src/conformance/counting-sandbox.ts';
 
 let dir: string;
 let server: Server;

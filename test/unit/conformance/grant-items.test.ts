@@ -1,8 +1,8 @@
 /** The pure grant arithmetic behind grant honesty and the capabilities-shape case. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { grantFormProblems, grantItems, isShellRule, withoutItem } from '../../conformance/grant-items.ts';
-import type { Grant } from '../../../src/sandbox/grant.ts';
+import { grantFormProblems, grantItems, isShellRule, withoutItem } from '../../../packages/connector-sdk/src/conformance/grant-items.ts';
+import type { Grant } from '../../../packages/connector-sdk/src/sandbox/grant.ts';
 
 const grant: Grant = {
   read: ['/etc/ssl/ca.pem'],

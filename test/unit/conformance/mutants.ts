@@ -4,13 +4,13 @@
  * (the meta test checks that too), so each mutant differs from a passing one by exactly one
  * decision.
  */
-import type { Connector } from '../../../src/connectors/sdk/connector.ts';
-import { terminal } from '../../../src/connectors/sdk/connector-error.ts';
-import { sameContent, type PlannedFile } from '../../../src/connectors/sdk/file-plan.ts';
-import { CertDeployerError, ErrorCode } from '../../../src/sandbox/errors.ts';
-import type { Grant } from '../../../src/sandbox/grant.ts';
-import type { FileWrite } from '../../../src/sandbox/sandbox.ts';
-import type { FileTargetContext } from '../../conformance/run-conformance.ts';
+import type { Connector } from '../../../packages/connector-sdk/src/connector.ts';
+import { terminal } from '../../../packages/connector-sdk/src/connector-error.ts';
+import { sameContent, type PlannedFile } from '../../../packages/connector-sdk/src/file-plan.ts';
+import { CertDeployerError, ErrorCode } from '../../../packages/connector-sdk/src/sandbox/errors.ts';
+import type { Grant } from '../../../packages/connector-sdk/src/sandbox/grant.ts';
+import type { FileWrite } from '../../../packages/connector-sdk/src/sandbox/sandbox.ts';
+import type { FileTargetContext } from '@cert-deployer/connector-sdk/conformance';
 
 export const FLAWS = [
   'overDeclares', // declares a write root it never uses

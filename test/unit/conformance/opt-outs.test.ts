@@ -1,8 +1,8 @@
 /** Opt-outs must name a known case or test and give a reason; runConformance refuses otherwise. */
 import { describe, expect, it } from 'vitest';
-import { ConformanceOptOutError, dispositionOf, validateOptOuts } from '../../conformance/opt-outs.ts';
-import { runConformance, localFileFixture } from '../../conformance/run-conformance.ts';
-import type { OptOuts } from '../../conformance/types.ts';
+import { ConformanceOptOutError, dispositionOf, validateOptOuts } from '../../../packages/connector-sdk/src/conformance/opt-outs.ts';
+import { runConformance, localFileFixture } from '@cert-deployer/connector-sdk/conformance';
+import type { OptOuts } from '../../../packages/connector-sdk/src/conformance/types.ts';
 import { exampleFor } from '../connectors/example/factories.ts';
 
 describe('validateOptOuts', () => {

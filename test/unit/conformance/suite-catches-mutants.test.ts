@@ -4,8 +4,8 @@
  * same connector without the flaw passes that case. Runs the real cases on real temp dirs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFORMANCE_GROUPS, localFileFixture } from '../../conformance/run-conformance.ts';
-import type { TestId } from '../../conformance/types.ts';
+import { CONFORMANCE_GROUPS, localFileFixture } from '@cert-deployer/connector-sdk/conformance';
+import type { TestId } from '../../../packages/connector-sdk/src/conformance/types.ts';
 import { FLAWS, naiveConnector, type Flaw } from './mutants.ts';
 
 const fixture = localFileFixture();

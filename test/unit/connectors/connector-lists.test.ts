@@ -1,5 +1,5 @@
 /**
- * The connector lists in README.md, src/connectors/README.md and docs/architecture.md are
+ * The connector lists in README.md, packages/connector-sdk/README.md and docs/architecture.md are
  * generated from the registry (`npm run gen:connector-lists`); this fails while any checked-in
  * list differs from what the registry and the docs pages produce now.
  */

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostPool } from '../../../src/controller/host-pool.ts';
-import { startSshd, type Sshd } from '../../support/sshd/sshd.ts';
+import { startSshd, type Sshd } from '../../../packages/connector-sdk/src/testing/sshd.ts';
 
 let sshd: Sshd;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileConnector } from '../../../src/connectors/file/index.ts';
-import type { ConnectorDefinition } from '../../../src/connectors/sdk/connector.ts';
+import type { ConnectorDefinition } from '../../../packages/connector-sdk/src/connector.ts';
 import { realClock } from '../../../src/core/clock.ts';
 import type { HostPool } from '../../../src/controller/host-pool.ts';
 import { deployTarget } from '../../../src/controller/pipeline/deploy-target.ts';
@@ -10,8 +10,8 @@ import { policyAccess } from '../../../src/controller/policy/policy-access.ts';
 import { unrestrictedSource } from '../../support/policy-fixtures.ts';
 import { undeployTarget } from '../../../src/controller/pipeline/undeploy-target.ts';
 import { Reason } from '../../../src/controller/reasons.ts';
-import { LocalHost } from '../../../src/sandbox/host/local-host.ts';
-import type { Policy } from '../../../src/sandbox/grant.ts';
+import { LocalHost } from '../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
+import type { Policy } from '../../../packages/connector-sdk/src/sandbox/grant.ts';
 
 /** A file connector that also undeploys, counting calls: the pipeline must not reach it. */
 const calls = { deploy: 0, undeploy: 0 };

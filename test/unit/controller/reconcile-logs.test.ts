@@ -16,7 +16,7 @@ import type { ReconcileLog, ReconcilerDeps } from '../../../src/controller/recon
 import { unrestrictedSource } from '../../support/policy-fixtures.ts';
 import { specSchema } from '../../../src/crds/spec.ts';
 import type { DeploymentStatus } from '../../../src/crds/status.ts';
-import { LocalHost } from '../../../src/sandbox/host/local-host.ts';
+import { LocalHost } from '../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
 import { mintChain, type MintedChain } from '../../support/certs/index.ts';
 
 let dir = '';

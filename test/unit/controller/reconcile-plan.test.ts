@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connectorBlocks, connectorsByName } from '../../../src/connectors/registry.ts';
-import { parseTlsSecret } from '../../../src/connectors/sdk/credential/index.ts';
+import { parseTlsSecret } from '../../../packages/connector-sdk/src/credential/index.ts';
 import { FakeClock } from '../../../src/core/fake-clock.ts';
 import type { HostPool } from '../../../src/controller/host-pool.ts';
 import type { KubePort } from '../../../src/controller/kube-port.ts';
@@ -17,7 +17,7 @@ import { unrestrictedSource } from '../../support/policy-fixtures.ts';
 import { FINALIZER } from '../../../src/crds/names.ts';
 import { specSchema } from '../../../src/crds/spec.ts';
 import type { DeploymentStatus } from '../../../src/crds/status.ts';
-import { LocalHost } from '../../../src/sandbox/host/local-host.ts';
+import { LocalHost } from '../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
 import { mintChain, type MintedChain } from '../../support/certs/index.ts';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');

@@ -7,8 +7,8 @@
 import { Buffer } from 'node:buffer';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { parseTlsSecret, type TlsSecretData } from '../../../src/connectors/sdk/credential/index.ts';
-import type { Deployment, KeyAlgorithm } from '../../../src/connectors/sdk/deployment.ts';
+import { parseTlsSecret, type TlsSecretData } from '../../../packages/connector-sdk/src/credential/index.ts';
+import type { Deployment, KeyAlgorithm } from '../../../packages/connector-sdk/src/deployment.ts';
 import {
   mintChain,
   mintSelfSigned,

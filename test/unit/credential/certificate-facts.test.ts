@@ -1,7 +1,7 @@
 /** Node's subjectAltName text format and the quirks the parser must handle. */
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { describeSubject, dnsNamesOf, parseSubjectAltName } from '../../../src/connectors/sdk/credential/index.ts';
+import { describeSubject, dnsNamesOf, parseSubjectAltName } from '../../../packages/connector-sdk/src/credential/index.ts';
 import { mintChain } from '../../support/certs/index.ts';
 
 describe('parseSubjectAltName', () => {

@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { dedupeCertificates, isIssuedBy, isSelfSigned, orderChain, parseTlsSecret } from '../../../src/connectors/sdk/credential/index.ts';
+import { dedupeCertificates, isIssuedBy, isSelfSigned, orderChain, parseTlsSecret } from '../../../packages/connector-sdk/src/credential/index.ts';
 import { mintChain, mintImpostor, type MintedChain } from '../../support/certs/index.ts';
 
 let chains: MintedChain[];

@@ -6,7 +6,7 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { beforeAll, expect, test } from 'vitest';
-import { encodePem, InvalidCertificateError, parseTlsSecret, type TlsSecretData } from '../../../src/connectors/sdk/credential/index.ts';
+import { encodePem, InvalidCertificateError, parseTlsSecret, type TlsSecretData } from '../../../packages/connector-sdk/src/credential/index.ts';
 import { mintChain, toSec1Pem, type MintedChain } from '../../support/certs/index.ts';
 
 const NOW = new Date();

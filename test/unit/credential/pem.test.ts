@@ -1,7 +1,7 @@
 /** The PEM block scanner on its own: what it tolerates and what it refuses. */
 import { Buffer } from 'node:buffer';
 import { describe, expect, test } from 'vitest';
-import { encodePem, InvalidCertificateReason, scanPem } from '../../../src/connectors/sdk/credential/index.ts';
+import { encodePem, InvalidCertificateReason, scanPem } from '../../../packages/connector-sdk/src/credential/index.ts';
 
 const der = Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 37) & 0xff));
 const block = encodePem('CERTIFICATE', der);

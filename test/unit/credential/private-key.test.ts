@@ -1,7 +1,7 @@
 /** The key-type policy on real keys of every type node:crypto can generate. */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { expect, test } from 'vitest';
-import { classifyKey, InvalidCertificateReason, parsePrivateKey, scanPem } from '../../../src/connectors/sdk/credential/index.ts';
+import { classifyKey, InvalidCertificateReason, parsePrivateKey, scanPem } from '../../../packages/connector-sdk/src/credential/index.ts';
 
 const key = (type: string, options: object = {}): KeyObject => (generateKeyPairSync as (t: string, o: object) => { privateKey: KeyObject })(type, options).privateKey;
 

@@ -6,8 +6,8 @@
 import { createPrivateKey } from 'node:crypto';
 import { inspect, format } from 'node:util';
 import { beforeAll, expect, test } from 'vitest';
-import { parseTlsSecret } from '../../../src/connectors/sdk/credential/index.ts';
-import type { Deployment } from '../../../src/connectors/sdk/deployment.ts';
+import { parseTlsSecret } from '../../../packages/connector-sdk/src/credential/index.ts';
+import type { Deployment } from '../../../packages/connector-sdk/src/deployment.ts';
 import { keyMaterialLeaks, mintChain, toPkcs1Pem, toSec1Pem, withKeyBagAttributes, type MintedChain } from '../../support/certs/index.ts';
 
 let chains: MintedChain[];

@@ -15,8 +15,8 @@ import {
   parseTlsSecret,
   type TlsSecretData,
   type TlsSecretField,
-} from '../../../src/connectors/sdk/credential/index.ts';
-import { CertDeployerError, ErrorCode, hasCode } from '../../../src/sandbox/errors.ts';
+} from '../../../packages/connector-sdk/src/credential/index.ts';
+import { CertDeployerError, ErrorCode, hasCode } from '../../../packages/connector-sdk/src/sandbox/errors.ts';
 import {
   keyMaterialLeaks,
   keyMaterialNeedles,

@@ -4,7 +4,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { beforeAll, expect, test } from 'vitest';
-import { thumbprintSha1, toDerCertificate } from '../../../src/connectors/sdk/formats/index.ts';
+import { thumbprintSha1, toDerCertificate } from '../../../packages/connector-sdk/src/formats/index.ts';
 import { openssl } from '../../support/certs/index.ts';
 import { fixture, KEY_ALGORITHMS, type Fixture } from './fixtures.ts';
 

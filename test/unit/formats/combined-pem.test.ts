@@ -9,7 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { connect, createServer, type DetailedPeerCertificate } from 'node:tls';
 import { beforeAll, expect, test } from 'vitest';
-import { CombinedPemOrder, FormatErrorReason, isFormatError, toCombinedPem, type CombinedPemOptions } from '../../../src/connectors/sdk/formats/index.ts';
+import { CombinedPemOrder, FormatErrorReason, isFormatError, toCombinedPem, type CombinedPemOptions } from '../../../packages/connector-sdk/src/formats/index.ts';
 import { openssl } from '../../support/certs/index.ts';
 import { fixture, normalisePem, pkcs8Hex, sha256Of, spkiHex, type Fixture } from './fixtures.ts';
 

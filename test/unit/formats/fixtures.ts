@@ -3,8 +3,8 @@
  * from freshly minted chains, plus the facts tests compare openssl's output against.
  */
 import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { parseTlsSecret } from '../../../src/connectors/sdk/credential/index.ts';
-import type { Deployment, KeyAlgorithm } from '../../../src/connectors/sdk/deployment.ts';
+import { parseTlsSecret } from '../../../packages/connector-sdk/src/credential/index.ts';
+import type { Deployment, KeyAlgorithm } from '../../../packages/connector-sdk/src/deployment.ts';
 import { mintChain, type CaKeyAlgorithm, type MintedChain } from '../../support/certs/index.ts';
 
 export const KEY_ALGORITHMS: readonly KeyAlgorithm[] = ['rsa', 'ecdsa-p256', 'ecdsa-p384', 'ed25519'];

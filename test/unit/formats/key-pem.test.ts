@@ -3,8 +3,8 @@
  * went in (same public key as the leaf, same private key), in the container asked for.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { SecretValue, type KeyAlgorithm } from '../../../src/connectors/sdk/deployment.ts';
-import { FormatErrorReason, isFormatError, toPkcs1Pem, toPkcs8Pem, toSec1Pem } from '../../../src/connectors/sdk/formats/index.ts';
+import { SecretValue, type KeyAlgorithm } from '../../../packages/connector-sdk/src/deployment.ts';
+import { FormatErrorReason, isFormatError, toPkcs1Pem, toPkcs8Pem, toSec1Pem } from '../../../packages/connector-sdk/src/formats/index.ts';
 import { openssl } from '../../support/certs/index.ts';
 import { fixture, KEY_ALGORITHMS, pkcs8Hex, spkiHex, type Fixture } from './fixtures.ts';
 

@@ -5,8 +5,8 @@
  */
 import { inspect } from 'node:util';
 import { beforeAll, expect, test } from 'vitest';
-import { ConnectorError } from '../../../src/connectors/sdk/connector-error.ts';
-import { SecretValue, type Deployment } from '../../../src/connectors/sdk/deployment.ts';
+import { ConnectorError } from '../../../packages/connector-sdk/src/connector-error.ts';
+import { SecretValue, type Deployment } from '../../../packages/connector-sdk/src/deployment.ts';
 import {
   FormatError,
   FormatErrorReason,
@@ -18,8 +18,8 @@ import {
   toPkcs12,
   toPkcs8Pem,
   toSec1Pem,
-} from '../../../src/connectors/sdk/formats/index.ts';
-import { DeniedError, ErrorCode, hasCode } from '../../../src/sandbox/errors.ts';
+} from '../../../packages/connector-sdk/src/formats/index.ts';
+import { DeniedError, ErrorCode, hasCode } from '../../../packages/connector-sdk/src/sandbox/errors.ts';
 import { keyMaterialLeaks, toEncryptedPkcs8Pem } from '../../support/certs/index.ts';
 import { fixture, type Fixture } from './fixtures.ts';
 

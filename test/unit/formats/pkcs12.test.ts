@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import forge from 'node-forge';
 import { Buffer } from 'node:buffer';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { SecretBytes, type KeyAlgorithm } from '../../../src/connectors/sdk/deployment.ts';
-import { FormatErrorReason, isFormatError, Pkcs12Encryption, PKCS12_MAX_ITERATIONS, toPkcs12, type Pkcs12Options } from '../../../src/connectors/sdk/formats/index.ts';
+import { SecretBytes, type KeyAlgorithm } from '../../../packages/connector-sdk/src/deployment.ts';
+import { FormatErrorReason, isFormatError, Pkcs12Encryption, PKCS12_MAX_ITERATIONS, toPkcs12, type Pkcs12Options } from '../../../packages/connector-sdk/src/formats/index.ts';
 import { mintChain, readPkcs12, type Pkcs12Dump } from '../../support/certs/index.ts';
 import { fixture, KEY_ALGORITHMS, normalisePem, pkcs8Hex, sha256Of, spkiHex, type Fixture } from './fixtures.ts';
 

@@ -7,8 +7,8 @@ import { Buffer } from 'node:buffer';
 import { createPrivateKey } from 'node:crypto';
 import { format, inspect } from 'node:util';
 import { beforeAll, expect, test } from 'vitest';
-import { SecretBytes, SecretValue, type Deployment } from '../../../src/connectors/sdk/deployment.ts';
-import { toCombinedPem, toPkcs1Pem, toPkcs12, toPkcs8Pem, toSec1Pem } from '../../../src/connectors/sdk/formats/index.ts';
+import { SecretBytes, SecretValue, type Deployment } from '../../../packages/connector-sdk/src/deployment.ts';
+import { toCombinedPem, toPkcs1Pem, toPkcs12, toPkcs8Pem, toSec1Pem } from '../../../packages/connector-sdk/src/formats/index.ts';
 import { keyMaterialLeaks, keyMaterialNeedles } from '../../support/certs/index.ts';
 import { fixture, KEY_ALGORITHMS, type Fixture } from './fixtures.ts';
 

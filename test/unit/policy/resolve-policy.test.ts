@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicies } from '../../../src/controller/policy/policy-object.ts';
 import { resolveTargetPolicy, type TargetNeeds } from '../../../src/controller/policy/resolve-policy.ts';
-import type { Grant } from '../../../src/sandbox/grant.ts';
+import type { Grant } from '../../../packages/connector-sdk/src/sandbox/grant.ts';
 
 const KEY_A = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 const KEY_B = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findExecRule, isTokenAllowed, matchExecRule, pathCandidates } from '../../../src/sandbox/check/argv-check.ts';
-import type { ExecRule } from '../../../src/sandbox/grant.ts';
+import { findExecRule, isTokenAllowed, matchExecRule, pathCandidates } from '../../../packages/connector-sdk/src/sandbox/check/argv-check.ts';
+import type { ExecRule } from '../../../packages/connector-sdk/src/sandbox/grant.ts';
 
 const allowNone = { isPathAllowed: () => false };
 const allowCerts = { isPathAllowed: (p: string) => p.startsWith('/etc/nginx/tls/') };

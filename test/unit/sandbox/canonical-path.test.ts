@@ -1,8 +1,8 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CanonicalRejection, canonicalizeForRead, canonicalizeForWrite, canonicalizeRoots } from '../../../src/sandbox/check/canonical-path.ts';
-import { PathRejection } from '../../../src/sandbox/check/path-check.ts';
-import { LocalHost } from '../../../src/sandbox/host/local-host.ts';
+import { CanonicalRejection, canonicalizeForRead, canonicalizeForWrite, canonicalizeRoots } from '../../../packages/connector-sdk/src/sandbox/check/canonical-path.ts';
+import { PathRejection } from '../../../packages/connector-sdk/src/sandbox/check/path-check.ts';
+import { LocalHost } from '../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
 import { makeTempDir, removeDir } from './support/temp-dir.ts';
 
 const host = new LocalHost();

@@ -1,6 +1,6 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSandbox, isDenied, LocalHost, type ExecRule, type Grant } from '../../../src/sandbox/index.ts';
+import { createSandbox, isDenied, LocalHost, type ExecRule, type Grant } from '../../../packages/connector-sdk/src/sandbox/index.ts';
 import { makeTempDir, removeDir } from './support/temp-dir.ts';
 
 const host = new LocalHost();

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSandbox, isDenied, LocalHost, type DeniedError, type Grant, type Host } from '../../../src/sandbox/index.ts';
+import { createSandbox, isDenied, LocalHost, type DeniedError, type Grant, type Host } from '../../../packages/connector-sdk/src/sandbox/index.ts';
 import { makeTempDir, removeDir } from './support/temp-dir.ts';
 
 const KEY = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIC0gdGhpcyBpcyBub3QgYSByZWFsIGtleSAtLS0tLS0t\n-----END PRIVATE KEY-----\n';

@@ -2,7 +2,7 @@ import { createServer as createHttp, type IncomingMessage, type Server as HttpSe
 import { createServer as createHttps } from 'node:https';
 import { request as undiciRequest, upgrade as undiciUpgrade } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGrantedDispatcher, createSandbox, isDenied, LocalHost } from '../../../src/sandbox/index.ts';
+import { createGrantedDispatcher, createSandbox, isDenied, LocalHost } from '../../../packages/connector-sdk/src/sandbox/index.ts';
 import { makeCa, makeLeaf, type TestCert } from './support/certs.ts';
 import { close, countConnections, listen } from './support/servers.ts';
 

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { symlink } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSandbox, isDenied, LocalHost, type Grant } from '../../../src/sandbox/index.ts';
+import { createSandbox, isDenied, LocalHost, type Grant } from '../../../packages/connector-sdk/src/sandbox/index.ts';
 import { close, countConnections, listen } from './support/servers.ts';
 import { makeTempDir, removeDir } from './support/temp-dir.ts';
 

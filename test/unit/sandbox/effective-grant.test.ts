@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchExecRule } from '../../../src/sandbox/check/argv-check.ts';
-import { isDialAllowed } from '../../../src/sandbox/check/host-check.ts';
-import { isPathWithinAny } from '../../../src/sandbox/check/path-check.ts';
-import { effectiveGrant, intersectExec, intersectHosts, intersectRoots } from '../../../src/sandbox/effective-grant.ts';
-import type { ArgTemplate, ExecRule, Grant } from '../../../src/sandbox/grant.ts';
+import { matchExecRule } from '../../../packages/connector-sdk/src/sandbox/check/argv-check.ts';
+import { isDialAllowed } from '../../../packages/connector-sdk/src/sandbox/check/host-check.ts';
+import { isPathWithinAny } from '../../../packages/connector-sdk/src/sandbox/check/path-check.ts';
+import { effectiveGrant, intersectExec, intersectHosts, intersectRoots } from '../../../packages/connector-sdk/src/sandbox/effective-grant.ts';
+import type { ArgTemplate, ExecRule, Grant } from '../../../packages/connector-sdk/src/sandbox/grant.ts';
 
 describe('intersectRoots', () => {
   it('keeps the deeper of nested roots and drops disjoint ones', () => {

@@ -4,7 +4,7 @@
  */
 import { lstat, mkdir, readdir, readFile, readlink, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSandbox, isDenied, LocalHost, type Grant } from '../../../src/sandbox/index.ts';
+import { createSandbox, isDenied, LocalHost, type Grant } from '../../../packages/connector-sdk/src/sandbox/index.ts';
 import { makeTempDir, removeDir } from './support/temp-dir.ts';
 
 const KEY = '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n';

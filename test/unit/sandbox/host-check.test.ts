@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AddressRejection, canonicalDialAddress, isDialAllowed, parseDialAddress, sniName } from '../../../src/sandbox/check/host-check.ts';
+import { AddressRejection, canonicalDialAddress, isDialAllowed, parseDialAddress, sniName } from '../../../packages/connector-sdk/src/sandbox/check/host-check.ts';
 
 describe('parseDialAddress', () => {
   it.each([

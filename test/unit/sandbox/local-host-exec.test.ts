@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalHost } from '../../../src/sandbox/host/local-host.ts';
+import { LocalHost } from '../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
 import { makeTempDir, removeDir } from './support/temp-dir.ts';
 
 const host = new LocalHost();

@@ -1,9 +1,9 @@
 import { watch, lstatSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseIdTable } from '../../../src/sandbox/host/account-ids.ts';
-import { LocalHost } from '../../../src/sandbox/host/local-host.ts';
-import { isDenied } from '../../../src/sandbox/errors.ts';
+import { parseIdTable } from '../../../packages/connector-sdk/src/sandbox/host/account-ids.ts';
+import { LocalHost } from '../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
+import { isDenied } from '../../../packages/connector-sdk/src/sandbox/errors.ts';
 import { makeTempDir, removeDir } from './support/temp-dir.ts';
 
 let dir: string;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPathWithin, normalizeAbsolutePath, PathRejection } from '../../../src/sandbox/check/path-check.ts';
+import { isPathWithin, normalizeAbsolutePath, PathRejection } from '../../../packages/connector-sdk/src/sandbox/check/path-check.ts';
 
 describe('normalizeAbsolutePath', () => {
   it.each([

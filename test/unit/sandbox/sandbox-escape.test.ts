@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { link, lstat, mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSandbox, isDenied, LocalHost, type DeniedError } from '../../../src/sandbox/index.ts';
+import { createSandbox, isDenied, LocalHost, type DeniedError } from '../../../packages/connector-sdk/src/sandbox/index.ts';
 import { makeTempDir, removeDir } from './support/temp-dir.ts';
 
 const SECRET = 'OUTSIDE-SECRET-CONTENT\n';

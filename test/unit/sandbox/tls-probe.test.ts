@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { createSecureContext, createServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, isDenied, LocalHost, type Grant } from '../../../src/sandbox/index.ts';
+import { createSandbox, isDenied, LocalHost, type Grant } from '../../../packages/connector-sdk/src/sandbox/index.ts';
 import { makeCa, makeIntermediate, makeLeaf, type TestCert } from './support/certs.ts';
 import { close, countConnections, listen } from './support/servers.ts';
 

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_PRELUDE_BYTES, PidAnnouncementFilter } from '../../../src/sandbox/host/ssh-exec-output.ts';
-import { remoteCommand } from '../../../src/sandbox/host/ssh-quote.ts';
+import { MAX_PRELUDE_BYTES, PidAnnouncementFilter } from '../../../packages/connector-sdk/src/sandbox/host/ssh-exec-output.ts';
+import { remoteCommand } from '../../../packages/connector-sdk/src/sandbox/host/ssh-quote.ts';
 
 const MARKER = 'cd-pid-0123456789abcdef';
 

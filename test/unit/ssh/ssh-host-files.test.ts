@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { hasCode } from '../../../src/sandbox/errors.ts';
-import type { SshHost } from '../../../src/sandbox/host/ssh-host.ts';
-import { renameWithMv } from '../../../src/sandbox/host/ssh-sftp.ts';
+import { hasCode } from '../../../packages/connector-sdk/src/sandbox/errors.ts';
+import type { SshHost } from '../../../packages/connector-sdk/src/sandbox/host/ssh-host.ts';
+import { renameWithMv } from '../../../packages/connector-sdk/src/sandbox/host/ssh-sftp.ts';
 import { caught, sshHostFor } from '../../support/sshd/ssh-host-for.ts';
-import { startSshd, type Sshd } from '../../support/sshd/sshd.ts';
+import { startSshd, type Sshd } from '../../../packages/connector-sdk/src/testing/sshd.ts';
 
 // A real sshd on a shared 2-core CI machine: generous bounds (not timing assertions).
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });

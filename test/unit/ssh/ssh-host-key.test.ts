@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasCode } from '../../../src/sandbox/errors.ts';
+import { hasCode } from '../../../packages/connector-sdk/src/sandbox/errors.ts';
 import {
   blobKeyType,
   fingerprintOf,
@@ -11,9 +11,9 @@ import {
   hostKeyMismatchError,
   knownHostLine,
   parseHostKey,
-} from '../../../src/sandbox/host/ssh-host-key.ts';
-import { parseAddress, resolveTarget } from '../../../src/sandbox/host/ssh-options.ts';
-import { generateKey, sshKeygenFingerprint, type KeyPair } from '../../support/sshd/keys.ts';
+} from '../../../packages/connector-sdk/src/sandbox/host/ssh-host-key.ts';
+import { parseAddress, resolveTarget } from '../../../packages/connector-sdk/src/sandbox/host/ssh-options.ts';
+import { generateKey, sshKeygenFingerprint, type KeyPair } from '../../../packages/connector-sdk/src/testing/ssh-keys.ts';
 
 let dir: string;
 let ed: KeyPair;

@@ -7,11 +7,11 @@ import { readdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { hasCode, type CertDeployerError } from '../../../src/sandbox/errors.ts';
-import type { SshHost } from '../../../src/sandbox/host/ssh-host.ts';
-import { sshKeygenFingerprint } from '../../support/sshd/keys.ts';
+import { hasCode, type CertDeployerError } from '../../../packages/connector-sdk/src/sandbox/errors.ts';
+import type { SshHost } from '../../../packages/connector-sdk/src/sandbox/host/ssh-host.ts';
+import { sshKeygenFingerprint } from '../../../packages/connector-sdk/src/testing/ssh-keys.ts';
 import { caught, errorText, secretLines, sshHostFor } from '../../support/sshd/ssh-host-for.ts';
-import { startSshd, type Sshd } from '../../support/sshd/sshd.ts';
+import { startSshd, type Sshd } from '../../../packages/connector-sdk/src/testing/sshd.ts';
 
 // A real sshd on a shared 2-core CI machine: generous bounds (not timing assertions).
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });

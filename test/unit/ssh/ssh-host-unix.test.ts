@@ -6,9 +6,9 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { SshHost } from '../../../src/sandbox/host/ssh-host.ts';
+import type { SshHost } from '../../../packages/connector-sdk/src/sandbox/host/ssh-host.ts';
 import { caught, sshHostFor } from '../../support/sshd/ssh-host-for.ts';
-import { startSshd, type Sshd } from '../../support/sshd/sshd.ts';
+import { startSshd, type Sshd } from '../../../packages/connector-sdk/src/testing/sshd.ts';
 
 // A real sshd on a shared 2-core CI machine: generous bounds (not timing assertions).
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAccount, parseGetentGroup, parseIdOutput } from '../../../src/sandbox/host/ssh-owner.ts';
-import { errnoForSftpStatus, mapSftpError, SftpStatus } from '../../../src/sandbox/host/ssh-errors.ts';
-import { hasCode } from '../../../src/sandbox/errors.ts';
+import { classifyAccount, parseGetentGroup, parseIdOutput } from '../../../packages/connector-sdk/src/sandbox/host/ssh-owner.ts';
+import { errnoForSftpStatus, mapSftpError, SftpStatus } from '../../../packages/connector-sdk/src/sandbox/host/ssh-errors.ts';
+import { hasCode } from '../../../packages/connector-sdk/src/sandbox/errors.ts';
 
 function caughtSync(fn: () => unknown): unknown {
   try {

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasCode } from '../../../src/sandbox/errors.ts';
-import { shellJoin, shellQuote } from '../../../src/sandbox/host/ssh-quote.ts';
+import { hasCode } from '../../../packages/connector-sdk/src/sandbox/errors.ts';
+import { shellJoin, shellQuote } from '../../../packages/connector-sdk/src/sandbox/host/ssh-quote.ts';
 
 /**
  * The remote side of an SSH exec is `$SHELL -c STRING`. These tests run the joined string

@@ -15,7 +15,7 @@ import { createDeployment, eventually, kubeClients, putTlsSecret, readyOf, start
 import { createTestNamespace } from '../../../support/kube.ts';
 import { startHaproxy, type HaproxyServer } from '../../../support/servers/haproxy.ts';
 import { startTraffic } from '../../../support/servers/haproxy-traffic.ts';
-import { startSshd, type Sshd } from '../../../support/sshd/sshd.ts';
+import { startSshd, type Sshd } from '../../../../packages/connector-sdk/src/testing/sshd.ts';
 
 const kubeconfig = inject('kubeconfigPath');
 const { core, objects } = kubeClients(kubeconfig);

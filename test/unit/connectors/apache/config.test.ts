@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { apacheConnector, planApache } from '../../../../src/connectors/apache/index.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 
 const base = { certificatePath: '/etc/ssl/site.crt', privateKeyPath: '/etc/ssl/private/site.key' };
 const parse = (block: unknown) => apacheConnector.configSchema.safeParse(block);

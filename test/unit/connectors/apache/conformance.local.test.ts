@@ -4,7 +4,7 @@
  * old layout with SSLCertificateChainFile (chainPath).
  */
 import { localServerFixture } from '../../../conformance/fixtures/nginx-apache-fixtures.ts';
-import { runConformance } from '../../../conformance/run-conformance.ts';
+import { runConformance } from '@cert-deployer/connector-sdk/conformance';
 import { apacheSpec } from '../../../support/servers/apache.ts';
 import { apacheFor, apacheWithEverythingFor } from './factories.ts';
 

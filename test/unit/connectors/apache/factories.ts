@@ -3,7 +3,7 @@
  * definition's zod schema, exactly as the controller does.
  */
 import { apacheConnector } from '../../../../src/connectors/apache/index.ts';
-import type { Connector } from '../../../../src/connectors/sdk/connector.ts';
+import type { Connector } from '../../../../packages/connector-sdk/src/connector.ts';
 import type { WebServerTargetContext } from '../../../conformance/fixtures/nginx-apache-fixtures.ts';
 
 /** The block for a target: paths (with chainPath when the target uses a chain file), config test and reload. */

@@ -3,7 +3,7 @@
  * key file, method-based mutation counting, Ed25519) are listed with their reasons in the
  * fixture and replaced by ACM-specific tests next to this file.
  */
-import { runConformance } from '../../../conformance/run-conformance.ts';
+import { runConformance } from '@cert-deployer/connector-sdk/conformance';
 import { awsAcmFixture } from '../../../conformance/fixtures/aws-acm.ts';
 import { acmConnector, withControllerContext } from './support.ts';
 

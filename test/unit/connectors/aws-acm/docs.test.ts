@@ -11,7 +11,7 @@ import { awsAcmConnector, createAwsAcmConnector } from '../../../../src/connecto
 import { connectorBlocks } from '../../../../src/connectors/registry.ts';
 import { grantShortfall } from '../../../../src/controller/grant-shortfall.ts';
 import { specSchema } from '../../../../src/crds/spec.ts';
-import type { Policy } from '../../../../src/sandbox/grant.ts';
+import type { Policy } from '../../../../packages/connector-sdk/src/sandbox/grant.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');
 const page = () => readFile(join(root, 'docs', 'connectors', 'aws-acm.md'), 'utf8');

@@ -6,11 +6,11 @@
  * (Ed25519, policy, Secrets) are checked to make no request at all.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertDeployerError, ErrorCode, isDenied } from '../../../../src/sandbox/errors.ts';
+import { CertDeployerError, ErrorCode, isDenied } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
 import { awsAcmConnector, OWNER_TAG_KEY } from '../../../../src/connectors/aws-acm/index.ts';
-import { parseTlsSecret } from '../../../../src/connectors/sdk/credential/index.ts';
-import type { DeployContext } from '../../../../src/connectors/sdk/connector.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { parseTlsSecret } from '../../../../packages/connector-sdk/src/credential/index.ts';
+import type { DeployContext } from '../../../../packages/connector-sdk/src/connector.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { mintChain } from '../../../support/certs/index.ts';
 import { freePort } from '../../../support/control-plane/ports.ts';
 import { acmReader, bootstrapIam, createUser, startMoto, type AccessKey, type MotoServer } from '../../../support/moto/index.ts';

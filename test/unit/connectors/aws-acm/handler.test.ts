@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { HttpRequest } from '@smithy/protocol-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyBytes, queryString, requestHeaders, requestUrl, sandboxHttpHandler } from '../../../../src/connectors/aws-acm/sandbox-http-handler.ts';
-import { isDenied } from '../../../../src/sandbox/errors.ts';
+import { isDenied } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
 import { withSandbox } from './support.ts';
 
 /** Like the SDK's JSON request bodies: a Uint8Array whose valueOf() is a string. */

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { acmError, awsErrorFacts, isRetryable } from '../../../../src/connectors/aws-acm/acm-errors.ts';
 import { acmPrivateKey, certificateFingerprints, holdsDeployment, publicMaterial } from '../../../../src/connectors/aws-acm/import-material.ts';
 import { isAcmArn } from '../../../../src/connectors/aws-acm/find-owned.ts';
-import { DeniedError, ErrorCode, type CertDeployerError } from '../../../../src/sandbox/errors.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { DeniedError, ErrorCode, type CertDeployerError } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { keyMaterialLeaks } from '../../../support/certs/index.ts';
 
 const sdkError = (name: string, status?: number, extra: Record<string, unknown> = {}) =>

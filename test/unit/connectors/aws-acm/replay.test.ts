@@ -7,8 +7,8 @@
 import { DeleteCertificateCommand, RemoveTagsFromCertificateCommand } from '@aws-sdk/client-acm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OWNER_TAG_KEY } from '../../../../src/connectors/aws-acm/index.ts';
-import type { DeployContext } from '../../../../src/connectors/sdk/connector.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import type { DeployContext } from '../../../../packages/connector-sdk/src/connector.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { acmReader, startMoto, type AcmReader, type MotoServer } from '../../../support/moto/index.ts';
 import { acmConnector, credentialSecrets, deployOnce, mutations, type Outcome } from './support.ts';
 

@@ -4,12 +4,12 @@
  * `ctx.secrets`), which the conformance harness does not supply by itself.
  */
 import { awsAcmConnector } from '../../../../src/connectors/aws-acm/index.ts';
-import type { Connector, DeployContext, DeployResult } from '../../../../src/connectors/sdk/connector.ts';
-import { SecretValue, type Deployment } from '../../../../src/connectors/sdk/deployment.ts';
-import { createSandbox } from '../../../../src/sandbox/checked-sandbox.ts';
-import type { Grant } from '../../../../src/sandbox/grant.ts';
-import { LocalHost } from '../../../../src/sandbox/host/local-host.ts';
-import type { Sandbox } from '../../../../src/sandbox/sandbox.ts';
+import type { Connector, DeployContext, DeployResult } from '../../../../packages/connector-sdk/src/connector.ts';
+import { SecretValue, type Deployment } from '../../../../packages/connector-sdk/src/deployment.ts';
+import { createSandbox } from '../../../../packages/connector-sdk/src/sandbox/checked-sandbox.ts';
+import type { Grant } from '../../../../packages/connector-sdk/src/sandbox/grant.ts';
+import { LocalHost } from '../../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
+import type { Sandbox } from '../../../../packages/connector-sdk/src/sandbox/sandbox.ts';
 import { TEST_ACCESS_KEY } from '../../../support/moto/index.ts';
 
 export const CREDENTIALS_SECRET = 'aws-credentials';

@@ -19,11 +19,11 @@ import { ambientAuthorityProblem } from '../../../../src/connectors/azure-key-va
 import { ambientVaultProblem } from '../../../../src/connectors/azure-key-vault/ambient-vault.ts';
 import { isKeyVaultScope } from '../../../../src/connectors/azure-key-vault/key-vault-scope.ts';
 import { grantShortfall } from '../../../../src/controller/grant-shortfall.ts';
-import { effectiveGrant } from '../../../../src/sandbox/effective-grant.ts';
-import { isDenied, type DeniedError } from '../../../../src/sandbox/errors.ts';
-import type { Policy } from '../../../../src/sandbox/grant.ts';
+import { effectiveGrant } from '../../../../packages/connector-sdk/src/sandbox/effective-grant.ts';
+import { isDenied, type DeniedError } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
+import type { Policy } from '../../../../packages/connector-sdk/src/sandbox/grant.ts';
 import { mintChain } from '../../../support/certs/index.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { FakeKeyVault, startAzureFakes, type AzureFakes } from '../../../support/azure-key-vault/index.ts';
 import { startRecordingListener, type RecordingListener } from '../../../support/cloud-identity/recording-listener.ts';
 import { connectorFor, deploy, errorOf, mustDeploy, uniqueName, type Outcome } from './helpers.ts';

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { azureKeyVaultConfig, azureKeyVaultConnector, createAzureKeyVaultConnector } from '../../../../src/connectors/azure-key-vault/index.ts';
-import { isDenied } from '../../../../src/sandbox/errors.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { isDenied } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { startAzureFakes, type AzureFakes } from '../../../support/azure-key-vault/index.ts';
 import { connectorFor, deploy, errorOf, mustDeploy, spSecrets, uniqueName } from './helpers.ts';
 

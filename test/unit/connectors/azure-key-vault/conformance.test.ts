@@ -6,7 +6,7 @@
  */
 import { azureKeyVaultConnector, createAzureKeyVaultConnector } from '../../../../src/connectors/azure-key-vault/index.ts';
 import { azureKeyVaultFixture, withDeployContext, type AzureTargetContext } from '../../../conformance/fixtures/azure-key-vault.ts';
-import { runConformance } from '../../../conformance/run-conformance.ts';
+import { runConformance } from '@cert-deployer/connector-sdk/conformance';
 
 const factory = (ctx: AzureTargetContext) =>
   withDeployContext(

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyAzureError, isRetryableStatus } from '../../../../src/connectors/azure-key-vault/classify-error.ts';
 import { azureKeyVaultConfig, OWNER_TAG } from '../../../../src/connectors/azure-key-vault/config.ts';
 import { decide, hexThumbprint, versionTags, type CurrentVersion } from '../../../../src/connectors/azure-key-vault/ownership.ts';
-import { DeniedError } from '../../../../src/sandbox/errors.ts';
+import { DeniedError } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
 
 const THUMB = 'A'.repeat(40);
 const ours = (over: Partial<CurrentVersion> = {}): CurrentVersion => ({ tags: { [OWNER_TAG]: 'me' }, thumbprintSha1: THUMB, enabled: true, version: 'v1', ...over });

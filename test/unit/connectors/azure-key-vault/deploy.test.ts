@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER_TAG } from '../../../../src/connectors/azure-key-vault/index.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { startAzureFakes, type AzureFakes } from '../../../support/azure-key-vault/index.ts';
 import { vaultState } from '../../../conformance/fixtures/azure-key-vault.ts';
 import { connectorFor, deploy, errorOf, mustDeploy, spSecrets, undeploy, uniqueName } from './helpers.ts';

@@ -11,7 +11,7 @@ import { azureKeyVaultConnector, createAzureKeyVaultConnector } from '../../../.
 import { connectorBlocks } from '../../../../src/connectors/registry.ts';
 import { grantShortfall } from '../../../../src/controller/grant-shortfall.ts';
 import { specSchema } from '../../../../src/crds/spec.ts';
-import type { Policy } from '../../../../src/sandbox/grant.ts';
+import type { Policy } from '../../../../packages/connector-sdk/src/sandbox/grant.ts';
 
 /** What the AKS workload identity webhook injects into the operator pod. */
 const AKS_ENV = { AZURE_CLIENT_ID: '22222222-2222-2222-2222-222222222222', AZURE_TENANT_ID: '11111111-1111-1111-1111-111111111111', AZURE_FEDERATED_TOKEN_FILE: '/var/run/secrets/azure/tokens/azure-identity-token' };

@@ -6,8 +6,8 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertDeployerError } from '../../../../src/sandbox/errors.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { CertDeployerError } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { startAzureFakes, type AzureFakes } from '../../../support/azure-key-vault/index.ts';
 import { connectorFor, deploy, errorOf, uniqueName } from './helpers.ts';
 

@@ -4,12 +4,12 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import { azureKeyVaultConfig, createAzureKeyVaultConnector } from '../../../../src/connectors/azure-key-vault/index.ts';
-import type { Connector, DeployContext, DeployResult } from '../../../../src/connectors/sdk/connector.ts';
-import { SecretValue, type Deployment } from '../../../../src/connectors/sdk/deployment.ts';
-import { createSandbox } from '../../../../src/sandbox/checked-sandbox.ts';
-import type { Grant } from '../../../../src/sandbox/grant.ts';
-import { LocalHost } from '../../../../src/sandbox/host/local-host.ts';
-import { CountingSandbox } from '../../../conformance/counting-sandbox.ts';
+import type { Connector, DeployContext, DeployResult } from '../../../../packages/connector-sdk/src/connector.ts';
+import { SecretValue, type Deployment } from '../../../../packages/connector-sdk/src/deployment.ts';
+import { createSandbox } from '../../../../packages/connector-sdk/src/sandbox/checked-sandbox.ts';
+import type { Grant } from '../../../../packages/connector-sdk/src/sandbox/grant.ts';
+import { LocalHost } from '../../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
+import { CountingSandbox } from '../../../../packages/connector-sdk/src/conformance/counting-sandbox.ts';
 import type { AzureFakes } from '../../../support/azure-key-vault/index.ts';
 
 const host = new LocalHost();

@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxTransport } from '../../../../src/connectors/azure-key-vault/sandbox-http-client.ts';
-import { createSandbox } from '../../../../src/sandbox/checked-sandbox.ts';
-import { isDenied } from '../../../../src/sandbox/errors.ts';
-import { LocalHost } from '../../../../src/sandbox/host/local-host.ts';
+import { createSandbox } from '../../../../packages/connector-sdk/src/sandbox/checked-sandbox.ts';
+import { isDenied } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
+import { LocalHost } from '../../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
 
 let server: Server;
 let origin = '';

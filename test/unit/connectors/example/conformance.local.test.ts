@@ -1,5 +1,5 @@
 /** Conformance of the `example` template connector on the local host (agent mode). */
-import { localFileFixture, runConformance } from '../../../conformance/run-conformance.ts';
+import { localFileFixture, runConformance } from '@cert-deployer/connector-sdk/conformance';
 import { exampleFor } from './factories.ts';
 
 runConformance(exampleFor, localFileFixture());

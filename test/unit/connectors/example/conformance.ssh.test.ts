@@ -1,5 +1,5 @@
 /** Conformance of the `example` template connector over SSH, against a real sshd. */
-import { runConformance, sshFileFixture } from '../../../conformance/run-conformance.ts';
+import { runConformance, sshFileFixture } from '@cert-deployer/connector-sdk/conformance';
 import { exampleFor } from './factories.ts';
 
 runConformance(exampleFor, sshFileFixture());

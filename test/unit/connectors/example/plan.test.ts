@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { exampleConnector, planExample } from '../../../../src/connectors/example/index.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 
 const block = { host: { local: {} }, certificatePath: '/srv/tls/site.crt', privateKeyPath: '/srv/tls/site.key', reload: ['/usr/sbin/nginx', '-s', 'reload'] };
 

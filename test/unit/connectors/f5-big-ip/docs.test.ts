@@ -11,7 +11,7 @@ import { f5BigIpConnector } from '../../../../src/connectors/f5-big-ip/index.ts'
 import { connectorBlocks } from '../../../../src/connectors/registry.ts';
 import { grantShortfall } from '../../../../src/controller/grant-shortfall.ts';
 import { specSchema } from '../../../../src/crds/spec.ts';
-import type { Policy } from '../../../../src/sandbox/grant.ts';
+import type { Policy } from '../../../../packages/connector-sdk/src/sandbox/grant.ts';
 
 const page = join(import.meta.dirname, '..', '..', '..', '..', 'docs', 'connectors', 'f5-big-ip.md');
 

@@ -7,7 +7,7 @@
  */
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { DEFAULT_CERT, DEFAULT_KEY, startF5Fake, type F5Fake } from '../../../support/f5-fake/index.ts';
 
 let fake: F5Fake;

@@ -3,12 +3,12 @@
  * fake BIG-IP, deployed through a real checked sandbox (optionally decorated to act on a
  * request), with the outcome captured and the fake's request log sliced per deploy.
  */
-import type { Connector, DeployResult } from '../../../../src/connectors/sdk/connector.ts';
-import type { Deployment } from '../../../../src/connectors/sdk/deployment.ts';
+import type { Connector, DeployResult } from '../../../../packages/connector-sdk/src/connector.ts';
+import type { Deployment } from '../../../../packages/connector-sdk/src/deployment.ts';
 import { f5BigIpConnector } from '../../../../src/connectors/f5-big-ip/index.ts';
-import { createSandbox } from '../../../../src/sandbox/checked-sandbox.ts';
-import { LocalHost } from '../../../../src/sandbox/host/local-host.ts';
-import type { HttpRequest, Sandbox } from '../../../../src/sandbox/sandbox.ts';
+import { createSandbox } from '../../../../packages/connector-sdk/src/sandbox/checked-sandbox.ts';
+import { LocalHost } from '../../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
+import type { HttpRequest, Sandbox } from '../../../../packages/connector-sdk/src/sandbox/sandbox.ts';
 import { CREDENTIALS_SECRET, secretsFor, withSecrets } from '../../../conformance/fixtures/f5-big-ip.ts';
 import type { F5Fake, FakeUser, RequestRecord } from '../../../support/f5-fake/index.ts';
 

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { objectNames } from '../../../../src/connectors/f5-big-ip/object-names.ts';
-import { parseTlsSecret } from '../../../../src/connectors/sdk/credential/index.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { parseTlsSecret } from '../../../../packages/connector-sdk/src/credential/index.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { mintSelfSigned } from '../../../support/certs/index.ts';
 import { DEFAULT_CERT, DEFAULT_KEY, startF5Fake, type F5Fake } from '../../../support/f5-fake/index.ts';
 import { connectorFor, deploy, entryOf, mustDeploy, objectsWithPrefix, undeploy } from './helpers.ts';

@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { objectNames } from '../../../../src/connectors/f5-big-ip/object-names.ts';
-import { createSandbox } from '../../../../src/sandbox/checked-sandbox.ts';
-import { isDenied } from '../../../../src/sandbox/errors.ts';
-import { LocalHost } from '../../../../src/sandbox/host/local-host.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { createSandbox } from '../../../../packages/connector-sdk/src/sandbox/checked-sandbox.ts';
+import { isDenied } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
+import { LocalHost } from '../../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { DEFAULT_CERT, DEFAULT_KEY, startF5Fake, type F5Fake } from '../../../support/f5-fake/index.ts';
 import { connectorFor, deploy, entryOf, lines, mustDeploy, objectsWithPrefix } from './helpers.ts';
 

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { IControlClient } from '../../../../src/connectors/f5-big-ip/icontrol-client.ts';
 import { MAX_CHUNK_BYTES, uploadFile } from '../../../../src/connectors/f5-big-ip/upload.ts';
-import { SecretValue } from '../../../../src/connectors/sdk/deployment.ts';
-import { createSandbox } from '../../../../src/sandbox/checked-sandbox.ts';
-import { LocalHost } from '../../../../src/sandbox/host/local-host.ts';
+import { SecretValue } from '../../../../packages/connector-sdk/src/deployment.ts';
+import { createSandbox } from '../../../../packages/connector-sdk/src/sandbox/checked-sandbox.ts';
+import { LocalHost } from '../../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
 import { startF5Fake, type F5Fake } from '../../../support/f5-fake/index.ts';
 
 let fake: F5Fake;

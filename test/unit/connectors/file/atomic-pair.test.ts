@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileConnector } from '../../../../src/connectors/file/file-connector.ts';
 import { fileConfig } from '../../../../src/connectors/file/config.ts';
-import { createSandbox, LocalHost } from '../../../../src/sandbox/index.ts';
-import { mintCredential, type TestCredential } from '../../../conformance/credentials.ts';
+import { createSandbox, LocalHost } from '../../../../packages/connector-sdk/src/sandbox/index.ts';
+import { mintCredential, type TestCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { makeTempDir, removeDir } from '../../sandbox/support/temp-dir.ts';
 
 const READER = `

@@ -4,8 +4,8 @@
  * defaults and validation under test are the real ones.
  */
 import { fileConnector } from '../../../../src/connectors/file/index.ts';
-import type { Connector } from '../../../../src/connectors/sdk/index.ts';
-import type { FileTargetContext } from '../../../conformance/run-conformance.ts';
+import type { Connector } from '@cert-deployer/connector-sdk';
+import type { FileTargetContext } from '@cert-deployer/connector-sdk/conformance';
 
 /** The `file` connector for a file target, with its reload. */
 export function fileFor(ctx: FileTargetContext): Connector {

@@ -19,10 +19,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ambientEndpointProblem } from '../../../../src/connectors/gcp-certificate-manager/ambient-endpoint.ts';
 import { gcpCertificateManagerConnector } from '../../../../src/connectors/gcp-certificate-manager/index.ts';
 import { grantShortfall } from '../../../../src/controller/grant-shortfall.ts';
-import { effectiveGrant } from '../../../../src/sandbox/effective-grant.ts';
-import { isDenied, type DeniedError } from '../../../../src/sandbox/errors.ts';
-import type { Policy } from '../../../../src/sandbox/grant.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { effectiveGrant } from '../../../../packages/connector-sdk/src/sandbox/effective-grant.ts';
+import { isDenied, type DeniedError } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
+import type { Policy } from '../../../../packages/connector-sdk/src/sandbox/grant.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { startRecordingListener, type RecordingListener } from '../../../support/cloud-identity/recording-listener.ts';
 import { GcpFake } from '../../../support/gcp-fake/index.ts';
 import { errorOf, resultOf, run, wiBlock } from './harness.ts';

@@ -3,7 +3,7 @@
  * workload identity (token from the metadata server, a GET) and a service account key (token
  * exchange at the OAuth endpoint, a POST).
  */
-import { runConformance } from '../../../conformance/run-conformance.ts';
+import { runConformance } from '@cert-deployer/connector-sdk/conformance';
 import { gcpCertificateManagerFixture, withDeployContext, type GcpTargetContext } from '../../../conformance/fixtures/gcp-certificate-manager.ts';
 import { gcpCertificateManagerConnector } from '../../../../src/connectors/gcp-certificate-manager/index.ts';
 import { createGcpCertificateManagerConnector } from '../../../../src/connectors/gcp-certificate-manager/gcp-certificate-manager-connector.ts';

@@ -11,8 +11,8 @@ import { desiredLabels, isOwnedBy, OWNER_LABEL_KEY, ownerLabelValue } from '../.
 import { leafFingerprint } from '../../../../src/connectors/gcp-certificate-manager/pem-leaf.ts';
 import { planDeploy, shouldDelete } from '../../../../src/connectors/gcp-certificate-manager/plan.ts';
 import { plainHeaders, toFetchResponse } from '../../../../src/connectors/gcp-certificate-manager/sandbox-transport.ts';
-import { DeniedError, ErrorCode } from '../../../../src/sandbox/errors.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { DeniedError, ErrorCode } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 
 const OWNER = 'C0FFEE-uid/Web Target';
 const mine = { [OWNER_LABEL_KEY]: ownerLabelValue(OWNER) };

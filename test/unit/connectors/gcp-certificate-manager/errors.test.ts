@@ -5,11 +5,11 @@
  * carries key material, not even when the service echoes the key.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SecretValue } from '../../../../src/connectors/sdk/deployment.ts';
-import { ErrorCode } from '../../../../src/sandbox/errors.ts';
+import { SecretValue } from '../../../../packages/connector-sdk/src/deployment.ts';
+import { ErrorCode } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
 import { keyMaterialLeaks } from '../../../support/certs/index.ts';
-import { mintCredential, type TestCredential } from '../../../conformance/credentials.ts';
-import { surfacesOf } from '../../../conformance/leak-surfaces.ts';
+import { mintCredential, type TestCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
+import { surfacesOf } from '../../../../packages/connector-sdk/src/conformance/leak-surfaces.ts';
 import { freePort } from '../../../support/control-plane/ports.ts';
 import { GcpFake } from '../../../support/gcp-fake/index.ts';
 import { errorOf, nameOf, resultOf, run, saBlock, SA_EMAIL, secretsWith, wiBlock } from './harness.ts';

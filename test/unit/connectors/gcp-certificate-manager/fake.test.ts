@@ -6,7 +6,7 @@
  */
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintCredential, type TestCredential } from '../../../conformance/credentials.ts';
+import { mintCredential, type TestCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { GcpFake } from '../../../support/gcp-fake/index.ts';
 
 let fake: GcpFake;

@@ -3,15 +3,15 @@
  * account registered with it, and `run()` that deploys (or undeploys) through a real checked
  * sandbox on the local host, the way the controller does, counting what the connector asked.
  */
-import { SecretValue } from '../../../../src/connectors/sdk/deployment.ts';
-import type { DeployContext, DeployResult } from '../../../../src/connectors/sdk/connector.ts';
-import type { Deployment } from '../../../../src/connectors/sdk/deployment.ts';
+import { SecretValue } from '../../../../packages/connector-sdk/src/deployment.ts';
+import type { DeployContext, DeployResult } from '../../../../packages/connector-sdk/src/connector.ts';
+import type { Deployment } from '../../../../packages/connector-sdk/src/deployment.ts';
 import { gcpCertificateManagerConnector } from '../../../../src/connectors/gcp-certificate-manager/index.ts';
 import { createGcpCertificateManagerConnector, type GcpConnectorDeps } from '../../../../src/connectors/gcp-certificate-manager/gcp-certificate-manager-connector.ts';
-import { createSandbox } from '../../../../src/sandbox/checked-sandbox.ts';
-import type { Grant } from '../../../../src/sandbox/grant.ts';
-import { LocalHost } from '../../../../src/sandbox/host/local-host.ts';
-import { CountingSandbox } from '../../../conformance/counting-sandbox.ts';
+import { createSandbox } from '../../../../packages/connector-sdk/src/sandbox/checked-sandbox.ts';
+import type { Grant } from '../../../../packages/connector-sdk/src/sandbox/grant.ts';
+import { LocalHost } from '../../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
+import { CountingSandbox } from '../../../../packages/connector-sdk/src/conformance/counting-sandbox.ts';
 import type { GcpFake } from '../../../support/gcp-fake/index.ts';
 
 export const PROJECT = 'fake-project';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keyMaterialLeaks } from '../../../support/certs/index.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { GcpFake } from '../../../support/gcp-fake/index.ts';
 import { resultOf, run, saBlock, SA_EMAIL, secretsWith } from './harness.ts';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLL_SCHEDULE, pollDelays, sleep, type Sleep } from '../../../../src/connectors/gcp-certificate-manager/operation-wait.ts';
-import { mintCredential, type TestCredential } from '../../../conformance/credentials.ts';
+import { mintCredential, type TestCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { GcpFake } from '../../../support/gcp-fake/index.ts';
 import { errorOf, nameOf, run, saBlock, SA_EMAIL, secretsWith } from './harness.ts';
 

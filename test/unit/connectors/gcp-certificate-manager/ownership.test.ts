@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER_LABEL_KEY, ownerLabelValue } from '../../../../src/connectors/gcp-certificate-manager/labels.ts';
-import { mintCredential, type TestCredential } from '../../../conformance/credentials.ts';
+import { mintCredential, type TestCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { fakeState } from '../../../conformance/fixtures/gcp-certificate-manager.ts';
 import { GcpFake, type StoredCertificate } from '../../../support/gcp-fake/index.ts';
 import { errorOf, nameOf, OWNER, resultOf, run, saBlock, SA_EMAIL, secretsWith } from './harness.ts';

@@ -5,7 +5,7 @@
  * change anything when the fingerprint is already there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { GcpFake } from '../../../support/gcp-fake/index.ts';
 import { nameOf, resultOf, run, saBlock, SA_EMAIL, secretsWith } from './harness.ts';
 

@@ -12,7 +12,7 @@ import { haproxyConnector } from '../../../../src/connectors/haproxy/index.ts';
 import { connectorBlocks } from '../../../../src/connectors/registry.ts';
 import { grantShortfall } from '../../../../src/controller/grant-shortfall.ts';
 import { specSchema } from '../../../../src/crds/spec.ts';
-import type { Policy } from '../../../../src/sandbox/grant.ts';
+import type { Policy } from '../../../../packages/connector-sdk/src/sandbox/grant.ts';
 
 const page = join(import.meta.dirname, '..', '..', '..', '..', 'docs', 'connectors', 'haproxy.md');
 

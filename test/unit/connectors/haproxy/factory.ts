@@ -3,7 +3,7 @@
  * through the real schema, in either loading mode, exactly as the registry would.
  */
 import { haproxyConnector } from '../../../../src/connectors/haproxy/index.ts';
-import type { Connector } from '../../../../src/connectors/sdk/connector.ts';
+import type { Connector } from '../../../../packages/connector-sdk/src/connector.ts';
 import type { HaproxyTargetContext } from '../../../conformance/fixtures/haproxy.ts';
 
 /**

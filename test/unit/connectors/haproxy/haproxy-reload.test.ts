@@ -7,8 +7,8 @@
 import { appendFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { haproxyConnector } from '../../../../src/connectors/haproxy/index.ts';
-import { LocalHost } from '../../../../src/sandbox/host/local-host.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { LocalHost } from '../../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { deployOnce, fileText, mustDeploy, newTarget, servedLeaf, type Target } from './helpers.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });

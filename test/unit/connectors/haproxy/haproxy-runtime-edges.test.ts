@@ -10,10 +10,10 @@ import { rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { toCombinedPem } from '../../../../src/connectors/sdk/formats/index.ts';
-import { CertDeployerError, ErrorCode } from '../../../../src/sandbox/errors.ts';
-import { LocalHost } from '../../../../src/sandbox/host/local-host.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { toCombinedPem } from '../../../../packages/connector-sdk/src/formats/index.ts';
+import { CertDeployerError, ErrorCode } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
+import { LocalHost } from '../../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { deployOnce, fileText, mustDeploy, newTarget, runtimeConnector, servedLeaf, TamperingSandbox, type Target } from './helpers.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });

@@ -10,15 +10,15 @@ import { generateKeyPairSync } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { HostConfig } from '../../../../src/connectors/sdk/host-config.ts';
-import { isDenied } from '../../../../src/sandbox/errors.ts';
-import { LocalHost } from '../../../../src/sandbox/host/local-host.ts';
-import type { Host } from '../../../../src/sandbox/host/host.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import type { HostConfig } from '../../../../packages/connector-sdk/src/host-config.ts';
+import { isDenied } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
+import { LocalHost } from '../../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
+import type { Host } from '../../../../packages/connector-sdk/src/sandbox/host/host.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { keyMaterialLeaks } from '../../../support/certs/index.ts';
 import { startTraffic } from '../../../support/servers/haproxy-traffic.ts';
 import { sshHostFor, errorText } from '../../../support/sshd/ssh-host-for.ts';
-import { startSshd, type Sshd } from '../../../support/sshd/sshd.ts';
+import { startSshd, type Sshd } from '../../../../packages/connector-sdk/src/testing/sshd.ts';
 import { deployOnce, fileText, mustDeploy, newTarget, runtimeConnector, servedLeaf, TamperingSandbox, type Target } from './helpers.ts';
 
 // Real servers on a shared 2-core machine: generous bounds, no timing assertions.

@@ -7,13 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { haproxyConnector } from '../../../../src/connectors/haproxy/index.ts';
-import type { Connector, DeployResult } from '../../../../src/connectors/sdk/connector.ts';
-import type { Deployment } from '../../../../src/connectors/sdk/deployment.ts';
-import type { HostConfig } from '../../../../src/connectors/sdk/host-config.ts';
-import { createSandbox } from '../../../../src/sandbox/checked-sandbox.ts';
-import type { Host } from '../../../../src/sandbox/host/host.ts';
-import type * as S from '../../../../src/sandbox/sandbox.ts';
-import { CountingSandbox } from '../../../conformance/counting-sandbox.ts';
+import type { Connector, DeployResult } from '../../../../packages/connector-sdk/src/connector.ts';
+import type { Deployment } from '../../../../packages/connector-sdk/src/deployment.ts';
+import type { HostConfig } from '../../../../packages/connector-sdk/src/host-config.ts';
+import { createSandbox } from '../../../../packages/connector-sdk/src/sandbox/checked-sandbox.ts';
+import type { Host } from '../../../../packages/connector-sdk/src/sandbox/host/host.ts';
+import type * as S from '../../../../packages/connector-sdk/src/sandbox/sandbox.ts';
+import { CountingSandbox } from '../../../../packages/connector-sdk/src/conformance/counting-sandbox.ts';
 import { startHaproxy, type HaproxyServer } from '../../../support/servers/haproxy.ts';
 import { startFaultProxy, type FaultProxy } from '../../../support/servers/haproxy-fault-proxy.ts';
 

@@ -4,11 +4,11 @@
  * the credentials Secret as SecretValue wrappers, a counting decorator to see what it asked.
  */
 import { iisConnector } from '../../../../src/connectors/iis/index.ts';
-import type { DeployResult } from '../../../../src/connectors/sdk/connector.ts';
-import type { Deployment } from '../../../../src/connectors/sdk/deployment.ts';
-import { createSandbox } from '../../../../src/sandbox/checked-sandbox.ts';
-import { LocalHost } from '../../../../src/sandbox/host/local-host.ts';
-import { CountingSandbox } from '../../../conformance/counting-sandbox.ts';
+import type { DeployResult } from '../../../../packages/connector-sdk/src/connector.ts';
+import type { Deployment } from '../../../../packages/connector-sdk/src/deployment.ts';
+import { createSandbox } from '../../../../packages/connector-sdk/src/sandbox/checked-sandbox.ts';
+import { LocalHost } from '../../../../packages/connector-sdk/src/sandbox/host/local-host.ts';
+import { CountingSandbox } from '../../../../packages/connector-sdk/src/conformance/counting-sandbox.ts';
 import { credentialsOf, IIS_CREDENTIALS_SECRET } from '../../../conformance/fixtures/iis-fixture.ts';
 import type { WinrmFake } from '../../../support/winrm-fake/index.ts';
 

@@ -8,10 +8,10 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SecretValue } from '../../../../src/connectors/sdk/deployment.ts';
-import { CertDeployerError, ErrorCode, isDenied } from '../../../../src/sandbox/errors.ts';
+import { SecretValue } from '../../../../packages/connector-sdk/src/deployment.ts';
+import { CertDeployerError, ErrorCode, isDenied } from '../../../../packages/connector-sdk/src/sandbox/errors.ts';
 import { keyMaterialLeaks } from '../../../support/certs/index.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { IIS_CREDENTIALS_SECRET } from '../../../conformance/fixtures/iis-fixture.ts';
 import { freePort } from '../../../support/control-plane/ports.ts';
 import { startWinrmFake, type WinrmFake } from '../../../support/winrm-fake/index.ts';

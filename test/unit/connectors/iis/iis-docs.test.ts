@@ -13,7 +13,7 @@ import { BODY } from '../../../../src/connectors/iis/scripts.ts';
 import { connectorBlocks } from '../../../../src/connectors/registry.ts';
 import { grantShortfall } from '../../../../src/controller/grant-shortfall.ts';
 import { specSchema } from '../../../../src/crds/spec.ts';
-import type { Policy } from '../../../../src/sandbox/grant.ts';
+import type { Policy } from '../../../../packages/connector-sdk/src/sandbox/grant.ts';
 import { VOCABULARY } from '../../../support/winrm-fake/index.ts';
 
 const page = join(import.meta.dirname, '..', '..', '..', '..', 'docs', 'connectors', 'iis.md');

@@ -3,7 +3,7 @@
  * (each with its reason) are listed in the fixture; their properties are tested in
  * iis-connector.test.ts.
  */
-import { runConformance } from '../../../conformance/run-conformance.ts';
+import { runConformance } from '@cert-deployer/connector-sdk/conformance';
 import { iisFixture, withSecrets } from '../../../conformance/fixtures/iis-fixture.ts';
 import { iisConnector } from '../../../../src/connectors/iis/index.ts';
 

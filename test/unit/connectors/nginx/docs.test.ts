@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nginxConnector } from '../../../../src/connectors/nginx/index.ts';
-import type { ConnectorDefinition } from '../../../../src/connectors/sdk/connector.ts';
+import type { ConnectorDefinition } from '../../../../packages/connector-sdk/src/connector.ts';
 import { checkConnectorPage } from '../../../support/connector-docs.ts';
 
 describe('docs/connectors/nginx.md', () => {

@@ -4,7 +4,7 @@
  * test are the real ones.
  */
 import { nginxConnector } from '../../../../src/connectors/nginx/index.ts';
-import type { Connector } from '../../../../src/connectors/sdk/connector.ts';
+import type { Connector } from '../../../../packages/connector-sdk/src/connector.ts';
 import type { WebServerTargetContext } from '../../../conformance/fixtures/nginx-apache-fixtures.ts';
 
 /** The minimal block: paths, and this instance's config test and reload. */

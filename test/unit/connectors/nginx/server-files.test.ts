@@ -6,10 +6,10 @@
  * server.test.ts and the conformance runs.
  */
 import { describe, expect, it } from 'vitest';
-import { commandFailure, failureMessage, rollbackSummary, type ServerCommand } from '../../../../src/connectors/sdk/server-files.ts';
-import type { ExecResult } from '../../../../src/sandbox/sandbox.ts';
+import { commandFailure, failureMessage, rollbackSummary, type ServerCommand } from '../../../../packages/connector-sdk/src/server-files.ts';
+import type { ExecResult } from '../../../../packages/connector-sdk/src/sandbox/sandbox.ts';
 import { keyMaterialLeaks } from '../../../support/certs/index.ts';
-import { mintCredential } from '../../../conformance/credentials.ts';
+import { mintCredential } from '../../../../packages/connector-sdk/src/conformance/credentials.ts';
 
 const cmd: ServerCommand = { argv: ['/usr/sbin/nginx', '-t'], timeoutMs: 30_000 };
 const result = (over: Partial<ExecResult>): ExecResult => ({ exitCode: 0, signal: null, stdout: '', stderr: '', truncated: false, timedOut: false, ...over });

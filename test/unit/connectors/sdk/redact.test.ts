@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from '../../../../src/connectors/sdk/redact.ts';
+import { redactSecrets } from '../../../../packages/connector-sdk/src/redact.ts';
 
 const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 const body = key.split('\n').filter((l) => l && !l.startsWith('-----'));

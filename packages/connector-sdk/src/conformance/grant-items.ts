@@ -2,7 +2,7 @@
  * Pure grant arithmetic for the grant-honesty and shape cases: the single items of a grant,
  * the grant with one item removed, and whether an exec rule smuggles in a shell.
  */
-import type { ArgTemplate, ExecRule, Grant } from '../../src/sandbox/grant.ts';
+import type { ArgTemplate, ExecRule, Grant } from '../sandbox/grant.ts';
 
 export interface GrantItem {
   readonly kind: 'read' | 'write' | 'dial' | 'exec';

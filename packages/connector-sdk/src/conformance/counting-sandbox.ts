@@ -3,7 +3,7 @@
  * writes, zero execs, zero mutating requests" on a replay, and can react to a call (abort
  * while the reload runs). It forwards every call unchanged; checks stay in the real sandbox.
  */
-import type * as S from '../../src/sandbox/sandbox.ts';
+import type * as S from '../sandbox/sandbox.ts';
 
 /** Methods that are not mutating when a request uses them. */
 const SAFE_METHODS = new Set(['GET', 'HEAD']);

@@ -4,11 +4,11 @@
  * checked sandbox on the target's host, a counting decorator around it, and the outcome
  * captured rather than thrown so a case can assert on errors.
  */
-import type { DeployResult } from '../../src/connectors/sdk/connector.ts';
-import type { Deployment } from '../../src/connectors/sdk/deployment.ts';
-import { createSandbox } from '../../src/sandbox/checked-sandbox.ts';
-import type { Grant } from '../../src/sandbox/grant.ts';
-import type { Host } from '../../src/sandbox/host/host.ts';
+import type { DeployResult } from '../connector.ts';
+import type { Deployment } from '../deployment.ts';
+import { createSandbox } from '../sandbox/checked-sandbox.ts';
+import type { Grant } from '../sandbox/grant.ts';
+import type { Host } from '../sandbox/host/host.ts';
 import { CountingSandbox, type CountingHooks } from './counting-sandbox.ts';
 import type { ConformanceFixture, ConformanceTarget, ConnectorFactory, ReloadMode } from './types.ts';
 

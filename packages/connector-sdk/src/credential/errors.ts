@@ -8,7 +8,7 @@
  * user fix the Secret. They never quote the input: a private key pasted into the wrong
  * field must not end up in a log line.
  */
-import { CertDeployerError, ErrorCode, hasCode } from '../../../sandbox/index.ts';
+import { CertDeployerError, ErrorCode, hasCode } from '../core/errors.ts';
 
 /**
  * Stable reasons for `CD_ERR_INVALID_CERTIFICATE`. Never rename one: users match on them in

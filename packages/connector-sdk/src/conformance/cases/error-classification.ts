@@ -5,7 +5,7 @@
  * unreachable host is retryable (not dressed up as a terminal error or a denial).
  */
 import { expect } from 'vitest';
-import { CertDeployerError, isDenied } from '../../../src/sandbox/errors.ts';
+import { CertDeployerError, isDenied } from '../../sandbox/errors.ts';
 import type { ConformanceTest } from '../conformance-test.ts';
 import { mintCredential } from '../credentials.ts';
 import { grantItems, withoutItem } from '../grant-items.ts';

@@ -4,8 +4,8 @@
  * target's state back independently of the connector). Modelled on external-secrets' e2e case
  * library: fixture interface + shared cases + per-case opt-out with a written reason.
  */
-import type { Connector } from '../../src/connectors/sdk/connector.ts';
-import type { Host } from '../../src/sandbox/host/host.ts';
+import type { Connector } from '../connector.ts';
+import type { Host } from '../sandbox/host/host.ts';
 
 /** Every case, as a test id (`case.test`). Opt-outs name a whole case or one test id. */
 export const TEST_IDS = [

@@ -6,7 +6,7 @@
  * and gets every case as vitest tests: grant honesty, idempotent replay, deployment shape,
  * rollback, key hygiene, cancellation, error classification and inputs. Opt-outs live on the
  * fixture (`skip: { rollback: 'no reload step' }`) and must give a reason, else this throws
- * before registering anything. See src/connectors/README.md.
+ * before registering anything. See packages/connector-sdk/README.md.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { cancellationTests } from './cases/cancellation.ts';

@@ -13,8 +13,8 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HostConfig } from '../../src/connectors/sdk/host-config.ts';
-import type { Host } from '../../src/sandbox/host/host.ts';
+import type { HostConfig } from '../host-config.ts';
+import type { Host } from '../sandbox/host/host.ts';
 import { fingerprintOfPem } from './credentials.ts';
 import type { ConformanceTarget, ReloadMode, TargetState } from './types.ts';
 

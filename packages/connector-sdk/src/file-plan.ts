@@ -2,7 +2,7 @@
  * What a file-based connector writes for a Deployment, as pure data, and the idempotency
  * check that compares it with what the target holds now. Shared by file, nginx and apache.
  */
-import type { FileWriteOptions, Sandbox } from '../../sandbox/index.ts';
+import type { FileWriteOptions, Sandbox } from './sandbox/sandbox.ts';
 import type { Deployment } from './deployment.ts';
 
 export interface PlannedFile {

@@ -6,7 +6,7 @@
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalHost } from '../../src/sandbox/host/local-host.ts';
+import { LocalHost } from '../sandbox/host/local-host.ts';
 import { createFileTarget, type FileTargetContext } from './file-target.ts';
 import { sshFixtureHost } from './ssh-fixture-host.ts';
 import type { ConformanceFixture, OptOuts, TestId } from './types.ts';

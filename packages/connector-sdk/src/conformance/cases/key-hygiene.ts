@@ -7,7 +7,7 @@
  * file at rest is not readable by others.
  */
 import { expect } from 'vitest';
-import { keyMaterialLeaks, keyMaterialNeedles } from '../../support/certs/index.ts';
+import { keyMaterialLeaks, keyMaterialNeedles } from '../../testing/leak-check.ts';
 import type { ConformanceTest } from '../conformance-test.ts';
 import { mintCredential } from '../credentials.ts';
 import { grantItems, withoutItem } from '../grant-items.ts';

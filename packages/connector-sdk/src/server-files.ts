@@ -12,8 +12,8 @@
  * with server output redacted), `rollbackSummary` / `failureMessage` (what the status says);
  * `applyServerFiles` is the only function that does I/O.
  */
-import { CertDeployerError } from '../../sandbox/index.ts';
-import type { ExecResult, FileWrite, Sandbox } from '../../sandbox/index.ts';
+import { CertDeployerError } from './core/errors.ts';
+import type { ExecResult, FileWrite, Sandbox } from './sandbox/sandbox.ts';
 import { retryable, terminal, type ConnectorError } from './connector-error.ts';
 import { sameContent, type FileLayout, type PlannedFile } from './file-plan.ts';
 import { redactSecrets } from './redact.ts';

@@ -4,7 +4,7 @@
  * (auth, invalid config, the server rejected the files), which the controller only retries
  * on a change or a slow timer. Messages pass through `redactSecrets` first.
  */
-import { CertDeployerError, ErrorCode, hasCode } from '../../sandbox/index.ts';
+import { CertDeployerError, ErrorCode, hasCode } from './core/errors.ts';
 import { redactSecrets } from './redact.ts';
 
 export class ConnectorError extends CertDeployerError {

@@ -6,9 +6,9 @@
 import { realpath } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { HostConfig } from '../../src/connectors/sdk/host-config.ts';
-import { SshHost } from '../../src/sandbox/host/ssh-host.ts';
-import { startSshd, type Sshd } from '../support/sshd/sshd.ts';
+import type { HostConfig } from '../host-config.ts';
+import { SshHost } from '../sandbox/host/ssh-host.ts';
+import { startSshd, type Sshd } from '../testing/sshd.ts';
 
 /** A loopback port nobody listens on (bound, then released). */
 export function closedPort(): Promise<number> {

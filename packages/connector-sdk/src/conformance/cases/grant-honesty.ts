@@ -5,7 +5,7 @@
  * holding the previous certificate (no half deployment).
  */
 import { expect } from 'vitest';
-import { isDenied } from '../../../src/sandbox/errors.ts';
+import { isDenied } from '../../sandbox/errors.ts';
 import type { ConformanceTest } from '../conformance-test.ts';
 import { mintCredential } from '../credentials.ts';
 import { stateProblems } from '../expect-state.ts';

@@ -20,7 +20,7 @@ import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'no
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKey, type KeyPair, type KeyType } from './keys.ts';
+import { generateKey, type KeyPair, type KeyType } from './ssh-keys.ts';
 
 export const SSHD_BIN = '/usr/sbin/sshd';
 export const SFTP_SERVER_BIN = '/usr/lib/openssh/sftp-server';

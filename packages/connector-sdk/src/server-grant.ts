@@ -3,7 +3,7 @@
  * it writes and exactly the commands it runs — no directory roots, no read roots, no network.
  * Built once per connector and frozen, so `capabilities()` is pure.
  */
-import type { Grant } from '../../sandbox/index.ts';
+import type { Grant } from './sandbox/grant.ts';
 
 /** The grant for writing `paths` and running `commands` (duplicates collapsed: one rule per argv). */
 export function serverGrant(paths: readonly string[], commands: readonly (readonly string[])[]): Grant {

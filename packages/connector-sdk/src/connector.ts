@@ -5,8 +5,8 @@
  * Sandbox and a Deployment.
  */
 import type { z } from 'zod';
-import type { Grant } from '../../sandbox/index.ts';
-import type { Sandbox } from '../../sandbox/index.ts';
+import type { Grant } from './sandbox/grant.ts';
+import type { Sandbox } from './sandbox/sandbox.ts';
 import type { Deployment, SecretValue } from './deployment.ts';
 import type { HostConfig } from './host-config.ts';
 

@@ -5,9 +5,9 @@
  * taken from the Deployment, so a wrong fingerprint in the model would also show.
  */
 import { X509Certificate } from 'node:crypto';
-import { parseTlsSecret } from '../../src/connectors/sdk/credential/index.ts';
-import type { Deployment } from '../../src/connectors/sdk/deployment.ts';
-import { mintChain, type MintKeyAlgorithm } from '../support/certs/index.ts';
+import { parseTlsSecret } from '../credential/index.ts';
+import type { Deployment } from '../deployment.ts';
+import { mintChain, type MintKeyAlgorithm } from '../testing/mint-chain.ts';
 
 export interface TestCredential {
   readonly deployment: Deployment;

@@ -4,7 +4,7 @@
  * tell); `capabilities()` is pure and well-formed, with no shell on a command string.
  */
 import { expect } from 'vitest';
-import type { DeployResult } from '../../../src/connectors/sdk/connector.ts';
+import type { DeployResult } from '../../connector.ts';
 import type { ConformanceTest } from '../conformance-test.ts';
 import { mintCredential } from '../credentials.ts';
 import { stateProblems } from '../expect-state.ts';

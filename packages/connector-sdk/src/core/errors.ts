@@ -1,0 +1,51 @@
+/**
+ * The one error base of the project, with stable codes (the undici model). Every layer's own
+ * error classes extend it and live next to that layer. `instanceof` works across
+ * duplicate copies of this package because the check looks for a global-registry symbol,
+ * not for a class identity; callers may also switch on `err.code`.
+ */
+
+const BRAND = Symbol.for('certdeployer.error');
+
+/** Stable codes. Never rename one: users match on them in logs and alerts. */
+export const ErrorCode = {
+  Denied: 'CD_ERR_DENIED',
+  InvalidCertificate: 'CD_ERR_INVALID_CERTIFICATE',
+  Exec: 'CD_ERR_EXEC',
+  Timeout: 'CD_ERR_TIMEOUT',
+  Unreachable: 'CD_ERR_UNREACHABLE',
+  HostKeyMismatch: 'CD_ERR_HOST_KEY_MISMATCH',
+  Connector: 'CD_ERR_CONNECTOR',
+  /** A Kubernetes API request failed; `statusCode` on the error says how. */
+  KubeApi: 'CD_ERR_KUBE_API',
+  /** This replica stopped being the leader; all leader-only work must stop. */
+  LeadershipLost: 'CD_ERR_LEADERSHIP_LOST',
+  /** An optimistic-concurrency write kept conflicting after every allowed retry. */
+  Conflict: 'CD_ERR_CONFLICT',
+  /** A watch delivered nothing (not even a bookmark) for too long and is being restarted. */
+  StaleWatch: 'CD_ERR_STALE_WATCH',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base of every error this project throws on purpose. `retryable` drives backoff decisions. */
+export class CertDeployerError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly [BRAND] = true;
+
+  constructor(code: ErrorCode, message: string, opts: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'CertDeployerError';
+    this.code = code;
+    this.retryable = opts.retryable ?? false;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+}
+
+/** True when `err` is any CertDeployerError carrying `code`, whichever copy of the package made it. */
+export function hasCode(err: unknown, code: ErrorCode): err is CertDeployerError {
+  return err instanceof CertDeployerError && err.code === code;
+}
