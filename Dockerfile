@@ -20,9 +20,14 @@ ARG NODE_RUNTIME_IMAGE=gcr.io/distroless/nodejs26-debian12:nonroot
 
 FROM ${NODE_BUILD_IMAGE} AS build
 WORKDIR /src
+# The connector SDK is an npm workspace (packages/connector-sdk): npm ci needs its manifest, and
+# `npm run build` compiles it to packages/connector-sdk/dist before the operator's own tsc.
 COPY package.json package-lock.json ./
+COPY packages/connector-sdk/package.json ./packages/connector-sdk/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY packages/connector-sdk/tsconfig.build.json ./packages/connector-sdk/
+COPY packages/connector-sdk/src ./packages/connector-sdk/src
 COPY src ./src
 RUN npm run build
 
@@ -30,6 +35,7 @@ FROM ${NODE_BUILD_IMAGE} AS deps
 WORKDIR /src
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
+COPY packages/connector-sdk/package.json ./packages/connector-sdk/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_RUNTIME_IMAGE}
@@ -50,6 +56,10 @@ LABEL org.opencontainers.image.revision=${COMMIT}
 COPY package.json ./
 COPY --from=deps /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
+# node_modules/@cert-deployer/connector-sdk is npm's relative workspace link to this directory;
+# the operator's dist/ imports the SDK by name and Node follows the link to its built dist/.
+COPY --from=build /src/packages/connector-sdk/package.json ./packages/connector-sdk/
+COPY --from=build /src/packages/connector-sdk/dist ./packages/connector-sdk/dist
 USER 65532:65532
 EXPOSE 8080
 # Absolute path: distroless keeps node at /nodejs/bin/node. The controller handles SIGTERM itself

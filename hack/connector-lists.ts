@@ -12,7 +12,7 @@ export const LIST_FILES: readonly { readonly file: string; readonly render: (c: 
   {
     file: 'packages/connector-sdk/README.md',
     head: '| block | folder | what it does | docs |\n|---|---|---|---|',
-    render: (c) => `| \`${c.name}\` | [\`${c.folder}/\`](${c.folder}) | ${c.summary.replaceAll('|', '\\|')} | [docs/connectors/${c.folder}.md](../../docs/connectors/${c.folder}.md) |`,
+    render: (c) => `| \`${c.name}\` | [\`src/connectors/${c.folder}/\`](../../src/connectors/${c.folder}) | ${c.summary.replaceAll('|', '\\|')} | [docs/connectors/${c.folder}.md](../../docs/connectors/${c.folder}.md) |`,
   },
   { file: 'docs/architecture.md', render: (c) => `- \`${c.name}\`: [\`src/connectors/${c.folder}/\`](../src/connectors/${c.folder}), [docs](connectors/${c.folder}.md)` },
 ];

@@ -6,8 +6,8 @@
 # a runc bundle root file system.
 #
 # Cached under ~/.cache/cert-deployer/image/cert-deployer-<key>, where <key> hashes the
-# Dockerfile, .dockerignore, the package manifests, the tsconfigs, src/ (what the build context
-# lets through) and the base images' key; a second run with the same inputs returns at once.
+# Dockerfile, .dockerignore, the package manifests, the tsconfigs, src/ and the SDK workspace's
+# src/ (what the build context lets through) and the base images' key; a second run with the same inputs returns at once.
 # Prints the directory last; it holds:
 #   oci/              OCI image layout (tag cert-deployer)
 #   bundle/rootfs     the unpacked image, bundle/config.json the runtime spec umoci derived
@@ -20,8 +20,9 @@ mapfile -t bases < <(bash "$ROOT/hack/image/base-images.sh")
 [ ${#bases[@]} -eq 2 ] || { log "base-images.sh printed ${#bases[@]} lines, expected 2"; exit 1; }
 
 cd "$ROOT"
-inputs=(Dockerfile .dockerignore package.json package-lock.json tsconfig.json tsconfig.build.json)
-mapfile -t sources < <(find src -type f ! -name '*.test.ts' | LC_ALL=C sort)
+inputs=(Dockerfile .dockerignore package.json package-lock.json tsconfig.json tsconfig.build.json
+  packages/connector-sdk/package.json packages/connector-sdk/tsconfig.build.json)
+mapfile -t sources < <(find src packages/connector-sdk/src -type f ! -name '*.test.ts' | LC_ALL=C sort)
 KEY="$( { content_hash "${inputs[@]}" "${sources[@]}"; printf '%s\n' "${bases[@]}"; } | sha256sum | cut -c1-16)"
 OUT="$IMAGE_CACHE/cert-deployer-$KEY"
 REF="$IMAGE_REPO:$KEY"

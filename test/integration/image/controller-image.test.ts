@@ -169,7 +169,7 @@ describe('the controller image under runc', () => {
   });
 
   it('ships its code root-owned and not writable by the process', async () => {
-    for (const rel of ['app', 'app/dist', 'app/dist/src/main.js', 'app/node_modules', 'app/package.json']) {
+    for (const rel of ['app', 'app/dist', 'app/dist/src/main.js', 'app/node_modules', 'app/package.json', 'app/packages/connector-sdk/dist/index.js']) {
       const st = await stat(join(image.rootfs, rel));
       expect([rel, st.uid, st.mode & 0o022]).toEqual([rel, 0, 0]);
     }
