@@ -70,7 +70,7 @@ const noDynamicIo = {
 const ioExceptions = ['src/controller/runtime/kube-transport.ts', 'src/controller/http-server.ts', 'src/main.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'charts/**'] },
+  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', 'charts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,7 +6,7 @@
  */
 export { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
 export { applyCrd, applyCrds } from './apply-crds.ts';
-export { mintChain, mintImpostor, mintSelfSigned } from '../../packages/connector-sdk/src/testing/mint-chain.ts';
-export type { CaKeyAlgorithm, LeafOptions, MintChainOptions, MintedChain, MintedLeaf, MintKeyAlgorithm } from '../../packages/connector-sdk/src/testing/mint-chain.ts';
+export { mintChain, mintImpostor, mintSelfSigned } from '@cert-deployer/connector-sdk/testing';
+export type { CaKeyAlgorithm, LeafOptions, MintChainOptions, MintedChain, MintedLeaf, MintKeyAlgorithm } from '@cert-deployer/connector-sdk/testing';
 export { createDeployment, eventually, getDeployment, kubeClients, putTlsSecret, readyOf, waitDeploymentGone } from './kube-objects.ts';
 export { freePort, freePorts } from './ports.ts';

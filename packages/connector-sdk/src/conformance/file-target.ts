@@ -34,7 +34,7 @@ export interface FileTargetContext {
 
 function reloadScript(dir: string): string {
   return `#!/bin/sh
-# Conformance stand-in for a server's reload command (see test/conformance/file-target.ts).
+# Conformance stand-in for a server's reload command (see @cert-deployer/connector-sdk, src/conformance/file-target.ts).
 d='${dir}'
 case "$(cat "$d/reload-mode")" in
   ok)

@@ -1,7 +1,7 @@
 /**
  * ErrDenied, the sandbox's own error: an operation outside the effective grant. The base class
- * and the stable codes live in `src/core/errors.ts`; they are re-exported here because the
- * sandbox contract (`index.ts`) is what connectors and the controller import.
+ * and the stable codes live in `../core/errors.ts` (the project's one error base); they are
+ * re-exported here because `@cert-deployer/connector-sdk/sandbox` is what the controller imports.
  */
 import { CertDeployerError, ErrorCode, hasCode } from '../core/errors.ts';
 

@@ -1,8 +1,10 @@
 /**
- * The public surface of the sandbox: what the controller wires (createSandbox, hosts,
- * effectiveGrant), what cloud connectors route SDK traffic through (createGrantedDispatcher),
- * and the errors and grant types everyone matches on. Internals stay importable by path for
- * tests, but only these names are a contract.
+ * `@cert-deployer/connector-sdk/sandbox`: the sandbox runtime. What the controller wires
+ * (createSandbox, hosts, effectiveGrant), what cloud connectors' SDK traffic is routed through
+ * (createGrantedDispatcher), and the errors and grant types everyone matches on. It ships in
+ * this package so the conformance suite, in a third party's project too, enforces grants with
+ * the operator's own code. Internals stay importable by path for this repo's tests, but only
+ * these names are a contract.
  */
 export { createSandbox, type CheckedSandbox, type CreateSandboxOptions } from './checked-sandbox.ts';
 export { effectiveGrant, intersectExec, intersectHosts, intersectRoots } from './effective-grant.ts';
