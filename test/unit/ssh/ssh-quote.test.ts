@@ -40,7 +40,8 @@ describe('shellQuote / shellJoin', () => {
       }),
       { numRuns: 60 },
     );
-  });
+    // 60 synchronous /bin/sh spawns: the 5 s default is too short on a loaded 2-core runner.
+  }, 30_000);
 
   it('does not run a command substitution (no side effect)', () => {
     const out = execFileSync('/bin/sh', ['-c', shellJoin(['/bin/echo', '$(echo INJECTED)', '; echo INJECTED'])], { encoding: 'utf8' });
