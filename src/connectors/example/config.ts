@@ -11,7 +11,7 @@
  * - Reuse the shared atoms from the SDK (`hostConfig`, `absolutePath`, `argv`,
  *   `fileAttributes`) so every server connector spells "where", "which command" and "which
  *   owner and mode" the same way, and so `planFiles` can read this block directly.
- * - Import only `../sdk/index.ts` (lint refuses anything else of ours).
+ * - Import only `@cert-deployer/connector-sdk` (lint refuses anything else of this repo).
  * - Keep the block small. Every field you add is API you must keep working.
  */
 import { z } from 'zod';

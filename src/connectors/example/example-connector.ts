@@ -8,7 +8,7 @@
  *    commands (`serverGrant`). Anything else throws DeniedError. The conformance suite removes
  *    each item in turn and expects a DeniedError, so declare nothing you do not use.
  * 2. All I/O goes through the `sandbox` argument. Never import node:fs, node:child_process or
- *    a network module here (lint refuses it); import only `../sdk/index.ts`.
+ *    a network module here (lint refuses it); import only `@cert-deployer/connector-sdk`.
  * 3. Idempotent on the content: delivery is at-least-once. `applyServerFiles` first reads what
  *    the target holds and returns `changed: false` with zero writes and zero commands when it
  *    already matches.

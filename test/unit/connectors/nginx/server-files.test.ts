@@ -1,6 +1,6 @@
 /**
  * The pure decisions of the shared write → config test → reload → rollback helper
- * (src/connectors/sdk/server-files.ts), which nginx and apache use: when a command failed and
+ * (packages/connector-sdk/src/server-files.ts), which nginx and apache use: when a command failed and
  * what the status quotes of it (redacted before it is shortened), what the rollback achieved,
  * and terminal versus retryable. The I/O path is exercised against real servers in
  * server.test.ts and the conformance runs.
