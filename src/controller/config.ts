@@ -42,6 +42,11 @@ export const configSchema = z.object({
   logFormat: z.enum(LOG_FORMATS).default('json'),
   /** Upper bound over all DeploymentPolicies (see policySchema). */
   policy: policySchema.default({ ambientCloudIdentity: false }),
+  /**
+   * Weak keys and signatures (RSA < 2048 bits or exponent < 65537, SHA-1/MD5): `Warn` deploys
+   * and sets the WeakCredential condition; `Refuse` refuses the Secret (see docs/security.md).
+   */
+  weakCredentials: z.enum(['Warn', 'Refuse']).default('Warn'),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -78,6 +83,7 @@ export const FLAGS = {
   'log-level': { key: 'logLevel', kind: 'string', value: LOG_LEVELS.join('|'), help: 'least severe level logged' },
   'log-format': { key: 'logFormat', kind: 'string', value: LOG_FORMATS.join('|'), help: 'json (one object per line, for log collectors) or text (for humans)' },
   policy: { key: 'policy', kind: 'json', value: 'JSON', help: 'operator policy {pathRoots, hosts, commands, ambientCloudIdentity}; narrows every grant' },
+  'weak-credentials': { key: 'weakCredentials', kind: 'string', value: 'Warn|Refuse', help: 'RSA under 2048 bits or SHA-1/MD5 signatures: deploy with a WeakCredential condition (Warn) or refuse the Secret (Refuse)' },
   help: { kind: 'switch', help: 'print this help and exit' },
   version: { kind: 'switch', help: 'print the version and commit and exit' },
 } as const satisfies Record<string, FlagSpec>;

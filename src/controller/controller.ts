@@ -76,7 +76,7 @@ export class Controller {
     this.#deps = {
       kube, registry, events: o.events, log: o.logger, metrics: o.metrics, policy: o.config.policy, policySource: this.#policies, hosts: this.#hosts,
       secretMeta: (namespace, name) => this.#secrets.map((i) => i.get(`${namespace}/${name}`)).find((m) => m !== undefined)?.metadata,
-      clock, specSchema: specSchema(Object.fromEntries([...registry].map(([name, d]) => [name, d.configSchema]))), deployTimeoutMs: o.config.deployTimeoutSeconds * 1000,
+      clock, specSchema: specSchema(Object.fromEntries([...registry].map(([name, d]) => [name, d.configSchema]))), deployTimeoutMs: o.config.deployTimeoutSeconds * 1000, weakCredentials: o.config.weakCredentials,
     };
     const namespaces = o.config.namespaces.length > 0 ? o.config.namespaces : [undefined];
     for (const namespace of namespaces) {

@@ -5,6 +5,12 @@
 export const ConditionType = {
   /** Summary: every target holds the current certificate, and serves it where verification is asked. */
   Ready: 'Ready',
+  /**
+   * True while the credential deployed is weak (RSA under 2048 bits, SHA-1/MD5 signature):
+   * reason `WeakKey` or `WeakSignature`. Absent when nothing is weak. Ready is unaffected:
+   * the certificate is delivered (`--weak-credentials=Refuse` refuses it instead).
+   */
+  WeakCredential: 'WeakCredential',
 } as const;
 
 export const Reason = {
@@ -43,6 +49,8 @@ export const EventReason = {
   SecretNotFound: 'SecretNotFound',
   Undeployed: 'Undeployed',
   UndeployFailed: 'UndeployFailed',
+  /** The Secret's credential is weak and was deployed anyway (`--weak-credentials=Warn`). */
+  WeakCredential: 'WeakCredential',
 } as const;
 
 export const EventAction = { Deploy: 'Deploy', Verify: 'Verify', Undeploy: 'Undeploy', Validate: 'Validate' } as const;

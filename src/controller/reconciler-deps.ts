@@ -10,6 +10,7 @@ import type { EventSink, KubePort } from './kube-port.ts';
 import type { ConnectorRegistry } from './pipeline/prepare-target.ts';
 import type { PolicySource } from './policy/policy-access.ts';
 import type { Clock } from '../core/clock.ts';
+import type { WeakCredentialPolicy } from '@cert-deployer/connector-sdk';
 
 /** Metric hooks of the reconciler (implemented with prom-client in metrics.ts). */
 export interface ReconcilerMetrics {
@@ -47,4 +48,6 @@ export interface ReconcilerDeps {
   readonly backoff?: BackoffPolicy;
   /** Cached Secret metadata by namespace and name (the Secret informer), to skip unchanged reads. */
   readonly secretMeta?: (namespace: string, name: string) => { readonly resourceVersion?: string | undefined } | undefined;
+  /** `--weak-credentials`: Warn (default: deploy, WeakCredential condition and Event) or Refuse. */
+  readonly weakCredentials?: WeakCredentialPolicy;
 }

@@ -4,7 +4,7 @@
  * (plan.ts) decides from it, and apply (apply.ts) is the only step with side effects.
  */
 import type { z } from 'zod';
-import { isInvalidCertificate, parseTlsSecret } from '@cert-deployer/connector-sdk';
+import { inspectTlsSecret, isInvalidCertificate, type WeakCredentialPolicy, type Weakness } from '@cert-deployer/connector-sdk';
 import type { Deployment } from '@cert-deployer/connector-sdk';
 import type { specSchema } from '../../crds/spec.ts';
 import type { KubePort } from '../kube-port.ts';
@@ -28,6 +28,8 @@ export type Facts =
     readonly secretResourceVersion?: string | undefined;
     /** The parsed credential; absent when gather trusted status instead of reading the Secret. */
     readonly deployment?: Deployment;
+    /** What is weak about the credential (`--weak-credentials=Warn`); absent with `deployment`. */
+    readonly weaknesses?: readonly Weakness[];
   };
 
 export interface GatherDeps {
@@ -38,6 +40,8 @@ export interface GatherDeps {
   readonly secretMeta?: ((namespace: string, name: string) => { readonly resourceVersion?: string | undefined } | undefined) | undefined;
   /** Read the Secret even when the cache says it is unchanged (a target is about to deploy). */
   readonly readSecret?: boolean;
+  /** `--weak-credentials`: weak keys and signatures are reported (Warn, default) or refused. */
+  readonly weakCredentials?: WeakCredentialPolicy | undefined;
 }
 
 /** Reads the facts for `obj` (the cached object for a queue key). */
@@ -60,8 +64,8 @@ export async function gather(obj: CertificateDeploymentObject, deps: GatherDeps)
   if (!secret) return { kind: 'secretMissing', spec };
   try {
     const data = Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
-    const deployment = parseTlsSecret(data, { now: new Date(deps.now) });
-    return { kind: 'active', spec, certificate: { fingerprint: deployment.fingerprint, notAfter: deployment.notAfter }, secretResourceVersion: secret.metadata.resourceVersion, deployment };
+    const { deployment, weaknesses } = inspectTlsSecret(data, { now: new Date(deps.now), ...(deps.weakCredentials ? { weakCredentials: deps.weakCredentials } : {}) });
+    return { kind: 'active', spec, certificate: { fingerprint: deployment.fingerprint, notAfter: deployment.notAfter }, secretResourceVersion: secret.metadata.resourceVersion, deployment, weaknesses };
   } catch (err) {
     if (!isInvalidCertificate(err)) throw err;
     return { kind: 'invalidCertificate', spec, message: `Secret ${spec.secretRef.name}: ${err.message}` };

@@ -19,6 +19,7 @@ import { summarizeReady } from '../summarize.ts';
 import { targetSpecHash } from '../target-spec-hash.ts';
 import { nextTargetStatus } from '../target-status.ts';
 import { withReady } from '../with-ready.ts';
+import { weakCredentialMessage, weakCredentialNoted, withWeakCredential } from '../weak-credential.ts';
 import type { Facts } from './gather.ts';
 
 /** A validation Warning worth emitting (it is not a repeat of what status already says). */
@@ -84,7 +85,9 @@ export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number
     if (decision.action === 'wait') requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, decision.delayMs);
     return { target, specHash, decision };
   });
-  return { undeploy: false, targets, ...finalizerChange, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), ...(redeploy ? { redeployRequest: redeploy.value } : {}), ...(judge ? { access: judge.access } : {}) };
+  const weak = facts.weaknesses && facts.weaknesses.length > 0 ? weakCredentialMessage(facts.weaknesses) : undefined;
+  const weakEvent = weak !== undefined && weak !== weakCredentialNoted(prev) ? { event: { reason: EventReason.WeakCredential, note: `Secret ${facts.spec.secretRef.name}: ${weak}` } } : {};
+  return { undeploy: false, targets, ...finalizerChange, ...weakEvent, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), ...(redeploy ? { redeployRequest: redeploy.value } : {}), ...(judge ? { access: judge.access } : {}) };
 }
 
 /** When a target that just failed is due again (its status says how many times it failed). */
@@ -122,7 +125,7 @@ export function composeStatus(current: DeploymentStatus, generation: number, fac
   }
   const summary = summarizeReady(p.targets.map((t) => t.target.name), targets, fingerprint);
   return {
-    ...withReady(current, generation, summary.status, summary.reason, summary.message, now),
+    ...withWeakCredential(withReady(current, generation, summary.status, summary.reason, summary.message, now), facts.deployment ? facts.weaknesses ?? [] : undefined, generation, now),
     fingerprint,
     notAfter: facts.certificate.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     ...(facts.secretResourceVersion ? { secretResourceVersion: facts.secretResourceVersion } : {}),

@@ -24,7 +24,7 @@ export interface ReconcileOutcome {
 /** Reconciles `obj` (the cached object for a queue key). */
 export async function reconcileDeployment(obj: CertificateDeploymentObject, deps: ReconcilerDeps, signal: AbortSignal): Promise<ReconcileOutcome> {
   const now = deps.clock.now();
-  const gatherDeps = { kube: deps.kube, specSchema: deps.specSchema, now, secretMeta: deps.secretMeta };
+  const gatherDeps = { kube: deps.kube, specSchema: deps.specSchema, now, secretMeta: deps.secretMeta, weakCredentials: deps.weakCredentials };
   let facts = await gather(obj, gatherDeps);
   const judge = policyJudge(deps.registry, policyAccess(deps.policySource, obj.metadata.namespace, deps.policy));
   let p = plan(obj, facts, now, deps.backoff, judge);

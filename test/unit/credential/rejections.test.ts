@@ -13,6 +13,7 @@ import {
   InvalidCertificateReason as Reason,
   isInvalidCertificate,
   parseTlsSecret,
+  type ParseTlsSecretOptions,
   type TlsSecretData,
   type TlsSecretField,
 } from '../../../packages/connector-sdk/src/credential/index.ts';
@@ -21,6 +22,7 @@ import {
   keyMaterialLeaks,
   keyMaterialNeedles,
   mintChain,
+  openssl,
   toDer,
   toEncryptedPkcs8Pem,
   toLegacyEncryptedPem,
@@ -41,6 +43,9 @@ interface Fixtures {
   dsa: MintedChain;
   p521: MintedChain;
   ed448: MintedChain;
+  rsa1024: MintedChain;
+  /** A self-signed P-256 certificate signed with ecdsa-with-SHA1 (by the openssl CLI). */
+  sha1: { crt: string; key: string };
 }
 let f: Fixtures;
 
@@ -55,7 +60,9 @@ beforeAll(async () => {
     mintChain({ keyAlgorithm: 'ecdsa-p521', dnsNames: ['p521.example.test'] }),
     mintChain({ keyAlgorithm: 'ed448', dnsNames: ['ed448.example.test'] }),
   ]);
-  f = { rsa, p256, other, expired, future, dsa, p521, ed448 };
+  const rsa1024 = await mintChain({ keyAlgorithm: 'rsa', rsaModulusLength: 1024, dnsNames: ['rsa1024.example.test'] });
+  const sha1 = await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-sha1', '-subj', '/CN=sha1.example.test', '-days', '10', '-keyout', '{k}', '-out', '{c}'], { read: ['k', 'c'] });
+  f = { rsa, p256, other, expired, future, dsa, p521, ed448, rsa1024, sha1: { crt: String(sha1.outputs.c), key: String(sha1.outputs.k) } };
 });
 
 interface Row {
@@ -66,6 +73,8 @@ interface Row {
   /** Every pattern must match the message: the message is specific, not generic. */
   readonly message: readonly RegExp[];
   readonly maxBytes?: number;
+  /** Parse options beyond `now` and `maxBytes` (chain limits, the weak-credential policy). */
+  readonly opts?: Partial<Omit<ParseTlsSecretOptions, 'maxBytes'>>;
   /** The keys whose material must not leak (defaults to the p256 and rsa keys). */
   readonly keys?: (f: Fixtures) => string[];
 }
@@ -96,6 +105,12 @@ const rows: Row[] = [
     message: [/exceeds the limit of 1048576 bytes/],
   },
   { name: 'ca.crt over the limit', data: (f) => ({ 'tls.crt': f.p256.leafPem, 'tls.key': f.p256.keyPem, 'ca.crt': new Uint8Array(2048) }), maxBytes: 1024, reason: Reason.Oversize, field: 'ca.crt', message: [/ca\.crt: 2048 bytes/] },
+  // chain limits (see hostile-chain.test.ts for the hostile shapes)
+  { name: 'a chain repeated past 64 KiB', data: (f) => ({ 'tls.crt': chain(f.p256).repeat(60), 'tls.key': f.p256.keyPem }), reason: Reason.ChainTooLarge, field: 'tls.crt', message: [/above the limit of 65536 bytes/] },
+  { name: 'ca.crt with 40 copies of the root', data: (f) => ({ 'tls.crt': chain(f.p256), 'tls.key': f.p256.keyPem, 'ca.crt': f.p256.rootPem.repeat(40) }), reason: Reason.ChainTooLong, field: 'ca.crt', message: [/43 certificates \(tls\.crt 3, ca\.crt 40\), above the limit of 32/] },
+  // weak parameters under --weak-credentials=Refuse (under Warn they deploy: strength.test.ts)
+  { name: 'RSA 1024 refused', data: (f) => ({ 'tls.crt': chain(f.rsa1024), 'tls.key': f.rsa1024.keyPem }), opts: { weakCredentials: 'Refuse' }, reason: Reason.WeakKey, field: 'tls.crt', message: [/RSA 1024 bits, under 2048/], keys: (f) => [f.rsa1024.keyPem] },
+  { name: 'SHA-1 signature refused', data: (f) => ({ 'tls.crt': f.sha1.crt, 'tls.key': f.sha1.key }), opts: { weakCredentials: 'Refuse', now: new Date(NOW.getTime() + 3_600_000) /* openssl cannot backdate notBefore */ }, reason: Reason.WeakSignature, field: 'tls.crt', message: [/signed with ecdsa-with-SHA1/i], keys: (f) => [f.sha1.key] },
   // not PEM
   { name: 'plain text tls.crt', data: (f) => ({ 'tls.crt': 'hello world', 'tls.key': f.p256.keyPem }), reason: Reason.NotPem, field: 'tls.crt', message: [/tls\.crt: no PEM block/] },
   { name: 'DER tls.crt', data: (f) => ({ 'tls.crt': toDer(f.p256.leafPem), 'tls.key': f.p256.keyPem }), reason: Reason.NotPem, field: 'tls.crt', message: [/looks like binary DER/] },
@@ -157,7 +172,7 @@ describe('each rejection is a typed error with a stable reason and a specific me
     const data = row.data(f);
     let caught: unknown;
     try {
-      parseTlsSecret(data, { now: NOW, ...(row.maxBytes === undefined ? {} : { maxBytes: row.maxBytes }) });
+      parseTlsSecret(data, { now: NOW, ...row.opts, ...(row.maxBytes === undefined ? {} : { maxBytes: row.maxBytes }) });
     } catch (err) {
       caught = err;
     }

@@ -41,6 +41,14 @@ export const InvalidCertificateReason = {
   NotYetValid: 'NotYetValid',
   /** A field is larger than the size limit (default 1 MiB), checked before any parsing. */
   Oversize: 'Oversize',
+  /** `tls.crt` and `ca.crt` together hold more certificate blocks than the limit (default 32), duplicates counted. */
+  ChainTooLong: 'ChainTooLong',
+  /** `tls.crt` and `ca.crt` together are larger than the chain size limit (default 64 KiB). */
+  ChainTooLarge: 'ChainTooLarge',
+  /** Refused by the `Refuse` strength policy: an RSA key under 2048 bits or a public exponent under 65537. */
+  WeakKey: 'WeakKey',
+  /** Refused by the `Refuse` strength policy: the leaf or an intermediate is signed with SHA-1 or MD5. */
+  WeakSignature: 'WeakSignature',
 } as const;
 export type InvalidCertificateReason = (typeof InvalidCertificateReason)[keyof typeof InvalidCertificateReason];
 

@@ -9,7 +9,8 @@
  *    optional, and an empty `ca.crt` counts as absent (cert-manager writes one when the issuer
  *    does not know its CA).
  * 2. Each field is at most `maxBytes` (default 1 MiB) before decoding (`Oversize`), and not
- *    blank (`Empty`).
+ *    blank (`Empty`); `tls.crt` and `ca.crt` together are at most 64 KiB (`ChainTooLarge`) and
+ *    hold at most 32 certificate blocks, duplicates counted (`ChainTooLong`): see chain-limits.ts.
  * 3. Fields are scanned for PEM blocks; text around blocks is ignored (`NotPem` if none).
  *    Only `CERTIFICATE` blocks are read from `tls.crt`/`ca.crt`; a stray key block there is
  *    ignored and never copied to the output, which is re-encoded from DER.
@@ -22,15 +23,20 @@
  *    deployment reports better than a static rule could.
  * 7. The chain is ordered from the leaf by signature links over `tls.crt` then `ca.crt`,
  *    deduplicated; certificates that do not link are dropped silently (see chain-order.ts).
+ * 8. Strength (strength.ts): RSA under 2048 bits or exponent under 65537, SHA-1/MD5
+ *    signatures. Under `weakCredentials: 'Warn'` (default) they are returned as findings by
+ *    {@link inspectTlsSecret}; under `'Refuse'` the first is thrown (`WeakKey`, `WeakSignature`).
  */
 import { Buffer } from 'node:buffer';
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { SecretValue, type Deployment } from '../deployment.ts';
+import { checkChainBytes, checkChainCount, DEFAULT_MAX_CHAIN_BYTES, DEFAULT_MAX_CHAIN_CERTIFICATES } from './chain-limits.ts';
 import { orderChain } from './chain-order.ts';
 import { describeCertificate, dnsNamesOf, fingerprintOf } from './certificate-facts.ts';
 import { InvalidCertificateError, InvalidCertificateReason as Reason, type TlsSecretField } from './errors.ts';
 import { encodePem, scanPem, type PemBlock } from './pem.ts';
 import { parsePrivateKey } from './private-key.ts';
+import { applyStrengthPolicy, assessStrength, type WeakCredentialPolicy, type Weakness } from './strength.ts';
 
 /** One Secret value: bytes as the Kubernetes client returns them decoded, or text. */
 export type SecretField = Uint8Array | string;
@@ -47,10 +53,28 @@ export interface ParseTlsSecretOptions {
   readonly now: Date;
   /** Per-field size limit in bytes. A real chain is a few KiB; the default is generous. */
   readonly maxBytes?: number;
+  /** Certificate blocks allowed in `tls.crt` + `ca.crt` together (default 32). */
+  readonly maxChainCertificates?: number;
+  /** Bytes allowed in `tls.crt` + `ca.crt` together (default 64 KiB). */
+  readonly maxChainBytes?: number;
+  /** What a weak key or signature does: `Warn` (default, a finding) or `Refuse` (thrown). */
+  readonly weakCredentials?: WeakCredentialPolicy;
+}
+
+/** A valid credential and what is weak about it (empty when nothing is). */
+export interface InspectedTlsSecret {
+  readonly deployment: Deployment;
+  readonly weaknesses: readonly Weakness[];
 }
 
 /** 1 MiB: the Kubernetes Secret size limit, so any larger field is certainly not a real one. */
 export const DEFAULT_MAX_FIELD_BYTES = 1024 * 1024;
+
+/** The byte size of a field as stored, without copying it (0 when absent or not bytes). */
+function sizeOf(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  return value instanceof Uint8Array ? value.byteLength : 0;
+}
 
 /** Size-checks and decodes one field. Latin-1 maps every byte, so no input can fail decoding. */
 function readField(data: TlsSecretData, field: TlsSecretField, maxBytes: number): string | undefined {
@@ -114,6 +138,15 @@ function certificatesOf(blocks: readonly PemBlock[], field: TlsSecretField): X50
  * bad input, including arbitrary bytes; messages never contain key material.
  */
 export function parseTlsSecret(data: TlsSecretData, opts: ParseTlsSecretOptions): Deployment {
+  return inspectTlsSecret(data, opts).deployment;
+}
+
+/**
+ * {@link parseTlsSecret}, plus the strength findings the `Warn` policy lets through, so the
+ * controller can deploy and still say (as a condition and an Event) what is weak.
+ */
+export function inspectTlsSecret(data: TlsSecretData, opts: ParseTlsSecretOptions): InspectedTlsSecret {
+  const limits = { maxCertificates: opts.maxChainCertificates ?? DEFAULT_MAX_CHAIN_CERTIFICATES, maxBytes: opts.maxChainBytes ?? DEFAULT_MAX_CHAIN_BYTES };
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FIELD_BYTES;
   const now = opts.now.getTime();
   if (data['tls.crt'] === undefined || data['tls.crt'] === null) {
@@ -125,13 +158,18 @@ export function parseTlsSecret(data: TlsSecretData, opts: ParseTlsSecretOptions)
   const crtText = readField(data, 'tls.crt', maxBytes) as string;
   const keyText = readField(data, 'tls.key', maxBytes) as string;
   const caText = readField(data, 'ca.crt', maxBytes);
+  checkChainBytes({ crt: sizeOf(data['tls.crt']), ca: sizeOf(data['ca.crt']) }, limits);
   for (const [field, text] of [['tls.crt', crtText], ['tls.key', keyText]] as const) {
     if (text.trim() === '') throw new InvalidCertificateError(Reason.Empty, `${field} is empty`, field);
   }
 
-  const certs = certificatesOf(blocksOf(crtText, 'tls.crt'), 'tls.crt');
+  const crtBlocks = blocksOf(crtText, 'tls.crt');
+  const caBlocks = caText === undefined || caText.trim() === '' ? [] : blocksOf(caText, 'ca.crt');
+  const isCert = (b: PemBlock) => b.label === 'CERTIFICATE';
+  checkChainCount({ crt: crtBlocks.filter(isCert).length, ca: caBlocks.filter(isCert).length }, limits);
+  const certs = certificatesOf(crtBlocks, 'tls.crt');
   const { key, algorithm } = parsePrivateKey(blocksOf(keyText, 'tls.key'));
-  const caCerts = caText === undefined || caText.trim() === '' ? [] : certificatesOf(blocksOf(caText, 'ca.crt'), 'ca.crt');
+  const caCerts = caBlocks.length === 0 ? [] : certificatesOf(caBlocks, 'ca.crt');
 
   const spki = createPublicKey(key).export({ type: 'spki', format: 'der' });
   const matching = certs.filter((cert) => spkiOf(cert)?.equals(spki) === true);
@@ -149,8 +187,9 @@ export function parseTlsSecret(data: TlsSecretData, opts: ParseTlsSecretOptions)
   }
 
   const { chain } = orderChain(leaf, [...certs, ...caCerts]);
+  const weaknesses = applyStrengthPolicy(assessStrength(key, chain), opts.weakCredentials ?? 'Warn');
   const certificatePem = encodePem('CERTIFICATE', leaf.raw);
-  return Object.freeze({
+  const deployment: Deployment = Object.freeze({
     fingerprint: fingerprintOf(leaf),
     certificatePem,
     chainPem: Object.freeze(chain.map((cert) => encodePem('CERTIFICATE', cert.raw))),
@@ -160,4 +199,5 @@ export function parseTlsSecret(data: TlsSecretData, opts: ParseTlsSecretOptions)
     notAfter: leaf.validToDate,
     dnsNames: Object.freeze(dnsNamesOf(leaf)),
   });
+  return { deployment, weaknesses: Object.freeze([...weaknesses]) };
 }
