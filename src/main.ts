@@ -5,6 +5,7 @@
  * within the grace period). Exit codes: 0 clean stop (and --help/--version), 1 runtime
  * failure, 2 bad configuration or no usable kubeconfig (nothing was started).
  */
+import { appendFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { KubeconfigError, loadKubeConfig } from './cli/kubeconfig.ts';
@@ -13,6 +14,7 @@ import { renderHelp } from './controller/cli-help.ts';
 import { ConfigError, parseInvocation } from './controller/config.ts';
 import { Controller } from './controller/controller.ts';
 import { deploymentEvents } from './controller/deployment-events.ts';
+import { formatSpan, type DeploySpanSink } from './controller/deploy-spans.ts';
 import { startHttpServer } from './controller/http-server.ts';
 import { createLogger } from './controller/logger.ts';
 import { createMetrics } from './controller/metrics.ts';
@@ -34,7 +36,7 @@ async function main(): Promise<number> {
     sink: eventsV1Sink(kc), reportingInstance: config.identity.slice(0, 128),
     onError: (err) => logger.warn({ err: err.message }, 'event write failed'),
   });
-  const controller = new Controller({ kc, config, logger, metrics, events: deploymentEvents(recorder) });
+  const controller = new Controller({ kc, config, logger, metrics, events: deploymentEvents(recorder), ...(config.deploySpanFile ? { spans: spanFile(config.deploySpanFile, config.identity) } : {}) });
   const cut = config.metricsBindAddress.lastIndexOf(':');
   const host = config.metricsBindAddress.slice(0, cut).replace(/^\[(.*)\]$/, '$1');
   const port = Number(config.metricsBindAddress.slice(cut + 1));
@@ -58,6 +60,22 @@ async function main(): Promise<number> {
   server.close();
   logger.info('stopped');
   return 0;
+}
+
+/**
+ * `--deploy-span-file`: spans appended synchronously, so a line written before a SIGKILL is in
+ * the file (the kernel holds it); a write failure is dropped, never allowed to fail a deploy.
+ */
+function spanFile(path: string, identity: string): DeploySpanSink {
+  return {
+    record(span) {
+      try {
+        appendFileSync(path, formatSpan(span, { identity, pid: process.pid }), { mode: 0o600 });
+      } catch {
+        // best effort: an audit aid, not part of the deploy
+      }
+    },
+  };
 }
 
 main().then(

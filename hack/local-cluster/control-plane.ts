@@ -28,6 +28,13 @@ export interface ControlPlane {
   readonly startupMs: number;
   /** Stops kube-apiserver (etcd keeps the data) and starts it again on the same port. */
   restartApiServer(downMs?: number): Promise<void>;
+  /**
+   * Stops etcd (SIGTERM, or SIGKILL with `kill`), waits `downMs`, and starts it again on the
+   * same ports and data directory; kube-apiserver keeps running and reconnects by itself.
+   */
+  restartEtcd(downMs?: number, opts?: { kill?: boolean }): Promise<void>;
+  /** Pids of the running etcd and kube-apiserver (for fault runs that signal them). */
+  pids(): { etcd: number; apiserver: number };
   stop(): Promise<void>;
 }
 
@@ -81,17 +88,29 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const [etcdClient, etcdPeer, apiPort] = await freePorts(3);
     const etcdUrl = `http://127.0.0.1:${etcdClient}`;
     const peerUrl = `http://127.0.0.1:${etcdPeer}`;
-    const etcd = startManaged('etcd', join(opts.binDir, 'etcd'), [
+    const etcdArgs = [
       '--name', 'cd', '--data-dir', join(dir, 'etcd'),
       '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl,
       '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl,
       '--initial-cluster', `cd=${peerUrl}`, '--unsafe-no-fsync', '--log-level', 'warn',
-    ], join(dir, 'etcd.log'));
-    procs.push(etcd);
-    let etcdUp = true;
-    void etcd.exited.then(() => (etcdUp = false));
-    await waitReady(`${etcdUrl}/health`, { deadlineMs: opts.readyTimeoutMs ?? 60_000, alive: () => etcdUp })
-      .catch(async (e: Error) => { throw new Error(`${e.message}\n--- etcd log ---\n${await etcd.tail()}`); });
+    ];
+    const startEtcd = async (n: number) => {
+      const etcd = startManaged('etcd', join(opts.binDir, 'etcd'), etcdArgs, join(dir, n === 0 ? 'etcd.log' : `etcd-${n}.log`));
+      procs.push(etcd);
+      let etcdUp = true;
+      void etcd.exited.then(() => (etcdUp = false));
+      await waitReady(`${etcdUrl}/health`, { deadlineMs: opts.readyTimeoutMs ?? 60_000, alive: () => etcdUp })
+        .catch(async (e: Error) => { throw new Error(`${e.message}\n--- etcd log ---\n${await etcd.tail()}`); });
+      return etcd;
+    };
+    let etcd = await startEtcd(0);
+    let etcdRestarts = 0;
+    const restartEtcd = async (downMs = 0, o: { kill?: boolean } = {}) => {
+      await etcd.stop(o.kill === true ? 0 : 5000);
+      procs.splice(procs.indexOf(etcd), 1);
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      etcd = await startEtcd(++etcdRestarts);
+    };
 
     const server = `https://127.0.0.1:${apiPort}`;
     const apiArgs = [
@@ -125,7 +144,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
 
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, kubeconfig(server, ca!, cert!, key!), { mode: 0o600 });
-    return { server, kubeconfigPath, dir, startupMs: Math.round(performance.now() - t0), restartApiServer, stop };
+    const pids = () => ({ etcd: etcd.pid, apiserver: api.pid });
+    return { server, kubeconfigPath, dir, startupMs: Math.round(performance.now() - t0), restartApiServer, restartEtcd, pids, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -47,6 +47,8 @@ export const configSchema = z.object({
    * and sets the WeakCredential condition; `Refuse` refuses the Secret (see docs/security.md).
    */
   weakCredentials: z.enum(['Warn', 'Refuse']).default('Warn'),
+  /** Opt-in: append one JSON line per target deploy start/end here (fault audits; no key material). */
+  deploySpanFile: z.string().regex(/^\//, 'must be an absolute path').optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -84,6 +86,7 @@ export const FLAGS = {
   'log-format': { key: 'logFormat', kind: 'string', value: LOG_FORMATS.join('|'), help: 'json (one object per line, for log collectors) or text (for humans)' },
   policy: { key: 'policy', kind: 'json', value: 'JSON', help: 'operator policy {pathRoots, hosts, commands, ambientCloudIdentity}; narrows every grant' },
   'weak-credentials': { key: 'weakCredentials', kind: 'string', value: 'Warn|Refuse', help: 'RSA under 2048 bits or SHA-1/MD5 signatures: deploy with a WeakCredential condition (Warn) or refuse the Secret (Refuse)' },
+  'deploy-span-file': { key: 'deploySpanFile', kind: 'string', value: 'PATH', defaultText: 'off', help: 'append a JSON line per target deploy start/end (deployment, target, fingerprint prefix, time; no key material), for fault audits' },
   help: { kind: 'switch', help: 'print this help and exit' },
   version: { kind: 'switch', help: 'print the version and commit and exit' },
 } as const satisfies Record<string, FlagSpec>;

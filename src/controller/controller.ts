@@ -29,6 +29,7 @@ import { runWorkers } from './runtime/run-workers.ts';
 import { WorkQueue } from './runtime/work-queue.ts';
 import { SecretIndex } from './secret-index.ts';
 import { PolicyWatch } from './policy/policy-watch.ts';
+import type { DeploySpanSink } from './deploy-spans.ts';
 import { splitKey } from './runtime/object-key.ts';
 
 export interface ControllerOptions {
@@ -42,6 +43,8 @@ export interface ControllerOptions {
   readonly registry?: ConnectorRegistry;
   /** Observes every finished reconcile (tests count connector calls and status writes). */
   readonly onReconciled?: (key: string, outcome: ReconcileOutcome) => void;
+  /** Opt-in deploy spans (main.ts writes them to `--deploy-span-file`). */
+  readonly spans?: DeploySpanSink;
 }
 
 interface SecretMeta {
@@ -76,7 +79,7 @@ export class Controller {
     this.#deps = {
       kube, registry, events: o.events, log: o.logger, metrics: o.metrics, policy: o.config.policy, policySource: this.#policies, hosts: this.#hosts,
       secretMeta: (namespace, name) => this.#secrets.map((i) => i.get(`${namespace}/${name}`)).find((m) => m !== undefined)?.metadata,
-      clock, specSchema: specSchema(Object.fromEntries([...registry].map(([name, d]) => [name, d.configSchema]))), deployTimeoutMs: o.config.deployTimeoutSeconds * 1000, weakCredentials: o.config.weakCredentials,
+      clock, specSchema: specSchema(Object.fromEntries([...registry].map(([name, d]) => [name, d.configSchema]))), deployTimeoutMs: o.config.deployTimeoutSeconds * 1000, weakCredentials: o.config.weakCredentials, ...(o.spans ? { spans: o.spans } : {}),
     };
     const namespaces = o.config.namespaces.length > 0 ? o.config.namespaces : [undefined];
     for (const namespace of namespaces) {

@@ -11,6 +11,7 @@ import type { ConnectorRegistry } from './pipeline/prepare-target.ts';
 import type { PolicySource } from './policy/policy-access.ts';
 import type { Clock } from '../core/clock.ts';
 import type { WeakCredentialPolicy } from '@cert-deployer/connector-sdk';
+import type { DeploySpanSink } from './deploy-spans.ts';
 
 /** Metric hooks of the reconciler (implemented with prom-client in metrics.ts). */
 export interface ReconcilerMetrics {
@@ -50,4 +51,6 @@ export interface ReconcilerDeps {
   readonly secretMeta?: (namespace: string, name: string) => { readonly resourceVersion?: string | undefined } | undefined;
   /** `--weak-credentials`: Warn (default: deploy, WeakCredential condition and Event) or Refuse. */
   readonly weakCredentials?: WeakCredentialPolicy;
+  /** Opt-in start/end record of each target deploy (`--deploy-span-file`), for fault audits. */
+  readonly spans?: DeploySpanSink;
 }

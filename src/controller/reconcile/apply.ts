@@ -36,12 +36,15 @@ export async function runPlannedTargets(obj: CertificateDeploymentObject, facts:
   const previous = new Map((obj.status?.targets ?? []).map((t) => [t.name, t]));
   await Promise.all(p.targets.filter((t) => t.decision.action === 'deploy').map(async ({ target }) => {
     const started = deps.clock.now();
+    const connector = connectorOf(deps, target);
+    const span = { deployment: `${obj.metadata.namespace}/${obj.metadata.name}`, target: target.name, connector, fingerprint: deployment.fingerprint.slice(0, 12) };
+    deps.spans?.record({ phase: 'start', ...span, at: started });
     const outcome = await deployTarget({
       registry: deps.registry, target, deployment, env, probeHost: deps.hosts.local, signal,
       ownerId: `${obj.metadata.uid}/${target.name}`, remoteId: previous.get(target.name)?.remoteId,
     });
-    const connector = connectorOf(deps, target);
     const durationMs = deps.clock.now() - started;
+    deps.spans?.record({ phase: 'end', ...span, at: started + durationMs, outcome: outcome.ok ? 'Deployed' : outcome.reason, changed: outcome.ok && outcome.changed });
     deps.metrics.deploy(connector, outcome.ok ? 'success' : outcome.reason, durationMs / 1000);
     logOutcome(obj, target.name, connector, deployment.fingerprint, outcome, durationMs, deps);
     report(obj, target.name, outcome, previous.get(target.name), deps);

@@ -49,6 +49,10 @@ export interface Sshd {
   log(): Promise<string>;
   /** The sftp-server log: one line per request, with paths, flags and modes. */
   sftpLog(): Promise<string>;
+  /** Stops sshd and its sessions, keeping config, keys and port (a target host going down). */
+  down(): Promise<void>;
+  /** Starts sshd again on the same port with the same host key (the host coming back). */
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -147,13 +151,13 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     await writeFile(join(dir, 'authorized_keys'), `${clientKey.publicLine}\n`, { mode: 0o600 });
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const started = await launch(dir, port, opts.extraConfig ?? []);
+      let started = await launch(dir, port, opts.extraConfig ?? []);
       if (started !== null) {
         // A run that ends without teardown (an uncaught error, process.exit) still cleans up;
         // a SIGKILL is covered by pdeathsig, leaving only the temp dir.
         const onExit = (): void => {
           try {
-            process.kill(-started.pid, 'SIGKILL');
+            process.kill(-started!.pid, 'SIGKILL');
           } catch {
             // already gone
           }
@@ -161,7 +165,10 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
         };
         process.once('exit', onExit);
         return {
-          ...started,
+          get pid() {
+            return started!.pid;
+          },
+          log: () => started!.log(),
           address: `127.0.0.1:${port}`,
           port,
           user: 'root',
@@ -175,9 +182,20 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
             if (o.authorize === true) await appendFile(join(dir, 'authorized_keys'), `${key.publicLine}\n`);
             return key;
           },
+          async down() {
+            await started!.stop();
+          },
+          async up() {
+            for (let i = 0; i < 50; i++) {
+              started = await launch(dir, port, opts.extraConfig ?? []);
+              if (started !== null) return;
+              await new Promise((r) => setTimeout(r, 200)); // the port may linger a moment
+            }
+            throw new Error(`sshd did not come back on port ${port}`);
+          },
           async stop() {
             process.removeListener('exit', onExit);
-            await started.stop();
+            await started?.stop();
             await rm(dir, { recursive: true, force: true });
           },
         };
