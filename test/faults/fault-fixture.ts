@@ -10,6 +10,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OWNER_TAG_KEY } from '../../src/connectors/aws-acm/index.ts';
 import { applyCrds, startControlPlane, type ControlPlane } from '../../hack/local-cluster/index.ts';
 import { getDeployment, kubeClients, putTlsSecret } from '../../hack/local-cluster/kube-objects.ts';
 import { mintChain, type MintedChain } from '../support/certs/index.ts';
@@ -51,8 +52,11 @@ export interface FaultFixture {
   /** The leaf fingerprint the Secret holds now (the ground truth for "newest"). */
   secretFingerprint(name: string): Promise<string>;
   state(t: FaultTarget): Promise<TargetState>;
-  /** Every certificate in moto's ACM region (for "exactly one per target" and no orphans). */
-  acmTotal(): Promise<number>;
+  /**
+   * Every certificate in moto's ACM region: how many carry an owner tag (must be one per ACM
+   * target), how many carry none (see converge.ts on moto's re-import), and their fingerprints.
+   */
+  acmCensus(): Promise<{ total: number; ownerTagged: number; untagged: readonly string[] }>;
   stop(): Promise<void>;
 }
 
@@ -126,7 +130,11 @@ export async function startFaultFixture(opts: { binDir: string; files: number; a
         return { fingerprint: undefined, identity: 'missing' };
       }
     },
-    acmTotal: () => acm.count(),
+    async acmCensus() {
+      const all = await acm.list();
+      const untagged = all.filter((c) => c.tags[OWNER_TAG_KEY] === undefined);
+      return { total: all.length, ownerTagged: all.length - untagged.length, untagged: untagged.map((c) => `${c.arn} ${c.fingerprint.slice(0, 12)} tags=${JSON.stringify(c.tags)}`) };
+    },
     async stop() {
       acm.client.destroy();
       await Promise.allSettled([plane.stop(), moto.stop(), sshd.stop()]);

@@ -75,7 +75,7 @@ export interface FaultReport {
     readonly convergeMs: number;
     readonly verdict: Verdict;
   };
-  readonly audit: { readonly deploys: number; readonly writes: number; readonly killedMidDeploy: number; readonly overlaps: number; readonly processes: number };
+  readonly audit: { readonly deploys: number; readonly writes: number; readonly killedMidDeploy: number; readonly acmKilledMidDeploy: number; readonly overlaps: number; readonly processes: number };
 }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? 0;
@@ -203,7 +203,7 @@ export async function runFaultSuite(o: FaultOptions): Promise<FaultReport> {
       options, startedAt: new Date(t0).toISOString(), totalSeconds: Math.round((Date.now() - t0) / 1000),
       killStorm: storm.report, outage: out, leader: leader.report,
       audit: {
-        deploys: intervals.length, writes: intervals.filter((i) => i.changed === true).length, killedMidDeploy: intervals.filter((i) => i.open).length,
+        deploys: intervals.length, writes: intervals.filter((i) => i.changed === true).length, killedMidDeploy: intervals.filter((i) => i.open).length, acmKilledMidDeploy: intervals.filter((i) => i.open && i.connector === 'awsAcm').length,
         overlaps: overlapsOf(intervals).length, processes: new Set(spans.map((s) => s.pid)).size,
       },
     };
