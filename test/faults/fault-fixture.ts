@@ -16,7 +16,7 @@ import { getDeployment, kubeClients, putTlsSecret } from '../../hack/local-clust
 import { mintChain, type MintedChain } from '../support/certs/index.ts';
 import { acmReader, startMoto, TEST_ACCESS_KEY, type AcmReader, type MotoServer } from '../support/moto/index.ts';
 import { allowAll } from '../support/policy-fixtures.ts';
-import { startSshd, type Sshd } from '../support/sshd/sshd.ts';
+import { startSshd, type Sshd } from '../../packages/connector-sdk/src/testing/sshd.ts';
 
 export const fingerprintOfPem = (pem: string): string => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
 
