@@ -6,7 +6,7 @@
  * apart from the injected `now`.
  */
 import { X509Certificate } from 'node:crypto';
-import { isInvalidCertificate, parseTlsSecret, scanPem, describeSubject, type TlsSecretData } from '@cert-deployer/connector-sdk';
+import { isInvalidCertificate, inspectTlsSecret, scanPem, describeSubject, type TlsSecretData } from '@cert-deployer/connector-sdk';
 
 export interface SecretReport {
   readonly ok: boolean;
@@ -32,8 +32,9 @@ function certificatesIn(field: Uint8Array | string | undefined): X509Certificate
 export function inspectSecret(name: string, data: TlsSecretData, now: Date): SecretReport {
   const lines = [`Secret: ${name}`];
   let dep;
+  let weaknesses;
   try {
-    dep = parseTlsSecret(data, { now });
+    ({ deployment: dep, weaknesses } = inspectTlsSecret(data, { now }));
   } catch (err) {
     if (!isInvalidCertificate(err)) throw err;
     lines.push('Usable: no', `Problem: ${err.reason}${err.field ? ` in ${err.field}` : ''}: ${err.message}`);
@@ -53,6 +54,7 @@ export function inspectSecret(name: string, data: TlsSecretData, now: Date): Sec
   if (chain.length === 1 && last.issuer !== last.subject) problems.push('no intermediate certificates: clients that lack the issuer cannot build a path');
   const daysLeft = Math.floor((dep.notAfter.getTime() - now.getTime()) / 86_400_000);
   if (daysLeft < 14) problems.push(`the certificate expires in ${daysLeft} days`);
+  for (const w of weaknesses) problems.push(`weak (${w.reason}): ${w.message}; deployed with a WeakCredential condition, refused under --weak-credentials=Refuse`);
   lines.push(
     'Usable: yes',
     `Fingerprint: ${dep.fingerprint}`,

@@ -44,10 +44,10 @@ export function renderBlock(r: FaultReport): string {
     ['deploys audited from spans (processes); of them killed mid-deploy; that changed a target', `${a.deploys} (${a.processes}); ${a.killedMidDeploy}; ${a.writes}`],
     ['overlapping deploys to one target (any two processes, or one)', String(a.overlaps)],
   ];
-  const mode = r.options.kills >= 50 ? '' : ` --mode short`;
+  const command = r.options.kills >= 50 ? 'npm run faults' : `npm run faults -- --kills ${r.options.kills} --leader-kills ${r.options.leaderKills}`;
   return [
     BEGIN,
-    `Last run: ${r.startedAt}, ${r.totalSeconds} s in total, \`npm run faults --${mode ? ` ${mode.trim()}` : ''}\` on a shared 2-core machine (the raw report: [reliability.json](reliability.json)).`,
+    `Last run: ${r.startedAt}, ${r.totalSeconds} s in total, \`${command}\` on a shared 2-core machine (the raw report: [reliability.json](reliability.json)).`,
     '',
     '| measure | value |',
     '|---|---|',

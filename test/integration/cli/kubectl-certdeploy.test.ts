@@ -137,6 +137,22 @@ describe('inspect secret', () => {
   });
 });
 
+describe('inspect secret: hostile and weak', () => {
+  it('names a weak key as a problem of a usable Secret, and a chain over the size limit as unusable', async () => {
+    const weak = await mintChain({ keyAlgorithm: 'rsa', rsaModulusLength: 1024 });
+    await putTlsSecret(core, ns, 'weak', weak.chainPem.slice(0, -1).join(''), weak.keyPem);
+    let r = await kubectl(['certdeploy', 'inspect', 'secret', 'weak', '-n', ns]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Usable: yes');
+    expect(r.stdout).toMatch(/weak \(WeakKey\): the private key is RSA 1024 bits, under 2048/);
+    expect(keyMaterialLeaks([r.stdout, r.stderr], [weak.keyPem])).toEqual([]);
+    await putTlsSecret(core, ns, 'huge', chain.chainPem.join('').repeat(80), chain.keyPem);
+    r = await kubectl(['certdeploy', 'inspect', 'secret', 'huge', '-n', ns]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Problem: ChainTooLarge in tls\.crt/);
+  });
+});
+
 describe('usage', () => {
   it('exits 2 with the usage for an unknown command', async () => {
     const r = await kubectl(['certdeploy', 'renew', 'web']);
