@@ -40,6 +40,14 @@ export const LONG: Omit<FaultOptions, 'binDir'> = { kills: 50, leaderKills: 5, f
 /** Lease timing of the controller (src/controller/runtime/leader-election.ts defaults). */
 export const LEASE_DURATION_MS = 15_000;
 export const RETRY_PERIOD_MS = 2_000;
+/**
+ * The latest a standby can take over after the leader died, as client-go (and our port) decide
+ * it: the standby judges expiry from when IT first saw the last renewal (up to one jittered
+ * retry period, 2 s × 2.2, after it happened), waits the lease duration from there, and
+ * acquires at its next jittered retry: 15 s + 2 × 4.4 s. One more second covers the API round
+ * trips of the acquire and of this suite's Lease poll on a loaded machine.
+ */
+export const TAKEOVER_BOUND_MS = LEASE_DURATION_MS + 2 * RETRY_PERIOD_MS * 2.2 + 1_000;
 
 export interface FaultReport {
   readonly options: Omit<FaultOptions, 'binDir' | 'log'>;
