@@ -8,15 +8,19 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { CertDeployerError, ErrorCode, hasCode } from '../core/errors.ts';
 
 /** The in-cluster service account token that `loadFromCluster` authenticates with. */
 export const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /** No usable kubeconfig; the message tells the operator what to do. */
-export class KubeconfigError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+export class KubeconfigError extends CertDeployerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.Kubeconfig, message, { retryable: false, cause: options?.cause });
     this.name = 'KubeconfigError';
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasCode(value, ErrorCode.Kubeconfig);
   }
 }
 

@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { CertDeployerError, ErrorCode, hasCode } from '../core/errors.ts';
 import { GROUP, PLURAL, VERSION } from '../crds/names.ts';
 import { inspectSecret } from './inspect-secret.ts';
 import { KubeconfigError, loadKubeConfig } from './kubeconfig.ts';
@@ -29,7 +30,16 @@ Flags:
   -h, --help           this help
 `;
 
-class UsageError extends Error {}
+/** The plugin was called wrongly; exit code 2. */
+class UsageError extends CertDeployerError {
+  constructor(message: string) {
+    super(ErrorCode.Usage, message, { retryable: false });
+    this.name = 'UsageError';
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasCode(value, ErrorCode.Usage);
+  }
+}
 
 const api = (kc: KubeConfig) => ({ objects: kc.makeApiClient(CustomObjectsApi), core: kc.makeApiClient(CoreV1Api) });
 

@@ -2,7 +2,7 @@
  * Maps whatever a connector or the sandbox threw to a status reason and a safe message. The
  * message is redacted: an error may quote server output, and server output may quote a key.
  */
-import { redactSecrets } from '@cert-deployer/connector-sdk';
+import { redactSecrets } from '../core/redact.ts';
 import { CertDeployerError, isDenied } from '@cert-deployer/connector-sdk/sandbox';
 import { Reason } from './reasons.ts';
 

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { CertDeployerError, ErrorCode, hasCode } from '../core/errors.ts';
 
 /**
  * `--policy`: the upper bound over every DeploymentPolicy. It grants nothing (deny by default
@@ -99,10 +100,13 @@ export const envName = (flag: string): string => `CERT_DEPLOYER_${flag.toUpperCa
 export const flagLabel = (flag: FlagName): string => (FLAGS[flag].kind === 'switch' ? `--${flag}` : `--${flag} (${envName(flag)})`);
 
 /** A configuration error that names the flag; the process exits with code 2 (usage). */
-export class ConfigError extends Error {
+export class ConfigError extends CertDeployerError {
   constructor(message: string) {
-    super(message);
+    super(ErrorCode.Config, message, { retryable: false });
     this.name = 'ConfigError';
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasCode(value, ErrorCode.Config);
   }
 }
 

@@ -46,12 +46,12 @@ describe('realpath', () => {
   it("throws code 'ENOENT' for a missing path and a dangling symlink", async () => {
     await symlink(join(dir, 'nowhere'), join(dir, 'dangling'));
     for (const p of [join(dir, 'missing'), join(dir, 'missing', 'deeper'), join(dir, 'dangling')]) {
-      expect(await caught(() => host.realpath(p))).toMatchObject({ code: 'ENOENT', syscall: 'realpath', path: p });
+      expect(await caught(() => host.realpath(p))).toMatchObject({ code: 'CD_ERR_HOST_FS', fsCode: 'ENOENT', syscall: 'realpath', path: p });
     }
   });
 
   it('rejects relative paths (they would mean "below $HOME" over SFTP)', async () => {
-    expect(await caught(() => host.realpath('etc/passwd'))).toMatchObject({ code: 'EINVAL' });
+    expect(await caught(() => host.realpath('etc/passwd'))).toMatchObject({ fsCode: 'EINVAL' });
   });
 });
 
@@ -133,13 +133,13 @@ describe('writeFileAtomic', () => {
   });
 
   it('fails with ENOENT in a missing directory and EISDIR-like errors on a directory target, leaving nothing', async () => {
-    expect(await caught(() => host.writeFileAtomic(join(dir, 'nope', 'f'), Buffer.from('x'), { mode: 0o600 }))).toMatchObject({ code: 'ENOENT' });
+    expect(await caught(() => host.writeFileAtomic(join(dir, 'nope', 'f'), Buffer.from('x'), { mode: 0o600 }))).toMatchObject({ fsCode: 'ENOENT' });
     await mkdir(join(dir, 'sub'));
     const err = await caught(() => host.writeFileAtomic(join(dir, 'sub'), Buffer.from('x'), { mode: 0o600 }));
     expect(err).toBeInstanceOf(Error);
     expect((await lstat(join(dir, 'sub'))).isDirectory()).toBe(true);
     expect(await readdir(dir)).toEqual(['sub']);
-    expect(await caught(() => host.writeFileAtomic(`${dir}/`, Buffer.from('x'), { mode: 0o600 }))).toMatchObject({ code: 'EISDIR' });
+    expect(await caught(() => host.writeFileAtomic(`${dir}/`, Buffer.from('x'), { mode: 0o600 }))).toMatchObject({ fsCode: 'EISDIR' });
   });
 
   it('writes a target whose name is near NAME_MAX (the temp name is shortened)', async () => {
@@ -156,7 +156,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('rejects modes outside 0..0o7777', async () => {
-    expect(await caught(() => host.writeFileAtomic(join(dir, 'm'), Buffer.from('x'), { mode: 0o10000 }))).toMatchObject({ code: 'EINVAL' });
+    expect(await caught(() => host.writeFileAtomic(join(dir, 'm'), Buffer.from('x'), { mode: 0o10000 }))).toMatchObject({ fsCode: 'EINVAL' });
     expect(existsSync(join(dir, 'm'))).toBe(false);
   });
 
@@ -167,7 +167,7 @@ describe('writeFileAtomic', () => {
     expect(await readFile(join(dir, 'target'), 'utf8')).toBe('new');
     expect(await readdir(dir)).toEqual(['target']);
     const err = await caught(() => renameWithMv({ label: host.label, exec: (a, o) => host.exec(a, o) }, join(dir, 'gone'), join(dir, 'target')));
-    expect(err).toMatchObject({ code: 'EIO', syscall: 'rename' });
+    expect(err).toMatchObject({ fsCode: 'EIO', syscall: 'rename' });
   });
 });
 

@@ -72,11 +72,11 @@ describe('connectUnix', () => {
 
   it('fails with ECONNREFUSED when nothing listens there', async () => {
     const err = await caught(() => host.connectUnix(join(sshd.dir, 'nobody-home.sock')));
-    expect(err).toMatchObject({ code: 'ECONNREFUSED', syscall: 'connect' });
+    expect(err).toMatchObject({ fsCode: 'ECONNREFUSED', syscall: 'connect' });
   });
 
   it('rejects relative paths and an already aborted signal', async () => {
-    expect(await caught(() => host.connectUnix('run/haproxy.sock'))).toMatchObject({ code: 'EINVAL' });
+    expect(await caught(() => host.connectUnix('run/haproxy.sock'))).toMatchObject({ fsCode: 'EINVAL' });
     const ac = new AbortController();
     ac.abort(new Error('stop'));
     expect(await caught(() => host.connectUnix(echoPath, ac.signal))).toMatchObject({ message: 'stop' });
@@ -90,7 +90,7 @@ describe('connectUnix on a server that forbids stream-local forwarding', () => {
     try {
       expect((await h.exec(['/usr/bin/test', '-S', echoPath])).exitCode).toBe(0);
       const err = await caught(() => h.connectUnix(echoPath));
-      expect(err).toMatchObject({ code: 'ECONNREFUSED' });
+      expect(err).toMatchObject({ fsCode: 'ECONNREFUSED' });
       expect((err as Error).message).toMatch(/AllowStreamLocalForwarding/);
       expect(await strict.log()).toMatch(/refused streamlocal port forward/);
     } finally {

@@ -51,6 +51,6 @@ describe('SFTP error mapping', () => {
     const noStatus = mapSftpError(new Error('No response from server'), 'read', '/f', 'u@h:22');
     expect(hasCode(noStatus, 'CD_ERR_UNREACHABLE')).toBe(true);
     const enoent = mapSftpError(Object.assign(new Error('No such file'), { code: 2 }), 'open', '/f', 'u@h:22');
-    expect(enoent).toMatchObject({ code: 'ENOENT', path: '/f', syscall: 'open' });
+    expect(enoent).toMatchObject({ code: 'CD_ERR_HOST_FS', fsCode: 'ENOENT', path: '/f', syscall: 'open' });
   });
 });

@@ -24,6 +24,16 @@ export const ErrorCode = {
   Conflict: 'CD_ERR_CONFLICT',
   /** A watch delivered nothing (not even a bookmark) for too long and is being restarted. */
   StaleWatch: 'CD_ERR_STALE_WATCH',
+  /** A file operation on a remote host failed; `fsCode` holds the errno name (`ENOENT`, `EACCES`, …). */
+  HostFs: 'CD_ERR_HOST_FS',
+  /** A host refused a file operation below a grant root as unsafe (symlink, hard link, …); the sandbox turns it into `CD_ERR_DENIED`. */
+  UnsafePath: 'CD_ERR_UNSAFE_PATH',
+  /** The controller's flags or environment are invalid; the message names the flag (exit code 2). */
+  Config: 'CD_ERR_CONFIG',
+  /** No usable kubeconfig outside a cluster; the message says what to do (exit code 2). */
+  Kubeconfig: 'CD_ERR_KUBECONFIG',
+  /** A command-line tool was called wrongly (exit code 2). */
+  Usage: 'CD_ERR_USAGE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -5,6 +5,7 @@
  * outside; only then does it call the Host. Messages carry paths, argv and addresses, never
  * file contents or payloads.
  */
+import { fsErrorCode, HostFsError } from './host/fs-error.ts';
 import type { Dispatcher } from 'undici';
 import { findExecRule, describeArgv, pathCandidates } from './check/argv-check.ts';
 import { canonicalizeForRead, canonicalizeRoots } from './check/canonical-path.ts';
@@ -201,10 +202,11 @@ class Checked implements CheckedSandbox {
   }
 
   #networkError(err: unknown, deadline: Deadline, label: string, caller?: AbortSignal): unknown {
-    if (err instanceof CertDeployerError) return err;
+    // A remote host's refused socket (HostFsError ECONNREFUSED) is a dial failure like a local one.
+    if (err instanceof CertDeployerError && !(err instanceof HostFsError)) return err;
     if (deadline.timedOut) return deadline.reason();
     if (caller?.aborted === true) return caller.reason;
-    const code = (err as { code?: unknown } | undefined)?.code;
+    const code = fsErrorCode(err);
     const detail = typeof code === 'string' ? code : err instanceof Error ? err.name : 'error';
     return new CertDeployerError(ErrorCode.Unreachable, `${label} unreachable: ${detail}`, { retryable: true, cause: err });
   }

@@ -11,6 +11,7 @@
  * directory can swap a component for a symlink between this check and the operation (TOCTOU).
  */
 import { CertDeployerError } from '../errors.ts';
+import { fsErrorCode } from '../host/fs-error.ts';
 import type { Host } from '../host/host.ts';
 import { joinPath, normalizeAbsolutePath, splitParent } from './path-check.ts';
 
@@ -28,13 +29,7 @@ export type CanonicalPath = { readonly ok: true; readonly path: string } | { rea
 type Resolver = Pick<Host, 'realpath'>;
 type Inspector = Pick<Host, 'realpath' | 'lstat'>;
 
-function errorCode(err: unknown): string | undefined {
-  if (typeof err === 'object' && err !== null && 'code' in err) {
-    const code = (err as { code: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
-  }
-  return undefined;
-}
+const errorCode = fsErrorCode;
 
 /** ENOENT and ENOTDIR both mean "this prefix does not exist (as a directory)". */
 function isMissing(err: unknown): boolean {

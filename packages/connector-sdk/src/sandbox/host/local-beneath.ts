@@ -10,6 +10,7 @@
  *
  * Requires procfs (every Linux container has it; the operator image is Linux-only).
  */
+import { fsErrorCode } from './fs-error.ts';
 import { constants as fsc, type Stats } from 'node:fs';
 import { open, readdir, readlink, lstat, unlink, type FileHandle } from 'node:fs/promises';
 import type { BeneathFile, HostStat } from './host.ts';
@@ -24,9 +25,7 @@ export function at(dir: FileHandle, name: string): string {
   return `/proc/self/fd/${dir.fd}/${name}`;
 }
 
-function errCode(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException | undefined)?.code;
-}
+const errCode = fsErrorCode;
 
 function within(root: string, real: string): boolean {
   return root === '/' || real === root || real.startsWith(`${root}/`);

@@ -16,6 +16,7 @@
  * `<name> -> ..data/<name>` and `..data -> ..<version>` (VERSION_NAME); any other symlink is
  * refused as before.
  */
+import { fsErrorCode } from './fs-error.ts';
 import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { lstat, mkdir, open, readdir, readlink, rename, rmdir, symlink, unlink, type FileHandle } from 'node:fs/promises';
@@ -30,9 +31,7 @@ export const VERSION_NAME = /^\.\.\d{4}_\d{2}_\d{2}T\d{2}_\d{2}_\d{2}\.\d{3}Z_[0
 
 const DIR_FLAGS = fsc.O_RDONLY | fsc.O_DIRECTORY | fsc.O_NOFOLLOW;
 
-function errCode(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException | undefined)?.code;
-}
+const errCode = fsErrorCode;
 
 /** `..data`'s target when it is ours, `null` when absent; anything else is refused. */
 export async function currentVersion(dir: FileHandle, path: string): Promise<string | null> {

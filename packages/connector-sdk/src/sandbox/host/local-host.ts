@@ -3,6 +3,7 @@
  * process and unix-socket I/O with node:fs/promises, node:child_process and node:net. No grant
  * checks here; the checked sandbox does them on canonical paths before calling in.
  */
+import { fsErrorCode } from './fs-error.ts';
 import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { lstat, open, readFile, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
@@ -17,9 +18,7 @@ import { DATA_LINK, readMaybeLinked, removeFileSetInDir, writeSetInDir } from '.
 import { joinPath } from '../check/path-check.ts';
 import { runProcess } from './run-process.ts';
 
-function code(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException | undefined)?.code;
-}
+const code = fsErrorCode;
 
 function isMissing(err: unknown): boolean {
   return code(err) === 'ENOENT' || code(err) === 'ENOTDIR';

@@ -19,6 +19,7 @@
 import { posix } from 'node:path';
 import type { FileEntry, SFTPWrapper, Stats } from 'ssh2';
 import type { AtomicWriteOptions, BeneathFile, HostStat } from './host.ts';
+import { fsErrorCode } from './fs-error.ts';
 import { HostFsError, isSftpNoSuchFile, mapSftpError } from './ssh-errors.ts';
 import { toHostStat, type SshFiles } from './ssh-sftp.ts';
 import { componentsBelow, isStaleTemp, UnsafePathError, UnsafeReason } from './unsafe-path.ts';
@@ -117,7 +118,7 @@ export class SshBeneath {
     try {
       checked = await this.#checkedParent(root, path, signal);
     } catch (err) {
-      if ((err as { code?: unknown }).code === 'ENOENT' || isSftpNoSuchFile(err)) return null;
+      if (fsErrorCode(err) === 'ENOENT' || isSftpNoSuchFile(err)) return null;
       throw err;
     }
     const stat = await this.#checkedFinal(checked.parent, checked.name, path, maxBytes, signal);
@@ -125,7 +126,7 @@ export class SshBeneath {
     try {
       return await this.#readCapped(path, stat, maxBytes);
     } catch (err) {
-      if ((err as { code?: unknown }).code === 'ENOENT') return null;
+      if (fsErrorCode(err) === 'ENOENT') return null;
       throw err;
     }
   }
@@ -143,7 +144,7 @@ export class SshBeneath {
     try {
       await this.#checkedParent(root, path, signal);
     } catch (err) {
-      if ((err as { code?: unknown }).code === 'ENOENT') return;
+      if (fsErrorCode(err) === 'ENOENT') return;
       throw err;
     }
     await this.#files.unlink(path, signal);

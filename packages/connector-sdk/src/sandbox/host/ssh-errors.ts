@@ -1,12 +1,16 @@
 /**
  * How SSH and SFTP failures surface to callers. Two families, on purpose:
- * - filesystem-level failures look like Node's fs errors (`code: 'ENOENT'`, `path`, `syscall`),
- *   so the checked sandbox handles a remote host exactly like the local one;
+ * - filesystem-level failures are HostFsErrors (code CD_ERR_HOST_FS, the errno name in `fsCode`,
+ *   `path`, `syscall`), so the checked sandbox handles a remote host like the local one
+ *   through `fsErrorCode`;
  * - transport failures (refused, timed out, dropped, authentication) are CertDeployerErrors with
  *   code CD_ERR_UNREACHABLE, retryable when waiting can help.
  * Messages name the host by its label and never include key material. Pure functions only.
  */
 import { CertDeployerError, ErrorCode } from '../errors.ts';
+import { HostFsError } from './fs-error.ts';
+
+export { HostFsError };
 
 /** SFTP v3 status codes (draft-ietf-secsh-filexfer-02 §7). */
 export const SftpStatus = {
@@ -20,20 +24,6 @@ export const SftpStatus = {
   ConnectionLost: 7,
   OpUnsupported: 8,
 } as const;
-
-/** An fs-style error from a remote host, shaped like Node's `ErrnoException`. */
-export class HostFsError extends Error {
-  readonly code: string;
-  readonly path: string;
-  readonly syscall: string;
-  constructor(code: string, syscall: string, path: string, detail: string, cause?: unknown) {
-    super(`${code}: ${detail}, ${syscall} ${JSON.stringify(path)}`, cause === undefined ? undefined : { cause });
-    this.name = 'HostFsError';
-    this.code = code;
-    this.path = path;
-    this.syscall = syscall;
-  }
-}
 
 /**
  * SFTP status → errno name. OpenSSH's server already folds ENOTDIR and ELOOP into

@@ -5,6 +5,7 @@
  * only layer that can see these facts at the moment of the operation (fd-relative), so they
  * refuse and the checked sandbox turns the refusal into a DeniedError with the same reason.
  */
+import { CertDeployerError, ErrorCode, hasCode } from '../errors.ts';
 
 /** Stable reasons; messages carry paths, never contents. */
 export const UnsafeReason = {
@@ -19,22 +20,21 @@ export const UnsafeReason = {
 } as const;
 export type UnsafeReason = (typeof UnsafeReason)[keyof typeof UnsafeReason];
 
-const BRAND = Symbol.for('certdeployer.unsafe-path');
-
-/** Refusal raised by a Host; branded so it survives duplicate package copies. */
-export class UnsafePathError extends Error {
-  readonly code = 'CD_UNSAFE_PATH';
+/**
+ * Refusal raised by a Host, code `CD_ERR_UNSAFE_PATH`. Not retryable: the path's shape will not
+ * change by waiting. `instanceof` checks the code, so it survives duplicate package copies.
+ */
+export class UnsafePathError extends CertDeployerError {
   readonly reason: UnsafeReason;
   readonly path: string;
-  readonly [BRAND] = true;
   constructor(reason: UnsafeReason, path: string) {
-    super(`${reason}: ${JSON.stringify(path)}`);
+    super(ErrorCode.UnsafePath, `${reason}: ${JSON.stringify(path)}`, { retryable: false });
     this.name = 'UnsafePathError';
     this.reason = reason;
     this.path = path;
   }
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+    return hasCode(value, ErrorCode.UnsafePath);
   }
 }
 

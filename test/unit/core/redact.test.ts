@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from '../../../../packages/connector-sdk/src/redact.ts';
+import { redactSecrets } from '../../../src/core/redact.ts';
 
 const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 const body = key.split('\n').filter((l) => l && !l.startsWith('-----'));
@@ -89,5 +89,12 @@ describe('redactSecrets: hex and base64url shapes of key material', () => {
     expect(redactSecrets(msg)).toBe(msg);
     const name = 'shop-web-certificate-2026-renewal-edge-eu-west';
     expect(redactSecrets(`certificate ${name} not found`)).toContain(name);
+  });
+});
+
+describe('the SDK surface', () => {
+  it('re-exports the core redaction under its stable name, so connectors and the controller redact alike', async () => {
+    const sdk = await import('@cert-deployer/connector-sdk');
+    expect(sdk.redactSecrets).toBe(redactSecrets);
   });
 });
