@@ -59,13 +59,31 @@ const generatorWhitelist = rule(
 );
 
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+const dynamicIo = { selector: `ImportExpression[source.value=/${IO.replaceAll('/', '\\/')}/]`, message: noIo.message };
 /** Dynamic `import()` of an I/O module is the same violation as a static one. */
-const noDynamicIo = {
-  'no-restricted-syntax': [
+const noDynamicIo = { 'no-restricted-syntax': ['error', dynamicIo] };
+
+/**
+ * Time comes from the one injected clock (`src/core/clock.ts`; a connector gets it as
+ * `clockOf(ctx)` from the SDK), so a fake clock drives every deadline, poll and timestamp.
+ * Reading the process clock, or arming a process timer, in connectors and the controller is
+ * the violation: `Date.now()`, `new Date()` / `Date()` without an argument, `performance.now()`,
+ * `AbortSignal.timeout()`, `setTimeout`/`setInterval` (also through `globalThis`).
+ */
+const TIME = '[time/clock] take time from the injected clock (src/core/clock.ts; in a connector clockOf(ctx) from the SDK), not from the process.';
+const noProcessClock = {
+  'no-restricted-properties': [
     'error',
-    { selector: `ImportExpression[source.value=/${IO.replaceAll('/', '\\/')}/]`, message: noIo.message },
+    ...[['Date', 'now'], ['performance', 'now'], ['AbortSignal', 'timeout'], ['globalThis', 'setTimeout'], ['globalThis', 'setInterval']].map(([object, property]) => ({ object, property, message: TIME })),
   ],
+  'no-restricted-globals': ['error', ...['setTimeout', 'setInterval'].map((name) => ({ name, message: TIME }))],
 };
+const clockSyntax = [
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: TIME },
+  { selector: "CallExpression[callee.name='Date']", message: TIME },
+];
+/** Dynamic I/O imports and argument-less `Date` in one `no-restricted-syntax` entry (ESLint keeps one per file). */
+const noDynamicIoOrClock = { 'no-restricted-syntax': ['error', dynamicIo, ...clockSyntax], ...noProcessClock };
 
 const ioExceptions = ['src/controller/runtime/kube-transport.ts', 'src/controller/http-server.ts', 'src/main.ts'];
 
@@ -93,7 +111,12 @@ export default tseslint.config(
   // the I/O; the conformance suite and test helpers may use both, vitest and real processes.
   {
     files: ['packages/connector-sdk/src/**/*.ts'],
-    ignores: ['packages/connector-sdk/src/sandbox/**', 'packages/connector-sdk/src/conformance/**', 'packages/connector-sdk/src/testing/**'],
+    ignores: ['packages/connector-sdk/src/core/**', 'packages/connector-sdk/src/sandbox/**', 'packages/connector-sdk/src/conformance/**', 'packages/connector-sdk/src/testing/**'],
+    rules: { ...restrict(noIo, noKube, selfContained, contractNoRuntime), ...noDynamicIoOrClock },
+  },
+  // The package's core owns the real clock (realClock): the one place the process clock is read.
+  {
+    files: ['packages/connector-sdk/src/core/**/*.ts'],
     rules: { ...restrict(noIo, noKube, selfContained, contractNoRuntime), ...noDynamicIo },
   },
   { files: ['packages/connector-sdk/src/sandbox/**/*.ts'], rules: restrict(noKube, selfContained, runtimeNoTestKit) },
@@ -101,7 +124,7 @@ export default tseslint.config(
   // A connector folder: the SDK package root and its own files, nothing else of ours, no I/O.
   {
     files: ['src/connectors/*/**/*.ts'],
-    rules: { ...restrict(noIo, noKube, noTest, sdkOnly), ...noDynamicIo },
+    rules: { ...restrict(noIo, noKube, noTest, sdkOnly), ...noDynamicIoOrClock },
   },
   // The registry (src/connectors/*.ts): lists connectors for the controller and the generators.
   {
@@ -116,12 +139,14 @@ export default tseslint.config(
   },
   { files: ['src/crds/generate.ts'], rules: restrict(generatorWhitelist) },
   // src/controller: Kubernetes and decisions; I/O only in the named transport and HTTP server.
+  // Its time comes from the injected clock (main.ts, the composition root, owns the real one).
   {
-    files: ['src/controller/**/*.ts', 'src/main.ts'],
+    files: ['src/controller/**/*.ts'],
     ignores: ioExceptions,
-    rules: { ...restrict(noIo, noTest, byName), ...noDynamicIo },
+    rules: { ...restrict(noIo, noTest, byName), ...noDynamicIoOrClock },
   },
   { files: ioExceptions, rules: restrict(noTest, byName) },
+  { files: ioExceptions.filter((f) => f.startsWith('src/controller/')), rules: { 'no-restricted-syntax': ['error', ...clockSyntax], ...noProcessClock } },
   // Anything else under src (a new top-level folder) gets the strictest default until it is given rules.
   {
     files: ['src/**/*.ts'],

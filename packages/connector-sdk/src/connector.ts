@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { Grant } from './sandbox/grant.ts';
 import type { Sandbox } from './sandbox/sandbox.ts';
+import type { Clock } from './core/clock.ts';
 import type { Deployment, SecretValue } from './deployment.ts';
 import type { HostConfig } from './host-config.ts';
 
@@ -32,6 +33,12 @@ export interface DeployContext {
   readonly secrets?: ReadonlyMap<string, Readonly<Record<string, SecretValue>>>;
   /** Whether the operator policy lets connectors use the pod's ambient cloud identity. */
   readonly allowAmbientIdentity?: boolean;
+  /**
+   * The controller's one clock. Connectors take time only from here (through `clockOf(ctx)`),
+   * never from `Date.now`/`setTimeout`/`AbortSignal.timeout`, so their deadlines and polls move
+   * with a fake clock in tests like the rest of the controller.
+   */
+  readonly clock?: Clock;
 }
 
 export interface Connector {

@@ -16,6 +16,7 @@ export * from './host-config.ts';
 export * from './redact.ts';
 export * from './server-files.ts';
 export * from './server-grant.ts';
+export * from './time.ts';
 export * from './credential/index.ts';
 export * from './formats/index.ts';
 export * from './formats/material.ts';

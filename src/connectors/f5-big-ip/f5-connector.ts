@@ -13,12 +13,12 @@
  * `undeploy` cannot detach a certificate (a client-ssl profile needs one), so it leaves the
  * profile as it is and removes only this target's objects the profile does not use.
  */
-import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, type SecretValue } from '@cert-deployer/connector-sdk';
+import { clockOf, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, type SecretValue } from '@cert-deployer/connector-sdk';
 import type { F5BigIpConfig } from './config.ts';
 import { certFingerprint } from './crypto-objects.ts';
 import { httpError } from './http-errors.ts';
 import { IControlClient } from './icontrol-client.ts';
-import { cleanupSignal, deleteObjects, installObjects, planObjects } from './install-objects.ts';
+import { cleanup, deleteObjects, installObjects, planObjects } from './install-objects.ts';
 import { fullPath, objectNames, ownerHash, urlPath } from './object-names.ts';
 import { certKeyChainOf, chainOf, planProfile, type DesiredObjects } from './profile-plan.ts';
 import { saveRunningConfig } from './save-config.ts';
@@ -49,7 +49,7 @@ export function createF5BigIpConnector(config: F5BigIpConfig): Connector {
   const path = (name: string): string => fullPath(config.partition, name);
 
   const client = (sandbox: Sandbox, ctx: DeployContext): IControlClient =>
-    new IControlClient({ sandbox, address: config.address, ca: config.caBundle, ...credentialsOf(config, ctx) });
+    new IControlClient({ sandbox, address: config.address, ca: config.caBundle, ...credentialsOf(config, ctx), clock: clockOf(ctx) });
 
   /** The profile's JSON; a missing profile is terminal (the connector never creates one). */
   async function readProfile(api: IControlClient, signal: AbortSignal, missingOk = false): Promise<unknown> {
@@ -62,7 +62,7 @@ export function createF5BigIpConnector(config: F5BigIpConfig): Connector {
 
   /** After a failed swap: unless the profile uses the new objects after all, delete them. */
   async function rollBack(api: IControlClient, desired: DesiredObjects, installed: Parameters<typeof deleteObjects>[1]): Promise<void> {
-    const profile = await readProfile(api, cleanupSignal()).catch(() => null);
+    const profile = await cleanup(api, (s) => readProfile(api, s)).catch(() => null);
     if (profile === null) return; // cannot tell: leave them; the next deploy deletes leftovers
     const inUse = certKeyChainOf(profile, profilePath).some((e) => e.cert === desired.cert);
     if (!inUse) await deleteObjects(api, installed);
@@ -101,7 +101,7 @@ export function createF5BigIpConnector(config: F5BigIpConfig): Connector {
         // The saved configuration still references the previous objects: deleting them could break a reboot.
         notes.push(`configuration NOT saved (${unsaved}); previous objects kept; run "tmsh save sys config"`);
       } else {
-        const swept = await sweepOwnedObjects(api, { partition: config.partition, ownerPrefix: names.ownerPrefix, keep, signal: cleanupSignal() }).catch(() => null);
+        const swept = await cleanup(api, (s) => sweepOwnedObjects(api, { partition: config.partition, ownerPrefix: names.ownerPrefix, keep, signal: s })).catch(() => null);
         if (swept === null) notes.push('previous objects not removed (will retry on the next change)');
         else if (swept.deleted.length > 0) {
           notes.push(`removed ${swept.deleted.length} previous object(s)`);

@@ -12,7 +12,7 @@
  * Sandbox errors (denied, unreachable, timeout, abort) pass through unchanged: they are
  * already classified.
  */
-import { type HttpResponse, type Sandbox, terminal, type SecretValue } from '@cert-deployer/connector-sdk';
+import { type Clock, type HttpResponse, realClock, type Sandbox, terminal, type SecretValue, withTimeout } from '@cert-deployer/connector-sdk';
 import { httpError, jsonOf } from './http-errors.ts';
 
 export interface IControlOptions {
@@ -22,6 +22,8 @@ export interface IControlOptions {
   readonly ca?: string | undefined;
   readonly username: string;
   readonly password: SecretValue;
+  /** The controller's clock (`clockOf(ctx)`); clean-up deadlines run on it. Defaults to the real one. */
+  readonly clock?: Clock;
 }
 
 export interface CallOptions {
@@ -51,6 +53,14 @@ export class IControlClient {
   constructor(options: IControlOptions) {
     this.#o = options;
     this.#origin = `https://${options.address}`;
+  }
+
+  /**
+   * Runs `fn` on its own deadline of `ms` on the injected clock, not under the deploy's signal:
+   * clean-up after a failure or a cancel (delete, discard, save, logout) must still finish.
+   */
+  onOwnDeadline<T>(ms: number, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return withTimeout(this.#o.clock ?? realClock, ms, undefined, fn, what);
   }
 
   /** Whether a token session exists (then `logout()` has something to delete). */
@@ -83,10 +93,9 @@ export class IControlClient {
     const token = this.#token;
     if (token === undefined) return;
     this.#token = undefined;
-    await this.#raw('DELETE', `${TOKENS_PATH}/${encodeURIComponent(token)}`, undefined, {
-      signal: AbortSignal.timeout(LOGOUT_TIMEOUT_MS),
-      headers: { 'x-f5-auth-token': token },
-    }).catch(() => undefined);
+    await this.onOwnDeadline(LOGOUT_TIMEOUT_MS, 'log out', (signal) =>
+      this.#raw('DELETE', `${TOKENS_PATH}/${encodeURIComponent(token)}`, undefined, { signal, headers: { 'x-f5-auth-token': token } }),
+    ).catch(() => undefined);
   }
 
   async #login(signal: AbortSignal): Promise<void> {

@@ -27,8 +27,10 @@ export interface InstallResult {
   readonly uploadsRemoved: boolean;
 }
 
-/** Cleanup after a failure or a cancel must finish: it gets its own deadline, not the deploy's signal. */
-export const cleanupSignal = (): AbortSignal => AbortSignal.timeout(60_000);
+const CLEANUP_TIMEOUT_MS = 60_000;
+
+/** Cleanup after a failure or a cancel must finish: it gets its own deadline (injected clock), not the deploy's signal. */
+export const cleanup = <T>(api: IControlClient, fn: (signal: AbortSignal) => Promise<T>): Promise<T> => api.onOwnDeadline(CLEANUP_TIMEOUT_MS, 'clean-up', fn);
 
 const joinPem = (blocks: readonly string[]): string => blocks.map((b) => (b.endsWith('\n') ? b : `${b}\n`)).join('');
 
@@ -49,7 +51,7 @@ export function planObjects(dep: Deployment, names: ObjectNames, desired: Desire
 export async function deleteObjects(api: IControlClient, objects: readonly PlannedObject[]): Promise<string[]> {
   const stuck: string[] = [];
   for (const o of [...objects].reverse()) {
-    const outcome = await deleteObject(api, o.kind, o.path, cleanupSignal()).catch(() => 'failed' as const);
+    const outcome = await cleanup(api, (s) => deleteObject(api, o.kind, o.path, s)).catch(() => 'failed' as const);
     if (outcome !== 'deleted' && outcome !== 'missing') stuck.push(o.path);
   }
   return stuck;
@@ -90,7 +92,7 @@ export async function installObjects(api: IControlClient, objects: readonly Plan
  */
 async function removeUploads(api: IControlClient, uploads: readonly string[]): Promise<boolean> {
   for (const local of [...uploads].reverse()) {
-    if (!(await removeUploadedFile(api, local, cleanupSignal()).catch(() => false))) return false;
+    if (!(await cleanup(api, (s) => removeUploadedFile(api, local, s)).catch(() => false))) return false;
   }
   return true;
 }

@@ -17,9 +17,10 @@ const SAVE_TIMEOUT_MS = 120_000;
  * message). Without a signal it runs on its own deadline: after a committed swap the save must
  * not be cut short by the deploy's cancel.
  */
-export async function saveRunningConfig(api: IControlClient, signal: AbortSignal = AbortSignal.timeout(SAVE_TIMEOUT_MS)): Promise<string | null> {
+export async function saveRunningConfig(api: IControlClient, signal?: AbortSignal): Promise<string | null> {
+  const save = (s: AbortSignal) => api.call('POST', SYS_CONFIG_PATH, { command: 'save' }, { signal: s, timeoutMs: SAVE_TIMEOUT_MS });
   try {
-    const res = await api.call('POST', SYS_CONFIG_PATH, { command: 'save' }, { signal, timeoutMs: SAVE_TIMEOUT_MS });
+    const res = signal === undefined ? await api.onOwnDeadline(SAVE_TIMEOUT_MS, 'save sys config', save) : await save(signal);
     return res.status === 200 ? null : `HTTP ${res.status}: ${serverMessage(res)}`;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);

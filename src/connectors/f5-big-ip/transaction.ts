@@ -42,7 +42,7 @@ export async function swapCertKeyChain(api: IControlClient, profileUrl: string, 
     throw retryable(`commit transaction ${id}: state is ${JSON.stringify(state)}, not COMPLETED: ${serverMessage(commit)}`);
   } finally {
     if (!committed) {
-      await api.call('DELETE', `${TRANSACTION_PATH}/${id}`, undefined, { signal: AbortSignal.timeout(DISCARD_TIMEOUT_MS) }).catch(() => undefined);
+      await api.onOwnDeadline(DISCARD_TIMEOUT_MS, `discard transaction ${id}`, (s) => api.call('DELETE', `${TRANSACTION_PATH}/${id}`, undefined, { signal: s })).catch(() => undefined);
     }
   }
 }

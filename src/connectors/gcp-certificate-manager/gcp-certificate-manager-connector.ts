@@ -11,13 +11,13 @@
  *
  * All HTTP, token exchange included, goes through the sandbox (see sandbox-transport.ts).
  */
-import { type Connector, type DeployContext, type DeployResult, terminal, type Deployment, type Sandbox } from '@cert-deployer/connector-sdk';
+import { clockOf, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, type Sandbox } from '@cert-deployer/connector-sdk';
 import { readableName } from './api-errors.ts';
 import { CertificateApi, type OperationKind, type OperationState } from './certificate-api.ts';
 import type { GcpCertificateManagerConfig } from './config.ts';
 import { tokenSourceFor } from './credentials.ts';
 import { grantFor } from './grant.ts';
-import { DEFAULT_POLL_SCHEDULE, sleep, waitForOperation, type PollSchedule, type Sleep } from './operation-wait.ts';
+import { DEFAULT_POLL_SCHEDULE, waitForOperation, type PollSchedule, type Sleep } from './operation-wait.ts';
 import { leafFingerprint } from './pem-leaf.ts';
 import { MaskPath, planDeploy, shouldDelete, type ExistingCertificate } from './plan.ts';
 import { SandboxTransport } from './sandbox-transport.ts';
@@ -25,14 +25,15 @@ import { SandboxTransport } from './sandbox-transport.ts';
 /** The block name users write in a target (registered in src/connectors/registered.ts). */
 export const GCP_CERTIFICATE_MANAGER = 'gcpCertificateManager';
 
-/** Time and waiting, injectable so tests run fast and deterministic. */
+/**
+ * Time and waiting. By default both come from the controller's clock (`DeployContext.clock`);
+ * tests may still override them one by one.
+ */
 export interface GcpConnectorDeps {
   readonly now: () => number;
   readonly sleep: Sleep;
   readonly poll: PollSchedule;
 }
-
-const DEFAULT_DEPS: GcpConnectorDeps = { now: () => Date.now(), sleep, poll: DEFAULT_POLL_SCHEDULE };
 
 /** `projects/<p>/locations/<l>/certificates/<id>`: the remote id kept in status. */
 export function certificateName(config: GcpCertificateManagerConfig): string {
@@ -55,25 +56,28 @@ function existingOf(cert: NonNullable<ApiCertificate>): ExistingCertificate {
 
 /** Builds the connector for one validated configuration. */
 export function createGcpCertificateManagerConnector(config: GcpCertificateManagerConfig, deps: Partial<GcpConnectorDeps> = {}): Connector {
-  const d: GcpConnectorDeps = { ...DEFAULT_DEPS, ...deps };
+  const poll = deps.poll ?? DEFAULT_POLL_SCHEDULE;
   const grant = grantFor(config);
   const name = certificateName(config);
   const label = readableName(name);
 
   /** Opens the API for one deploy or undeploy, runs `work`, closes the client. */
-  async function withApi<T>(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext, work: (api: CertificateApi) => Promise<T>): Promise<T> {
+  async function withApi<T>(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext, work: (api: CertificateApi, sleep: Sleep) => Promise<T>): Promise<T> {
     signal.throwIfAborted();
-    const tokens = tokenSourceFor(config, ctx, sandbox, d.now);
+    const clock = clockOf(ctx);
+    const now = deps.now ?? (() => clock.now());
+    const sleep: Sleep = deps.sleep ?? ((ms, s) => clock.sleep(ms, s));
+    const tokens = tokenSourceFor(config, ctx, sandbox, now);
     const api = await CertificateApi.open(config.endpoint, new SandboxTransport(sandbox, tokens, signal), signal);
     try {
-      return await work(api);
+      return await work(api, sleep);
     } finally {
       await api.close();
     }
   }
 
-  async function finish(api: CertificateApi, kind: OperationKind, op: OperationState, signal: AbortSignal): Promise<void> {
-    await waitForOperation(op, (opName) => api.poll(kind, opName), { what: `${kind} ${label}`, signal, sleep: d.sleep, schedule: d.poll });
+  async function finish(api: CertificateApi, kind: OperationKind, op: OperationState, signal: AbortSignal, sleep: Sleep): Promise<void> {
+    await waitForOperation(op, (opName) => api.poll(kind, opName), { what: `${kind} ${label}`, signal, sleep, schedule: poll });
   }
 
   return {
@@ -81,7 +85,7 @@ export function createGcpCertificateManagerConnector(config: GcpCertificateManag
     capabilities: () => grant,
 
     async deploy(signal: AbortSignal, sandbox: Sandbox, deployment: Deployment, ctx: DeployContext): Promise<DeployResult> {
-      return withApi(signal, sandbox, ctx, async (api) => {
+      return withApi(signal, sandbox, ctx, async (api, sleep) => {
         const current = await api.get(name);
         const plan = planDeploy({ existing: current === null ? null : existingOf(current), fingerprint: deployment.fingerprint, ownerId: ctx.ownerId, configuredLabels: config.labels });
         if (plan.kind === 'refuse') throw terminal(`${label} exists and ${plan.reason}; refusing to change it (pick another certificateId, or label it for this target)`);
@@ -92,21 +96,21 @@ export function createGcpCertificateManagerConnector(config: GcpCertificateManag
           ...(writesKey ? { selfManaged: { pemCertificate: deployment.chainPem.join(''), pemPrivateKey: deployment.privateKey.reveal() } } : {}),
         };
         if (plan.kind === 'create') {
-          await finish(api, 'create', await api.create(parentOf(config), config.certificateId, body), signal);
+          await finish(api, 'create', await api.create(parentOf(config), config.certificateId, body), signal, sleep);
           return { changed: true, remoteId: name, message: `created ${label} with ${deployment.fingerprint.slice(0, 12)}` };
         }
-        await finish(api, 'update', await api.update({ ...body, name }, plan.paths), signal);
+        await finish(api, 'update', await api.update({ ...body, name }, plan.paths), signal, sleep);
         const what = writesKey ? `updated ${label} to ${deployment.fingerprint.slice(0, 12)}` : `updated the labels of ${label}`;
         return { changed: true, remoteId: name, message: what };
       });
     },
 
     async undeploy(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void> {
-      await withApi(signal, sandbox, ctx, async (api) => {
+      await withApi(signal, sandbox, ctx, async (api, sleep) => {
         const current = await api.get(name);
         // Never deployed, already gone, or not ours: nothing of ours to remove.
         if (!shouldDelete(current === null ? null : existingOf(current), ctx.ownerId)) return;
-        await finish(api, 'delete', await api.delete(name), signal);
+        await finish(api, 'delete', await api.delete(name), signal, sleep);
       });
     },
   };

@@ -4,6 +4,7 @@
  * A failed operation becomes a classified error: INVALID_ARGUMENT (the API refused the
  * certificate) is terminal, UNAVAILABLE retryable. The sleep is injected so tests run fast.
  */
+import { realClock } from '@cert-deployer/connector-sdk';
 import { errorForCode } from './api-errors.ts';
 import type { OperationState } from './certificate-api.ts';
 
@@ -20,23 +21,8 @@ export const DEFAULT_POLL_SCHEDULE: PollSchedule = Object.freeze({ initialMs: 10
 /** Sleeps `ms`, rejecting with the signal's reason as soon as it aborts. */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
-/** The real sleep: a timer that an abort clears. */
-export const sleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** The real clock's sleep: a timer that an abort clears. The connector uses `DeployContext.clock`'s. */
+export const sleep: Sleep = (ms, signal) => realClock.sleep(ms, signal);
 
 /** The delays between polls, in order: initial, then multiplied up to the cap. Pure. */
 export function* pollDelays(schedule: PollSchedule): Generator<number, never> {

@@ -12,7 +12,7 @@
  * certificates with this target's tag are ever removed. remoteId is the thumbprint.
  */
 import { randomBytes } from 'node:crypto';
-import { CertDeployerError, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, thumbprintSha1, toPkcs12 } from '@cert-deployer/connector-sdk';
+import { CertDeployerError, clockOf, type Clock, withTimeout, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, thumbprintSha1, toPkcs12 } from '@cert-deployer/connector-sdk';
 import type { IisConfig } from './config.ts';
 import { hostState, isNoop, ownerTag, planDeploy, PlanError, unusedOwned, type DeployPlan, type HostState } from './plan.ts';
 import { errorText, POWERSHELL } from './powershell.ts';
@@ -59,10 +59,11 @@ async function readHost(shell: WinRmShell, address: string, signal: AbortSignal)
 }
 
 /** Runs the undo scripts newest first; returns the descriptions of those that failed. */
-async function undo(shell: WinRmShell, address: string, scripts: readonly Script[]): Promise<string[]> {
+async function undo(shell: WinRmShell, address: string, scripts: readonly Script[], clock: Clock): Promise<string[]> {
   const failed: string[] = [];
   for (const s of [...scripts].reverse()) {
-    await runScript(shell, address, s, AbortSignal.timeout(UNDO_TIMEOUT_MS)).catch(() => failed.push(s.description));
+    // Its own deadline on the injected clock: the deploy's signal may be what just aborted.
+    await withTimeout(clock, UNDO_TIMEOUT_MS, undefined, (own) => runScript(shell, address, s, own), `undo ${s.description}`).catch(() => failed.push(s.description));
   }
   return failed;
 }
@@ -73,7 +74,7 @@ export function createIisConnector(config: IisConfig): Connector {
   const address = config.address;
 
   /** Imports (if needed) and rebinds per `plan`; on any failure undoes what it started. */
-  async function apply(shell: WinRmShell, plan: DeployPlan, dep: Deployment, thumbprint: string, tag: string, signal: AbortSignal): Promise<void> {
+  async function apply(shell: WinRmShell, plan: DeployPlan, dep: Deployment, thumbprint: string, tag: string, signal: AbortSignal, clock: Clock): Promise<void> {
     const undoScripts: Script[] = [];
     let tempName: string | undefined;
     try {
@@ -93,8 +94,8 @@ export function createIisConnector(config: IisConfig): Connector {
         await runScript(shell, address, doIt, signal);
       }
     } catch (err) {
-      const failed = await undo(shell, address, undoScripts);
-      if (tempName !== undefined) await undo(shell, address, [cleanupScript(tempName)]);
+      const failed = await undo(shell, address, undoScripts, clock);
+      if (tempName !== undefined) await undo(shell, address, [cleanupScript(tempName)], clock);
       if (failed.length === 0) throw err;
       const message = `${err instanceof Error ? err.message : String(err)}; undoing it also failed (${failed.join('; ')}): the host may hold a partial deployment until the next attempt`;
       throw err instanceof CertDeployerError && err.retryable ? retryable(message) : terminal(message);
@@ -122,7 +123,7 @@ export function createIisConnector(config: IisConfig): Connector {
         }
         const where = `site ${JSON.stringify(plan.site)}`;
         if (isNoop(plan)) return { changed: false, remoteId: thumbprint, message: `${where} already uses certificate ${thumbprint}` };
-        await apply(shell, plan, dep, thumbprint, tag, signal);
+        await apply(shell, plan, dep, thumbprint, tag, signal, clockOf(ctx));
         const kept: string[] = [];
         for (const old of plan.removals) {
           if (signal.aborted) kept.push(old);

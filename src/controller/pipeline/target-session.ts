@@ -49,7 +49,7 @@ export async function runSession<T>(target: PreparedTarget, env: TargetEnv, base
     const secrets = await readSecrets(env.readSecret, target.secretRefs);
     const sandbox = createSandbox({ grant: target.declared, policy: target.policy, host, clock: env.clock });
     try {
-      const context: DeployContext = { ...base, secrets, allowAmbientIdentity: target.policy.ambientCloudIdentity === true };
+      const context: DeployContext = { ...base, secrets, allowAmbientIdentity: target.policy.ambientCloudIdentity === true, clock: env.clock };
       return await call(target.connector, sandbox, context, deadline);
     } catch (err) {
       // A call cut short by our deadline reports the deadline, not whatever the abort broke.

@@ -79,3 +79,25 @@ describe('one target pipeline: every policy check before any I/O, for deploy and
     expect(out.message).toMatch(/must not connect/);
   });
 });
+
+describe('one target pipeline: the connector gets the controller clock', () => {
+  it('DeployContext.clock is the env clock, so connector deadlines run on it', async () => {
+    const clock = { ...realClock };
+    let seen: unknown;
+    const capturing: ConnectorDefinition<never> = {
+      ...(fileConnector as ConnectorDefinition<never>),
+      create: (config) => {
+        const c = fileConnector.create(config);
+        return { ...c, name: c.name, capabilities: () => c.capabilities(), deploy: async (_s, _b, _d, ctx) => { seen = ctx.clock; throw new Error('stop here'); } };
+      },
+    };
+    const local: HostPool = { local: new LocalHost(), hostFor: async () => new LocalHost(), observedHostKey: () => undefined, close: async () => undefined };
+    const e: TargetEnv = { ...env({ pathRoots: ['/etc/app'] }, { count: 0 }), hosts: local, clock };
+    const out = await deployTarget({
+      registry: new Map([['file', capturing]]), target: { name: 't', file: { host: { local: {} }, certificatePath: '/etc/app/tls.crt', privateKeyPath: '/etc/app/tls.key' } },
+      deployment: {} as never, ownerId: 'u/t', env: e, probeHost: new LocalHost(), signal: new AbortController().signal,
+    });
+    expect(out.message).toMatch(/stop here/);
+    expect(seen).toBe(clock);
+  });
+});

@@ -88,10 +88,28 @@ export const plantedViolations: readonly PlantedViolation[] = [
   // hack: dev tooling, never test code
   { file: 'hack/local-cluster/mine.ts', code: use('../../test/support/certs/index.ts'), tag: 'layer/test' },
   { file: 'hack/mine.ts', code: use('../test/support/controller-harness.ts'), tag: 'layer/test' },
+  // time: connectors and the controller take time from the injected clock, never from the process
+  { file: 'src/connectors/mine/mine.ts', code: `export const t = () => Date.now();\n`, tag: 'time/clock' },
+  { file: 'src/connectors/mine/mine.ts', code: `export const t = () => new Date();\n`, tag: 'time/clock' },
+  { file: 'src/connectors/mine/mine.ts', code: `export const t = () => Date();\n`, tag: 'time/clock' },
+  { file: 'src/connectors/mine/mine.ts', code: `export const s = () => AbortSignal.timeout(60_000);\n`, tag: 'time/clock' },
+  { file: 'src/connectors/mine/mine.ts', code: `export const w = (f: () => void) => setTimeout(f, 10);\n`, tag: 'time/clock' },
+  { file: 'src/connectors/mine/mine.ts', code: `export const w = (f: () => void) => globalThis.setInterval(f, 10);\n`, tag: 'time/clock' },
+  { file: 'src/connectors/mine/mine.ts', code: `export const t = () => performance.now();\n`, tag: 'time/clock' },
+  { file: 'packages/connector-sdk/src/mine.ts', code: `export const t = () => Date.now();\n`, tag: 'time/clock' },
+  { file: 'src/controller/mine.ts', code: `export const t = () => Date.now();\n`, tag: 'time/clock' },
+  { file: 'src/controller/pipeline/mine.ts', code: `export const s = () => AbortSignal.timeout(1000);\n`, tag: 'time/clock' },
+  { file: 'src/controller/reconcile/mine.ts', code: `export const w = (f: () => void) => setTimeout(f, 10);\n`, tag: 'time/clock' },
+  { file: 'src/controller/http-server.ts', code: `export const t = () => new Date();\n`, tag: 'time/clock' },
 ];
 
 export const cleanImports: readonly LayerCase[] = [
   { file: 'src/connectors/mine/mine.ts', code: use('@cert-deployer/connector-sdk', 'terminal') },
+  { file: 'src/connectors/mine/mine.ts', code: `import { clockOf, type DeployContext } from '@cert-deployer/connector-sdk';\nexport const t = (ctx: DeployContext) => clockOf(ctx).now();\n` },
+  { file: 'src/connectors/mine/mine.ts', code: `export const d = (iso: string) => new Date(iso);\n` },
+  { file: 'src/controller/mine.ts', code: `export const d = (now: number) => new Date(now).toISOString();\n` },
+  { file: 'packages/connector-sdk/src/core/mine.ts', code: `export const t = () => Date.now();\n` },
+  { file: 'src/main.ts', code: `export const w = (f: () => void) => setTimeout(f, 10);\n` },
   { file: 'src/connectors/mine/mine.ts', code: use('./config.ts', 'mineConfig') },
   { file: 'src/connectors/mine/mine.ts', code: use('zod', 'z') },
   { file: 'src/connectors/mine/mine.ts', code: use('node:crypto', 'createHash') },

@@ -19,7 +19,7 @@ async function layerTags(file: string, code: string): Promise<string[]> {
   const fatal = messages.filter((m) => m.fatal);
   if (fatal.length > 0) throw new Error(`parse error in planted code: ${fatal[0]?.message}`);
   return messages
-    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax')
+    .filter((m) => ['no-restricted-imports', 'no-restricted-syntax', 'no-restricted-properties', 'no-restricted-globals'].includes(m.ruleId ?? ''))
     .map((m) => /\[([a-z/-]+)\]/.exec(m.message)?.[1] ?? `untagged: ${m.message}`);
 }
 
