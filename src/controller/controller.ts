@@ -28,6 +28,7 @@ import { objectKey } from './runtime/object-key.ts';
 import { runWorkers } from './runtime/run-workers.ts';
 import { WorkQueue } from './runtime/work-queue.ts';
 import { SecretIndex } from './secret-index.ts';
+import { credentialSecretsOfTarget } from './credential-refs.ts';
 import { PolicyWatch } from './policy/policy-watch.ts';
 import type { DeploySpanSink } from './deploy-spans.ts';
 import { splitKey } from './runtime/object-key.ts';
@@ -106,6 +107,19 @@ export class Controller {
           onDelete: (s) => this.#secretChanged(s),
         },
         onError: onError('secrets'),
+      }));
+      // Credentials Secrets (connector secretRefs, SSH keys) are rarely kubernetes.io/tls: a
+      // second metadata-only watch over the others, so fixing one re-runs its targets at once.
+      this.#secrets.push(new InformerSupervisor<SecretMeta>({
+        name: `credential-secrets${namespace ? `/${namespace}` : ''}`, transport,
+        path: collectionPath({ version: 'v1', plural: 'secrets', namespace }),
+        fieldSelector: 'type!=kubernetes.io/tls', transform: metadataOnly,
+        handlers: {
+          onAdd: (s) => this.#secretChanged(s),
+          onUpdate: (_old, s) => this.#secretChanged(s),
+          onDelete: (s) => this.#secretChanged(s),
+        },
+        onError: onError('credential-secrets'),
       }));
     }
     o.metrics.watches(() => [...this.#deployments, ...this.#secrets].map((i) => i.health()));
@@ -200,8 +214,10 @@ export class Controller {
 
   #deploymentChanged(d: CertificateDeploymentObject, old?: CertificateDeploymentObject): void {
     const key = objectKey(d);
-    const secret = (d.spec as { secretRef?: { name?: string } } | undefined)?.secretRef?.name;
-    this.#index.set(key, secret ? `${d.metadata.namespace}/${secret}` : undefined);
+    const spec = d.spec as { secretRef?: { name?: string }; targets?: unknown } | undefined;
+    const targets = Array.isArray(spec?.targets) ? (spec.targets as Readonly<Record<string, unknown>>[]).filter((t) => t !== null && typeof t === 'object') : [];
+    const names = [...(spec?.secretRef?.name ? [spec.secretRef.name] : []), ...targets.flatMap((t) => credentialSecretsOfTarget(this.#deps.registry, t))];
+    this.#index.set(key, names.map((n) => `${d.metadata.namespace}/${n}`));
     // Our own status writes come back as updates; they need no reconcile.
     const relevant = !old || old.metadata.generation !== d.metadata.generation
       || old.metadata.deletionTimestamp !== d.metadata.deletionTimestamp

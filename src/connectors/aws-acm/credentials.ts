@@ -47,7 +47,7 @@ export function credentialSource(config: AwsAcmConfig, ctx: DeployContext, ambie
     );
   }
   const secret = ctx.secrets?.get(ref.name);
-  // Not watched by the controller, and often created just after the deployment: try again soon.
+  // Often created just after the deployment: retryable (the controller also watches it and re-runs at once).
   if (secret === undefined) throw retryable(`credentials Secret ${JSON.stringify(ref.name)} was not found in the deployment's namespace`);
   const read = (key: string): string | undefined => {
     const v = secret[key]?.reveal().trim();

@@ -11,6 +11,7 @@ import type { Connector, ConnectorDefinition } from '@cert-deployer/connector-sd
 import type { HostConfig } from '@cert-deployer/connector-sdk';
 import type { Grant, Policy } from '@cert-deployer/connector-sdk/sandbox';
 import type { PolicyAccess } from '../policy/policy-access.ts';
+import { credentialRefsOf } from '../credential-refs.ts';
 import { resolveTargetPolicy } from '../policy/resolve-policy.ts';
 import { Reason } from '../reasons.ts';
 
@@ -74,7 +75,7 @@ export function prepareTarget(registry: ConnectorRegistry, target: TargetSpec, a
   // credentials Secret is read by the controller: resolution covers them like the grant.
   const resolved = resolveTargetPolicy(access.policies, {
     namespace: access.namespace, host, declared, extraDials: dialsForVerify,
-    secretRefs: [...new Set([...secretRefs, ...(ssh ? [ssh.credentialsRef.name] : [])])],
+    secretRefs: credentialRefsOf(found.definition, parsed.data),
   }, access.bound);
   if (!resolved.ok) return { ok: false, failure: { reason: resolved.reason, message: resolved.message, policies: resolved.names } };
   return {

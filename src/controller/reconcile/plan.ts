@@ -53,10 +53,26 @@ export interface Plan {
 const readyOf = (s: DeploymentStatus | undefined) => s?.conditions?.find((c) => c.type === 'Ready');
 
 /**
- * Decides what this reconcile does. Pure: same inputs, same plan. With a `judge`, each target's
- * spec hash also covers what policy makes of it, so a policy change re-evaluates the target.
+ * What a target's credentials Secrets look like in the informer cache (`name=resourceVersion`),
+ * or `undefined` when it reads none. See `credentialVersions` in credential-refs.ts.
  */
-export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number, backoff?: BackoffPolicy, judge?: PolicyJudge): Plan {
+export type CredentialVersions = (target: TargetSpec) => string | undefined;
+
+/** The per-target spec hash: the block, plus what policy makes of it and its credentials' versions when known. */
+function specHashOf(target: TargetSpec, judge?: PolicyJudge, credentials?: CredentialVersions): string {
+  const cred = credentials?.(target);
+  if (!judge && cred === undefined) return targetSpecHash(target);
+  return targetSpecHash({ target, ...(judge ? { policy: judge.digest(target) } : {}), ...(cred !== undefined ? { credentials: cred } : {}) });
+}
+
+/**
+ * Decides what this reconcile does. Pure: same inputs, same plan. With a `judge`, each target's
+ * spec hash also covers what policy makes of it, so a policy change re-evaluates the target;
+ * with `credentials`, it covers the versions of the credentials Secrets the target reads, so a
+ * fixed (or rotated) credentials Secret re-runs the target at once — also out of a terminal
+ * failure, which otherwise waits for the slow timer.
+ */
+export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number, backoff?: BackoffPolicy, judge?: PolicyJudge, credentials?: CredentialVersions): Plan {
   const prev = obj.status ?? {};
   const finalizers = obj.metadata.finalizers ?? [];
   const has = finalizers.includes(FINALIZER);
@@ -79,7 +95,7 @@ export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number
   const redeploy = redeployRequestOf(obj);
   let requeueAfterMs: number | undefined;
   const targets = facts.spec.targets.map((target): PlannedTarget => {
-    const specHash = judge ? targetSpecHash({ target, policy: judge.digest(target) }) : targetSpecHash(target);
+    const specHash = specHashOf(target, judge, credentials);
     let decision = decideTarget({ fingerprint: facts.certificate.fingerprint, lastSeenFingerprint: prev.fingerprint, specHash, status: previous.get(target.name), now, ...(backoff ? { backoff } : {}) });
     if (redeploy && decision.action !== 'deploy' && (!redeploy.targets || redeploy.targets.has(target.name))) decision = { action: 'deploy', why: `redeploy requested (${redeploy.value})` };
     if (decision.action === 'wait') requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, decision.delayMs);

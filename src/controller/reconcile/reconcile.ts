@@ -9,7 +9,8 @@ import { EventAction } from '../reasons.ts';
 import type { ReconcilerDeps } from '../reconciler-deps.ts';
 import { runPlannedTargets, writeStatus } from './apply.ts';
 import { gather, type Facts } from './gather.ts';
-import { composeStatus, plan, requeueAfterFailures, type Plan } from './plan.ts';
+import { composeStatus, plan, requeueAfterFailures, type CredentialVersions, type Plan } from './plan.ts';
+import { credentialVersions } from '../credential-refs.ts';
 import { policyAccess } from '../policy/policy-access.ts';
 import { policyJudge } from '../policy/policy-digest.ts';
 import { undeployTargets } from './undeploy.ts';
@@ -27,11 +28,15 @@ export async function reconcileDeployment(obj: CertificateDeploymentObject, deps
   const gatherDeps = { kube: deps.kube, specSchema: deps.specSchema, now, secretMeta: deps.secretMeta, weakCredentials: deps.weakCredentials };
   let facts = await gather(obj, gatherDeps);
   const judge = policyJudge(deps.registry, policyAccess(deps.policySource, obj.metadata.namespace, deps.policy));
-  let p = plan(obj, facts, now, deps.backoff, judge);
+  const secretMeta = deps.secretMeta;
+  const credentials: CredentialVersions | undefined = secretMeta
+    ? (target) => credentialVersions(deps.registry, target, (name) => secretMeta(obj.metadata.namespace, name))
+    : undefined;
+  let p = plan(obj, facts, now, deps.backoff, judge, credentials);
   if (facts.kind === 'active' && !facts.deployment && p.targets.some((t) => t.decision.action === 'deploy')) {
     // Status vouched for the certificate, but a target is about to take it: read it now.
     facts = await gather(obj, { ...gatherDeps, readSecret: true });
-    p = plan(obj, facts, now, deps.backoff, judge);
+    p = plan(obj, facts, now, deps.backoff, judge, credentials);
   }
   logDecisions(obj, facts, p, now, deps);
 

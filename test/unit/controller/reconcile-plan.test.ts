@@ -11,6 +11,8 @@ import type { KubePort } from '../../../src/controller/kube-port.ts';
 import type { CertificateDeploymentObject } from '../../../src/controller/kube-types.ts';
 import type { Facts, Spec } from '../../../src/controller/reconcile/gather.ts';
 import { composeStatus, plan } from '../../../src/controller/reconcile/plan.ts';
+import { credentialSecretsOfTarget, credentialVersions } from '../../../src/controller/credential-refs.ts';
+import { SecretIndex } from '../../../src/controller/secret-index.ts';
 import { reconcileDeployment } from '../../../src/controller/reconcile/reconcile.ts';
 import type { ReconcilerDeps } from '../../../src/controller/reconciler-deps.ts';
 import { unrestrictedSource } from '../../support/policy-fixtures.ts';
@@ -98,6 +100,43 @@ describe('plan: redeploy requests (certdeployer.io/redeploy-at)', () => {
     const failedStatus = composeStatus({}, 1, f, plan(obj(), f, NOW), new Map([['t', { ok: false, reason: 'DeployFailed', message: 'refused', retryable: false, invoked: true, changed: false, verified: false }]]), NOW, 'ns')!;
     expect(plan(obj({}, failedStatus), f, NOW + 1000).targets[0]!.decision.action).toBe('wait');
     expect(plan(obj({ annotations: { 'certdeployer.io/redeploy-at': 'retry-now' } }, failedStatus), f, NOW + 1000).targets[0]!.decision.action).toBe('deploy');
+  });
+  it('a changed credentials Secret cuts short a terminal failure\'s slow timer; an unchanged one does not', () => {
+    const s = spec({ targets: [{ name: 't', awsAcm: { region: 'us-east-1', credentialsRef: { name: 'aws' } } }] });
+    const f = active(s);
+    const o = obj({}, undefined, s);
+    const versions = (rv: string | undefined) => (target: Readonly<Record<string, unknown>>) => credentialVersions(connectorsByName, target, (name) => (name === 'aws' && rv ? { resourceVersion: rv } : undefined));
+    const failed = (rv: string | undefined) => composeStatus({}, 1, f, plan(o, f, NOW, undefined, undefined, versions(rv)), new Map([['t', { ok: false, reason: 'DeployFailed', message: 'credentials Secret "aws" lacks aws_secret_access_key', retryable: false, invoked: true, changed: false, verified: false }]]), NOW, 'ns')!;
+    const after = (st: DeploymentStatus, rv: string | undefined) => plan(obj({}, st, s), f, NOW + 1000, undefined, undefined, versions(rv)).targets[0]!.decision;
+    expect(after(failed('7'), '7').action).toBe('wait');
+    expect(after(failed('7'), '8')).toMatchObject({ action: 'deploy', why: 'spec changed' });
+    // A Secret that was missing and now exists counts as a change too.
+    expect(after(failed(undefined), '9').action).toBe('deploy');
+    // A target that reads no credentials keeps the hash it had without the lookup (no re-run on upgrade).
+    const plain = active();
+    expect(plan(obj(), plain, NOW, undefined, undefined, versions('1')).targets[0]!.specHash).toBe(plan(obj(), plain, NOW).targets[0]!.specHash);
+  });
+});
+
+describe('credentials Secrets of a target', () => {
+  it('are the connector refs and the SSH key Secret, de-duplicated; none for an invalid block', () => {
+    const ssh = { address: 'edge:22', user: 'u', credentialsRef: { name: 'ssh-key' }, hostKey: 'ssh-ed25519 AAAA' };
+    expect(credentialSecretsOfTarget(connectorsByName, { name: 'a', awsAcm: { region: 'us-east-1', credentialsRef: { name: 'aws' } } })).toEqual(['aws']);
+    expect(credentialSecretsOfTarget(connectorsByName, { name: 'n', nginx: { host: { ssh }, certificatePath: '/e/c', privateKeyPath: '/e/k' } })).toEqual(['ssh-key']);
+    expect(credentialSecretsOfTarget(connectorsByName, { name: 'f', file: { certificatePath: '/e/c', privateKeyPath: '/e/k' } })).toEqual([]);
+    expect(credentialSecretsOfTarget(connectorsByName, { name: 'x', awsAcm: { region: 7 } })).toEqual([]);
+  });
+  it('index a deployment under each Secret it reads; re-indexing replaces, delete forgets', () => {
+    const index = new SecretIndex();
+    index.set('ns/d', ['ns/tls', 'ns/aws', 'ns/ssh-key']);
+    index.set('ns/e', ['ns/aws']);
+    expect(index.deploymentsFor('ns/aws').sort()).toEqual(['ns/d', 'ns/e']);
+    index.set('ns/d', ['ns/tls']);
+    expect(index.deploymentsFor('ns/aws')).toEqual(['ns/e']);
+    expect(index.deploymentsFor('ns/ssh-key')).toEqual([]);
+    index.delete('ns/e');
+    expect(index.deploymentsFor('ns/aws')).toEqual([]);
+    expect(index.size).toBe(1);
   });
 });
 
