@@ -6,13 +6,17 @@
  *   kubectl certdeploy status NAME [-n NS]                  per-target table
  *   kubectl certdeploy redeploy NAME [--target T]... [-n NS]  one deploy now, even when unchanged
  *   kubectl certdeploy inspect secret NAME [-n NS]          what the credential model makes of a Secret
+ *   kubectl certdeploy explain-denial NAME [--target T] [-n NS]  what a denied target lacks, which policy could allow it
  *
  * Exit codes: 0 done, 1 failed (not found, API error, unusable Secret), 2 usage.
  */
 import { parseArgs } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { CertDeployerError, ErrorCode, hasCode } from '../core/errors.ts';
-import { GROUP, PLURAL, VERSION } from '../crds/names.ts';
+import { connectorsByName } from '../connectors/registry.ts';
+import { parsePolicies } from '../controller/policy/policy-object.ts';
+import { GROUP, PLURAL, POLICY_PLURAL, VERSION } from '../crds/names.ts';
+import { explainDenial } from './explain-denial.ts';
 import { inspectSecret } from './inspect-secret.ts';
 import { KubeconfigError, loadKubeConfig } from './kubeconfig.ts';
 import { redeployPatch } from './redeploy.ts';
@@ -22,11 +26,13 @@ const USAGE = `Usage:
   kubectl certdeploy status NAME [-n NAMESPACE]
   kubectl certdeploy redeploy NAME [--target TARGET]... [-n NAMESPACE]
   kubectl certdeploy inspect secret NAME [-n NAMESPACE]
+  kubectl certdeploy explain-denial NAME [--target TARGET] [-n NAMESPACE]
 
 Flags:
   -n, --namespace NS   namespace (default: the kubeconfig context's, else "default")
       --kubeconfig PATH  kubeconfig (default: KUBECONFIG, then ~/.kube/config, then in-cluster)
-      --target T       with redeploy: only this target (repeat or comma-separate)
+      --target T       with redeploy: only this target (repeat or comma-separate);
+                       with explain-denial: explain this target (default: every denied one)
   -h, --help           this help
 `;
 
@@ -60,7 +66,7 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
   const kc = loadKubeConfig(values.kubeconfig ?? process.env.KUBECONFIG, process.env, 'kubectl');
   const namespace = values.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
   const targets = (values.target ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
-  if (targets.length > 0 && command !== 'redeploy') throw new UsageError('--target is only for redeploy');
+  if (targets.length > 0 && command !== 'redeploy' && command !== 'explain-denial') throw new UsageError('--target is only for redeploy and explain-denial');
   switch (command) {
     case 'status': {
       if (rest.length !== 1) throw new UsageError('status takes one NAME');
@@ -84,6 +90,19 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
       const secret = await api(kc).core.readNamespacedSecret({ namespace, name: rest[1]! });
       const data = Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
       const report = inspectSecret(`${namespace}/${rest[1]}`, data, new Date());
+      out(report.text);
+      return report.ok ? 0 : 1;
+    }
+    case 'explain-denial': {
+      if (rest.length !== 1) throw new UsageError('explain-denial takes one NAME');
+      if (targets.length > 1) throw new UsageError('explain-denial takes at most one --target');
+      const { objects, core } = api(kc);
+      const [d, nsObj, list] = await Promise.all([
+        getDeployment(kc, namespace, rest[0]!),
+        core.readNamespace({ name: namespace }),
+        objects.listClusterCustomObject({ group: GROUP, version: VERSION, plural: POLICY_PLURAL }) as Promise<{ items?: { metadata?: { name?: string }; spec?: unknown }[] }>,
+      ]);
+      const report = explainDenial(d, { name: namespace, labels: nsObj.metadata?.labels ?? {} }, parsePolicies(list.items ?? []), connectorsByName, targets[0]);
       out(report.text);
       return report.ok ? 0 : 1;
     }

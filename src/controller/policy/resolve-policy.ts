@@ -30,7 +30,11 @@ export interface TargetNeeds {
 
 export type Resolution =
   | { readonly ok: true; readonly policy: Policy; readonly names: readonly string[] }
-  | { readonly ok: false; readonly reason: typeof Reason.PolicyDenied | typeof Reason.GrantDenied; readonly message: string; readonly names: readonly string[] };
+  | {
+    readonly ok: false; readonly reason: typeof Reason.PolicyDenied | typeof Reason.GrantDenied; readonly message: string; readonly names: readonly string[];
+    /** The items that are not allowed, one per entry (`write /etc/x`, `dial a:443`, `credentials Secret s`, …). */
+    readonly missing: readonly string[];
+  };
 
 /** Host key identity: type and base64 blob, the comment ignored. */
 const keyId = (line: string) => line.trim().split(/\s+/).slice(0, 2).join(' ');
@@ -66,7 +70,7 @@ function wouldAllow(n: TargetNeeds, missing: readonly string[]): string {
 
 function deny(n: TargetNeeds, names: readonly string[], missing: readonly string[], lead: string): Resolution {
   const who = names.length ? `a DeploymentPolicy selecting namespace ${n.namespace.name} (e.g. ${names.join(', ')})` : `a DeploymentPolicy with spec.namespaces: [${n.namespace.name}]`;
-  return { ok: false, reason: Reason.PolicyDenied, names, message: `${lead}: ${missing.join(', ')}; ${who}${wouldAllow(n, missing)} could allow it` };
+  return { ok: false, reason: Reason.PolicyDenied, names, missing, message: `${lead}: ${missing.join(', ')}; ${who}${wouldAllow(n, missing)} could allow it` };
 }
 
 /** Resolves the policy of one target. `bound` is the `--policy` flag (undefined: none). */
@@ -110,6 +114,6 @@ export function resolveTargetPolicy(all: readonly DeploymentPolicyObject[], n: T
   }
   const policy = boundPolicy(granted, bound);
   const capped = [...grantShortfall(n.declared, policy), ...grantShortfall({ read: [], write: [], exec: [], dial: allDials }, policy)];
-  if (capped.length > 0) return { ok: false, reason: Reason.GrantDenied, names, message: `operator policy (--policy) does not allow: ${capped.join(', ')}` };
+  if (capped.length > 0) return { ok: false, reason: Reason.GrantDenied, names, missing: capped, message: `operator policy (--policy) does not allow: ${capped.join(', ')}` };
   return { ok: true, policy, names };
 }
