@@ -7,14 +7,13 @@
  * disagree about what is missing. Pure: objects in, text out.
  */
 import { stringify } from 'yaml';
-import type { HostConfig } from '../connectors/sdk/host-config.ts';
+import type { ArgTemplate, Grant, HostConfig } from '@cert-deployer/connector-sdk';
 import { credentialRefsOf } from '../controller/credential-refs.ts';
 import { connectorBlockOf, type ConnectorRegistry } from '../controller/pipeline/prepare-target.ts';
 import type { DeploymentPolicyObject, NamespaceFacts } from '../controller/policy/policy-object.ts';
 import { resolveTargetPolicy, type Resolution } from '../controller/policy/resolve-policy.ts';
 import { selectingPolicies } from '../controller/policy/select-namespace.ts';
 import { API_VERSION, POLICY_KIND } from '../crds/names.ts';
-import type { ArgTemplate, Grant } from '../sandbox/index.ts';
 import type { DeploymentView } from './status-table.ts';
 
 const DENIED = new Set(['PolicyDenied', 'GrantDenied']);

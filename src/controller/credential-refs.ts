@@ -4,7 +4,7 @@
  * (prepare-target), the Secret index (a changed credentials Secret re-runs the deployment) and
  * the spec hash (a terminal failure over a fixed Secret retries at once) agree on the list.
  */
-import type { ConnectorDefinition } from '../connectors/sdk/connector.ts';
+import type { ConnectorDefinition } from '@cert-deployer/connector-sdk';
 import { connectorBlockOf, type ConnectorRegistry } from './pipeline/prepare-target.ts';
 
 /** The credentials Secret names of a parsed configuration, de-duplicated, connector refs first. */
