@@ -19,6 +19,8 @@ import { deletePolicy, putPolicy } from '../../support/policy-fixtures.ts';
 const kubeconfig = inject('kubeconfigPath');
 const { core, objects } = kubeClients(kubeconfig);
 const PLUGIN = join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'kubectl-certdeploy.ts');
+/** Maps `@cert-deployer/connector-sdk` to this tree's source for a plain `node` process (as kubectl-certdeploy.test.ts does). */
+const SDK_FROM_SOURCE = join(import.meta.dirname, '..', '..', '..', 'hack', 'sdk-from-source.ts');
 let ns = '';
 let bare = '';
 let dir = '';
@@ -42,7 +44,7 @@ beforeAll(async () => {
   await mkdir(join(dir, 'certs'));
   await mkdir(join(dir, 'keys'));
   const shim = join(dir, 'bin', 'kubectl-certdeploy');
-  await writeFile(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(PLUGIN)} "$@"\n`);
+  await writeFile(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --import ${JSON.stringify(SDK_FROM_SOURCE)} ${JSON.stringify(PLUGIN)} "$@"\n`);
   await chmod(shim, 0o755);
   chain = await mintChain({ dnsNames: ['explain.example.test'] });
   await putTlsSecret(core, ns, 'tls', chain.chainPem.slice(0, -1).join(''), chain.keyPem);
