@@ -28,8 +28,8 @@ export function permissionFlags(opts: PermissionFlagOptions): string[] {
     '--permission',
     ...[...new Set(opts.readRoots)].map((r) => `--allow-fs-read=${r}`),
     `--max-old-space-size=${opts.maxOldSpaceMiB}`,
-    // Strings are never code: no eval/new Function in a worker.
-    '--disallow-code-generation-from-strings',
+    // Not --disallow-code-generation-from-strings: protobufjs (under the GCP client) compiles
+    // its encoders with new Function, and eval reaches nothing the permission model lets out.
     ...opts.preload.flatMap((p) => ['--import', p]),
   ];
 }
