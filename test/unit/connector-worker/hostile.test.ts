@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -110,6 +110,15 @@ describe('hostile connectors in the worker runtime', () => {
     expect(o).toMatchObject({ ok: false, code: ErrorCode.Confined });
     expect(o.message).toContain('FileSystemWrite');
     expect(existsSync(marker)).toBe(false);
+    await legitimateDeploy();
+  }, 60_000);
+
+  it('changing a file\'s mode through node:fs/promises (metadata writes): CD_ERR_CONFINED, mode unchanged', async () => {
+    const path = join(dir, 'outside-secret');
+    const before = (await stat(path)).mode;
+    const o = await attack('fsChmod', { path });
+    expect(o).toMatchObject({ ok: false, code: ErrorCode.Confined });
+    expect((await stat(path)).mode).toBe(before);
     await legitimateDeploy();
   }, 60_000);
 
