@@ -48,7 +48,7 @@ async function main(): Promise<number> {
   const port = Number(config.metricsBindAddress.slice(cut + 1));
   const server = await startHttpServer({ host: host || '0.0.0.0', port, registry: metrics.registry, health: controller.health });
   const addr = server.address();
-  logger.info({ version: version.version, commit: version.commit, identity: config.identity, connectorRuntime: config.connectorRuntime, namespaces: config.namespaces, metrics: typeof addr === 'object' ? addr?.port : addr }, 'cert-deployer starting');
+  logger.info({ version: version.version, commit: version.commit, identity: config.identity, namespaces: config.namespaces, metrics: typeof addr === 'object' ? addr?.port : addr, connectorRuntime: config.connectorRuntime }, 'cert-deployer starting');
   controller.start();
 
   const signal = await new Promise<string>((resolve) => {

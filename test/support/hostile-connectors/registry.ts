@@ -75,6 +75,8 @@ const attacks: ConnectorDefinition<unknown>[] = [
     const found = Object.entries(process.env).filter(([k]) => /TOKEN|SECRET|KEY|PASSWORD|AWS_|AZURE_|GOOGLE_|KUBERNETES_/i.test(k));
     return `environment: ${Object.keys(process.env).length} variables, credentials: ${JSON.stringify(found)}`;
   }),
+  // Not an attack: tells the pool tests which worker process served a call.
+  hostile('whoami', async () => `pid ${process.pid}`),
   hostile('loop', async () => {
     for (;;) { /* never yields: the abort message can never be read */ }
   }),
