@@ -203,8 +203,9 @@ export class ConfinedChild {
 
   /** Why the worker died before it was ready. Its stderr holds module-loading errors only (no call ran yet). */
   #startFailure(): WorkerError {
-    const last = this.#stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 600);
-    return new WorkerError(ErrorCode.WorkerCrashed, `connector worker failed to start (${describeExit(this.#exit)})${last ? `: ${last}` : ''}`, { retryable: true });
+    const lines = this.#stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+    const why = (lines.find((l) => /^(\w*Error\b|Error \[)/.test(l)) ?? lines.at(-1) ?? '').slice(0, 600);
+    return new WorkerError(ErrorCode.WorkerCrashed, `connector worker failed to start (${describeExit(this.#exit)})${why ? `: ${why}` : ''}`, { retryable: true });
   }
 
   /**

@@ -114,6 +114,7 @@ export class ConfinedPool {
 
   /** An idle worker of `key`, else a spare, else a new worker (evicting an idle one if full). */
   #take(key: string): Slot | undefined {
+    this.#prune();
     const free = [...this.#slots].filter((s) => !s.busy && s.child.alive);
     const pick = free.find((s) => s.key === key) ?? free.find((s) => s.key === undefined);
     if (pick) return this.#bind(pick, key);
@@ -142,9 +143,14 @@ export class ConfinedPool {
     void slot.child.close();
   }
 
+  /** Drops idle workers that died (a spare that failed to start, a worker killed from outside). */
+  #prune(): void {
+    for (const s of [...this.#slots]) if (!s.busy && !s.child.alive) this.#retire(s);
+  }
+
   #refill(): void {
     if (this.#closed) return;
-    for (const s of [...this.#slots]) if (!s.busy && !s.child.alive) this.#retire(s);
+    this.#prune();
     let spares = [...this.#slots].filter((s) => s.key === undefined).length;
     while (spares < this.#opts.spares && this.#slots.size < this.#opts.maxWorkers) {
       this.#spawn();

@@ -64,4 +64,20 @@ describe('worker pool affinity and retirement', () => {
     expect(after).toMatch(/^pid \d+$/);
     expect(after).not.toBe(before);
   }, 60_000);
+
+  it('a worker that cannot start fails the call with the reason, again and again, never hangs the pool', async () => {
+    const broken = new WorkerConnectorRuntime({ registryModule: pathToFileURL(join(HOSTILE_DIR, 'no-such-registry.ts')).href, extraReadRoots: [HOSTILE_DIR], preload: [SDK_HOOK], spares: 1, maxWorkers: 1 });
+    broken.start();
+    try {
+      const sandbox = createSandbox({ grant: EMPTY_GRANT, host: new LocalHost() });
+      for (let i = 0; i < 2; i++) {
+        const err = await broken.deploy({ affinity: 'a', connectorName: 'whoami', config: {}, connector: none, sandbox, context: { ownerId: 'o' }, signal: AbortSignal.timeout(30_000) }, deployment!).catch((e: unknown) => e);
+        expect(err).toMatchObject({ code: 'CD_ERR_WORKER_CRASHED', retryable: true });
+        expect((err as Error).message).toMatch(/failed to start \(exit code 1\).*no-such-registry/);
+      }
+      await sandbox.close();
+    } finally {
+      await broken.close();
+    }
+  }, 60_000);
 });
