@@ -5,7 +5,7 @@
  * node_modules that is itself a link) before it reads. Nothing else — no /etc, no /proc, no
  * service-account token, no home directory.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** Subdirectories of the app root holding code: sources or the build, workspace packages, dependencies. */
@@ -22,7 +22,11 @@ export function appRoot(from: string): string {
   }
 }
 
-/** The existing code directories of `root` and their real paths, plus `extra` (absolute). */
+/**
+ * The existing code directories of `root` and their real paths, plus `extra` (absolute), plus
+ * the real path of every package in node_modules that is a link (npm workspaces link
+ * `node_modules/@cert-deployer/connector-sdk` to `packages/connector-sdk`).
+ */
 export function appReadRoots(root: string, extra: readonly string[] = []): string[] {
   const out = new Set<string>();
   for (const p of [...CODE_DIRS.map((d) => join(root, d)), ...extra]) {
@@ -30,5 +34,20 @@ export function appReadRoots(root: string, extra: readonly string[] = []): strin
     out.add(p);
     out.add(realpathSync(p));
   }
+  for (const link of linkedPackages(join(root, 'node_modules'))) out.add(realpathSync(link));
   return [...out];
+}
+
+/** Packages in `nodeModules` (and its @scopes) that are symbolic links. */
+function linkedPackages(nodeModules: string): string[] {
+  if (!existsSync(nodeModules)) return [];
+  const links: string[] = [];
+  for (const e of readdirSync(nodeModules, { withFileTypes: true })) {
+    const path = join(nodeModules, e.name);
+    if (e.isSymbolicLink() && existsSync(path)) links.push(path);
+    else if (e.name.startsWith('@') && e.isDirectory()) {
+      for (const s of readdirSync(path, { withFileTypes: true })) if (s.isSymbolicLink() && existsSync(join(path, s.name))) links.push(join(path, s.name));
+    }
+  }
+  return links;
 }

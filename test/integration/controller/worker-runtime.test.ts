@@ -70,7 +70,7 @@ describe('connector runtime of the controller process', () => {
       const reads = w.argv.filter((a) => a.startsWith('--allow-fs-read=')).map((a) => a.slice('--allow-fs-read='.length));
       expect(reads.length).toBeGreaterThan(0);
       // Only the app's code and dependencies: never the target directory, /etc, /proc or a token path.
-      for (const r of reads) expect(r).toMatch(/\/(src|dist|packages|node_modules)$|\/hack\/sdk-from-source\.ts$/);
+      for (const r of reads) expect(r).toMatch(/\/(src|dist|packages|node_modules)$|\/packages\/[^/]+$|\/hack\/sdk-from-source\.ts$/);
     }
     const start = proc.logs.join('').split('\n').find((l) => l.includes('cert-deployer starting'));
     expect(start).toContain('"connectorRuntime":"worker"');
