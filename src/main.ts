@@ -39,7 +39,9 @@ async function main(): Promise<number> {
     onError: (err) => logger.warn({ err: err.message }, 'event write failed'),
   });
   // Workers start now: a cold worker takes seconds, a warm one milliseconds per call.
-  const workers = config.connectorRuntime === 'worker' ? new WorkerConnectorRuntime() : undefined;
+  // At trace level each IPC message is one line: kind, ids and Sandbox method, never payloads.
+  const trace = config.logLevel === 'trace' ? (line: string) => logger.trace({ ipc: line }, 'connector worker') : undefined;
+  const workers = config.connectorRuntime === 'worker' ? new WorkerConnectorRuntime(trace ? { trace } : {}) : undefined;
   workers?.start();
   const connectorRuntime: ConnectorRuntime = workers ?? inProcessRuntime;
   const controller = new Controller({ kc, config, logger, metrics, events: deploymentEvents(recorder), connectorRuntime, ...(config.deploySpanFile ? { spans: spanFile(config.deploySpanFile, config.identity) } : {}) });

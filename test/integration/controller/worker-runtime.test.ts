@@ -8,7 +8,7 @@ import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { mintChain } from '../../support/certs/index.ts';
+import { keyMaterialLeaks, mintChain } from '../../support/certs/index.ts';
 import { createDeployment, eventually, kubeClients, putTlsSecret, readyOf } from '../../support/controller-harness.ts';
 import { spawnController, type ControllerProcess } from '../../support/controller-process.ts';
 import { createTestNamespace } from '../../support/kube.ts';
@@ -56,9 +56,15 @@ describe('connector runtime of the controller process', () => {
     dirs.push(dir);
     const chain = await mintChain({ keyAlgorithm: 'ecdsa-p256' });
     await putTlsSecret(core, ns, 'tls', chain.leafPem, chain.keyPem);
-    const proc = await spawnController(['--kubeconfig', kubeconfig, '--namespaces', ns, '--leader-elect', 'false']);
+    const proc = await spawnController(['--kubeconfig', kubeconfig, '--namespaces', ns, '--leader-elect', 'false', '--log-level', 'trace']);
     procs.push(proc);
     await deployFileTarget(proc, ns, dir, chain.keyPem);
+    // At trace level every IPC message is logged (the key travelled in the call and in the
+    // writeFile request): kinds, ids and methods only, no key material.
+    const logs = proc.logs.join('');
+    expect(logs).toMatch(/"ipc":"← sandbox #\d+ writeFile \(call #\d+\)"/);
+    expect(logs).toMatch(/"ipc":"→ call #\d+"/);
+    expect(keyMaterialLeaks([logs], [chain.keyPem])).toEqual([]);
 
     const workers = (await childrenOf(proc.child.pid!)).filter((p) => p.argv.includes('--permission'));
     expect(workers.length).toBeGreaterThan(0);
