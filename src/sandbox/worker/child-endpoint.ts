@@ -68,7 +68,12 @@ export function serveCalls(handler: CallHandler): void {
         (err: unknown): Outcome => ({ ok: false, error: toWireError(err) }),
       ).then((outcome) => {
         calls.delete(m.id);
-        send({ v: PROTOCOL_VERSION, t: 'done', id: m.id, outcome });
+        try {
+          send({ v: PROTOCOL_VERSION, t: 'done', id: m.id, outcome });
+        } catch (err) {
+          // A result that cannot be cloned (a function, a class the channel refuses) is the call's error.
+          send({ v: PROTOCOL_VERSION, t: 'done', id: m.id, outcome: { ok: false, error: toWireError(err) } });
+        }
       });
     }
   });
