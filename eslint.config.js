@@ -21,6 +21,16 @@ const noController = (tag) => rule('(^|/)controller/', tag, 'this layer never im
 const noConnectors = (tag) => rule('(^|/)connectors/', tag, 'this layer never imports src/connectors.');
 const noCrds = (tag) => rule('(^|/)crds/', tag, 'this layer never imports src/crds.');
 const noSandbox = (tag) => rule('(^|/)sandbox/', tag, 'this layer never imports src/sandbox.');
+const noConnectorWorker = (tag) => rule('(^|/)connector-worker/', tag, 'this layer never imports src/connector-worker.');
+/**
+ * The connector-aware half of the worker runtime reaches connectors only through the registry
+ * (the worker loads it; the test kit and the SDK runtime are not its business).
+ */
+const workerRegistryOnly = rule(
+  '(^|/)connectors/(?!registry\\.ts$)|^@cert-deployer/connector-sdk/(conformance|testing)$',
+  'connector-worker/registry-only',
+  'src/connector-worker reaches connectors only through src/connectors/registry.ts, and never the SDK test kit.',
+);
 /** Code in src/ reaches the SDK package by its name, as a third party does, never its files by path. */
 const byName = rule('(^|/)packages/', 'sdk/by-name', 'code in src/ imports the SDK package by name (@cert-deployer/connector-sdk, /sandbox), never its files by path.');
 /**
@@ -105,7 +115,17 @@ export default tseslint.config(
   // src/sandbox: the operator's name for the SDK's sandbox runtime; knows nothing of what is deployed or why.
   {
     files: ['src/sandbox/**/*.ts'],
-    rules: restrict(noKube, noTest, byName, noController('sandbox/no-upper'), noConnectors('sandbox/no-upper'), noCrds('sandbox/no-upper')),
+    rules: restrict(noKube, noTest, byName, noController('sandbox/no-upper'), noConnectors('sandbox/no-upper'), noCrds('sandbox/no-upper'), noConnectorWorker('sandbox/no-upper')),
+  },
+  // src/connector-worker: the worker's entry, the call codec and the worker runtime the controller
+  // composes in. Connectors only through the registry; no I/O of its own (the pool in
+  // src/sandbox/worker spawns and talks to the processes); never the controller or crds.
+  {
+    files: ['src/connector-worker/**/*.ts'],
+    rules: {
+      ...restrict(noIo, noKube, noTest, byName, noController('connector-worker/no-controller'), noCrds('connector-worker/no-crds'), workerRegistryOnly),
+      ...noDynamicIo,
+    },
   },
   // packages/connector-sdk: self-contained. The contract (root) is pure; the sandbox runtime owns
   // the I/O; the conformance suite and test helpers may use both, vitest and real processes.
@@ -150,7 +170,7 @@ export default tseslint.config(
   // Anything else under src (a new top-level folder) gets the strictest default until it is given rules.
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/core/**', 'src/sandbox/**', 'src/connectors/**', 'src/crds/**', 'src/controller/**', 'src/cli/**', 'src/main.ts'],
+    ignores: ['src/core/**', 'src/sandbox/**', 'src/connectors/**', 'src/connector-worker/**', 'src/crds/**', 'src/controller/**', 'src/cli/**', 'src/main.ts'],
     rules: { ...restrict(noIo, noKube, noTest, byName), ...noDynamicIo },
   },
   // src/cli: the process front ends (kubectl plugin, version/kubeconfig lookup), like main.ts:

@@ -19,6 +19,8 @@ import { startHttpServer } from './controller/http-server.ts';
 import { createLogger } from './controller/logger.ts';
 import { createMetrics } from './controller/metrics.ts';
 import { EventRecorder, eventsV1Sink } from './controller/runtime/event-recorder.ts';
+import { inProcessRuntime, type ConnectorRuntime } from './controller/pipeline/connector-runtime.ts';
+import { WorkerConnectorRuntime } from './connector-worker/index.ts';
 
 async function main(): Promise<number> {
   const invocation = parseInvocation(process.argv.slice(2), process.env, `${hostname()}-${randomBytes(3).toString('hex')}`);
@@ -36,13 +38,19 @@ async function main(): Promise<number> {
     sink: eventsV1Sink(kc), reportingInstance: config.identity.slice(0, 128),
     onError: (err) => logger.warn({ err: err.message }, 'event write failed'),
   });
-  const controller = new Controller({ kc, config, logger, metrics, events: deploymentEvents(recorder), ...(config.deploySpanFile ? { spans: spanFile(config.deploySpanFile, config.identity) } : {}) });
+  // Workers start now: a cold worker takes seconds, a warm one milliseconds per call.
+  // At trace level each IPC message is one line: kind, ids and Sandbox method, never payloads.
+  const trace = config.logLevel === 'trace' ? (line: string) => logger.trace({ ipc: line }, 'connector worker') : undefined;
+  const workers = config.connectorRuntime === 'worker' ? new WorkerConnectorRuntime(trace ? { trace } : {}) : undefined;
+  workers?.start();
+  const connectorRuntime: ConnectorRuntime = workers ?? inProcessRuntime;
+  const controller = new Controller({ kc, config, logger, metrics, events: deploymentEvents(recorder), connectorRuntime, ...(config.deploySpanFile ? { spans: spanFile(config.deploySpanFile, config.identity) } : {}) });
   const cut = config.metricsBindAddress.lastIndexOf(':');
   const host = config.metricsBindAddress.slice(0, cut).replace(/^\[(.*)\]$/, '$1');
   const port = Number(config.metricsBindAddress.slice(cut + 1));
   const server = await startHttpServer({ host: host || '0.0.0.0', port, registry: metrics.registry, health: controller.health });
   const addr = server.address();
-  logger.info({ version: version.version, commit: version.commit, identity: config.identity, namespaces: config.namespaces, metrics: typeof addr === 'object' ? addr?.port : addr }, 'cert-deployer starting');
+  logger.info({ version: version.version, commit: version.commit, identity: config.identity, namespaces: config.namespaces, metrics: typeof addr === 'object' ? addr?.port : addr, connectorRuntime: config.connectorRuntime }, 'cert-deployer starting');
   controller.start();
 
   const signal = await new Promise<string>((resolve) => {
@@ -56,6 +64,7 @@ async function main(): Promise<number> {
   }, config.shutdownGraceSeconds * 1000);
   deadline.unref();
   await controller.stop();
+  await workers?.close();
   await recorder.flush();
   server.close();
   logger.info('stopped');

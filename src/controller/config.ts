@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { CertDeployerError, ErrorCode, hasCode } from '../core/errors.ts';
+import { CONNECTOR_RUNTIMES } from './pipeline/connector-runtime.ts';
 
 /**
  * `--policy`: the upper bound over every DeploymentPolicy. It grants nothing (deny by default
@@ -41,6 +42,8 @@ export const configSchema = z.object({
   logLevel: z.enum(LOG_LEVELS).default('info'),
   /** `json` for log collectors (Kubernetes), `text` for a human at a terminal. */
   logFormat: z.enum(LOG_FORMATS).default('json'),
+  /** Where connector code runs: a confined permission-model worker, or the operator process. */
+  connectorRuntime: z.enum(CONNECTOR_RUNTIMES).default('worker'),
   /** Upper bound over all DeploymentPolicies (see policySchema). */
   policy: policySchema.default({ ambientCloudIdentity: false }),
   /**
@@ -85,6 +88,7 @@ export const FLAGS = {
   'shutdown-grace-seconds': { key: 'shutdownGraceSeconds', kind: 'int', value: 'N', help: 'time in-flight deploys get after SIGTERM (1-600)' },
   'log-level': { key: 'logLevel', kind: 'string', value: LOG_LEVELS.join('|'), help: 'least severe level logged' },
   'log-format': { key: 'logFormat', kind: 'string', value: LOG_FORMATS.join('|'), help: 'json (one object per line, for log collectors) or text (for humans)' },
+  'connector-runtime': { key: 'connectorRuntime', kind: 'string', value: CONNECTOR_RUNTIMES.join('|'), help: 'where connector code runs: worker (a Node permission-model process with no file, network or process access of its own; every Sandbox call is checked here) or in-process (no runtime confinement); see docs/confinement.md' },
   policy: { key: 'policy', kind: 'json', value: 'JSON', help: 'operator policy {pathRoots, hosts, commands, ambientCloudIdentity}; narrows every grant' },
   'weak-credentials': { key: 'weakCredentials', kind: 'string', value: 'Warn|Refuse', help: 'RSA under 2048 bits or SHA-1/MD5 signatures: deploy with a WeakCredential condition (Warn) or refuse the Secret (Refuse)' },
   'deploy-span-file': { key: 'deploySpanFile', kind: 'string', value: 'PATH', defaultText: 'off', help: 'append a JSON line per target deploy start/end (deployment, target, fingerprint prefix, time; no key material), for fault audits' },

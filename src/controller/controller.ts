@@ -19,6 +19,7 @@ import type { CertificateDeploymentObject } from './kube-types.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import type { ConnectorRegistry } from './pipeline/prepare-target.ts';
 import type { ReconcilerDeps } from './reconciler-deps.ts';
+import type { ConnectorRuntime } from './pipeline/connector-runtime.ts';
 import { realClock, type Clock } from '../core/clock.ts';
 import { InformerSupervisor } from './runtime/informer-supervisor.ts';
 import { collectionPath, kubeTransport } from './runtime/kube-transport.ts';
@@ -42,6 +43,8 @@ export interface ControllerOptions {
   readonly clock?: Clock;
   /** The connectors to run; the product registry unless a test registers its own. */
   readonly registry?: ConnectorRegistry;
+  /** Where connector code runs; in-process when omitted (main.ts passes the `--connector-runtime` choice, worker by default). */
+  readonly connectorRuntime?: ConnectorRuntime;
   /** Observes every finished reconcile (tests count connector calls and status writes). */
   readonly onReconciled?: (key: string, outcome: ReconcileOutcome) => void;
   /** Opt-in deploy spans (main.ts writes them to `--deploy-span-file`). */
@@ -78,7 +81,7 @@ export class Controller {
     const onError = (name: string) => (err: Error, phase: string) => o.logger.warn({ informer: name, phase, err: err.message }, 'informer error (retrying)');
     this.#policies = new PolicyWatch({ transport, namespaces: o.config.namespaces, onError, onAffected: (affects) => this.#policyChanged(affects) });
     this.#deps = {
-      kube, registry, events: o.events, log: o.logger, metrics: o.metrics, policy: o.config.policy, policySource: this.#policies, hosts: this.#hosts,
+      kube, registry, connectorRuntime: o.connectorRuntime, events: o.events, log: o.logger, metrics: o.metrics, policy: o.config.policy, policySource: this.#policies, hosts: this.#hosts,
       secretMeta: (namespace, name) => this.#secrets.map((i) => i.get(`${namespace}/${name}`)).find((m) => m !== undefined)?.metadata,
       clock, specSchema: specSchema(Object.fromEntries([...registry].map(([name, d]) => [name, d.configSchema]))), deployTimeoutMs: o.config.deployTimeoutSeconds * 1000, weakCredentials: o.config.weakCredentials, ...(o.spans ? { spans: o.spans } : {}),
     };

@@ -7,6 +7,7 @@ import type { Policy } from '@cert-deployer/connector-sdk/sandbox';
 import type { BackoffPolicy } from './decide-target.ts';
 import type { HostPool } from './host-pool.ts';
 import type { EventSink, KubePort } from './kube-port.ts';
+import type { ConnectorRuntime } from './pipeline/connector-runtime.ts';
 import type { ConnectorRegistry } from './pipeline/prepare-target.ts';
 import type { PolicySource } from './policy/policy-access.ts';
 import type { Clock } from '../core/clock.ts';
@@ -34,6 +35,8 @@ export interface ReconcilerDeps {
   readonly kube: KubePort;
   /** The connectors this controller runs, by block name (injected: tests register their own). */
   readonly registry: ConnectorRegistry;
+  /** Where connector code runs: a confined worker (the default of the process) or in-process (when omitted). */
+  readonly connectorRuntime?: ConnectorRuntime | undefined;
   readonly events: EventSink;
   /** Structured logs of attempts, outcomes and decisions; silent when omitted. */
   readonly log?: ReconcileLog;

@@ -34,7 +34,7 @@ export async function deployTarget(input: DeployTargetInput): Promise<TargetOutc
   let result;
   try {
     result = await runSession(t, input.env, { ownerId: input.ownerId, remoteId: input.remoteId }, input.signal,
-      (connector, sandbox, context, signal) => connector.deploy(signal, sandbox, input.deployment, context));
+      (runtime, call) => runtime.deploy(call, input.deployment));
   } catch (err) {
     const c = classifyDeployError(err, err instanceof DeadlineError);
     return { ...failed(c.reason, c.message, c.retryable, true), policies: t.policies };

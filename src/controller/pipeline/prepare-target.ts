@@ -26,6 +26,8 @@ export interface PreparedTarget {
   readonly name: string;
   readonly connectorName: string;
   readonly connector: Connector;
+  /** The block after validation: what `create` got (a worker re-creates the connector from it). */
+  readonly config: unknown;
   readonly declared: Grant;
   readonly host: HostConfig | undefined;
   readonly secretRefs: readonly string[];
@@ -81,7 +83,7 @@ export function prepareTarget(registry: ConnectorRegistry, target: TargetSpec, a
   return {
     ok: true,
     target: {
-      name: target.name, connectorName: found.name, connector, declared, host, secretRefs,
+      name: target.name, connectorName: found.name, connector, config: parsed.data, declared, host, secretRefs,
       sshAddress: ssh?.address, sshPinned: Boolean(ssh?.hostKey), policy: resolved.policy, policies: resolved.names,
     },
   };

@@ -4,14 +4,14 @@
  * run one connector call under a deadline on the injected clock. Deploy, undeploy and verify
  * all go through here, so host, secrets, sandbox and deadline are handled the same way.
  */
-import type { Connector, DeployContext } from '@cert-deployer/connector-sdk';
-import { SecretValue } from '@cert-deployer/connector-sdk';
+import type { DeployContext } from '@cert-deployer/connector-sdk';
+import { ErrorCode, hasCode, SecretValue } from '@cert-deployer/connector-sdk';
 import type { Clock } from '../../core/clock.ts';
 import { DeadlineError, withTimeout } from '../../core/clock.ts';
 import { createSandbox } from '@cert-deployer/connector-sdk/sandbox';
 import type { PolicyAccess } from '../policy/policy-access.ts';
-import type { Sandbox } from '@cert-deployer/connector-sdk/sandbox';
 import type { HostPool } from '../host-pool.ts';
+import { inProcessRuntime, type ConnectorRuntime, type RuntimeCall } from './connector-runtime.ts';
 import type { PreparedTarget } from './prepare-target.ts';
 
 /** What a session needs from the controller: where the target lives and how to reach it. */
@@ -24,10 +24,15 @@ export interface TargetEnv {
   readonly timeoutMs: number;
   /** Reads a referenced credentials Secret's data (`null` when missing). */
   readonly readSecret: (name: string) => Promise<Readonly<Record<string, string>> | null>;
+  /** Where connector code runs (see connector-runtime.ts); in-process when omitted. */
+  readonly runtime?: ConnectorRuntime | undefined;
 }
 
-/** The call a session runs: the connector, its sandbox and the context for this target. */
-export type SessionCall<T> = (connector: Connector, sandbox: Sandbox, context: DeployContext, signal: AbortSignal) => Promise<T>;
+/** The call a session runs: the runtime and the prepared, checked call for this target. */
+export type SessionCall<T> = (runtime: ConnectorRuntime, call: RuntimeCall) => Promise<T>;
+
+/** Worker failures keep their own code when the deadline ends the call: "killed, hung" says more than "timed out". */
+const WORKER_CODES = [ErrorCode.WorkerTimeout, ErrorCode.WorkerMemory, ErrorCode.WorkerCrashed, ErrorCode.WorkerProtocol, ErrorCode.Confined];
 
 /** Reads each referenced Secret, wrapping every value so it cannot reach a log by accident. */
 export async function readSecrets(read: TargetEnv['readSecret'], names: readonly string[]): Promise<Map<string, Record<string, SecretValue>>> {
@@ -50,10 +55,13 @@ export async function runSession<T>(target: PreparedTarget, env: TargetEnv, base
     const sandbox = createSandbox({ grant: target.declared, policy: target.policy, host, clock: env.clock });
     try {
       const context: DeployContext = { ...base, secrets, allowAmbientIdentity: target.policy.ambientCloudIdentity === true, clock: env.clock };
-      return await call(target.connector, sandbox, context, deadline);
+      return await call(env.runtime ?? inProcessRuntime, {
+        affinity: env.namespace, connectorName: target.connectorName, config: target.config, connector: target.connector, sandbox, context, signal: deadline,
+      });
     } catch (err) {
       // A call cut short by our deadline reports the deadline, not whatever the abort broke.
-      if (deadline.aborted && deadline.reason instanceof DeadlineError && !signal.aborted) throw deadline.reason;
+      const workerFailure = WORKER_CODES.some((code) => hasCode(err, code));
+      if (deadline.aborted && deadline.reason instanceof DeadlineError && !signal.aborted && !workerFailure) throw deadline.reason;
       throw err;
     } finally {
       await sandbox.close();

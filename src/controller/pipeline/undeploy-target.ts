@@ -27,7 +27,7 @@ export async function undeployTarget(input: UndeployTargetInput): Promise<Undepl
   if (!prepared.target.connector.undeploy) return { kind: 'nothing' };
   try {
     await runSession(prepared.target, input.env, { ownerId: input.ownerId, remoteId: input.remoteId }, input.signal,
-      (connector, sandbox, context, signal) => connector.undeploy!(signal, sandbox, context));
+      (runtime, call) => runtime.undeploy(call));
     return { kind: 'removed' };
   } catch (err) {
     const c = classifyDeployError(err, err instanceof DeadlineError);

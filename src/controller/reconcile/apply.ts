@@ -24,6 +24,7 @@ export function targetEnv(obj: CertificateDeploymentObject, deps: ReconcilerDeps
   return {
     namespace, access, hosts: deps.hosts, clock: deps.clock, timeoutMs: deps.deployTimeoutMs,
     readSecret: async (name) => (await deps.kube.getSecret(namespace, name))?.data ?? null,
+    runtime: deps.connectorRuntime,
   };
 }
 

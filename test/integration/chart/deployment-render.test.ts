@@ -110,6 +110,7 @@ describe('controller flags', () => {
       deployTimeoutSeconds: 300,
       logLevel: 'info',
       logFormat: 'json',
+      connectorRuntime: 'worker',
     });
     // Unset policy lists are left out: "not restricted by policy", which is not the same as [].
     expect(cfg.policy).toEqual({ ambientCloudIdentity: false });
@@ -131,6 +132,7 @@ describe('controller flags', () => {
       shutdownGraceSeconds: 17,
       logLevel: 'debug',
       logFormat: 'text',
+      connectorRuntime: 'in-process',
     }, 'ops'), 'ops');
     expect(cfg).toMatchObject({
       namespaces: ['shop', 'payments'],
@@ -141,6 +143,7 @@ describe('controller flags', () => {
       shutdownGraceSeconds: 17,
       logLevel: 'debug',
       logFormat: 'text',
+      connectorRuntime: 'in-process',
     });
     expect(cfg.policy).toEqual(policy);
   });

@@ -108,7 +108,7 @@ beforeAll(async () => {
     template: { spec: { securityContext: { runAsUser: number; runAsGroup: number }; containers: { args: string[]; resources: { limits: { memory: string } } }[] } };
   }).template.spec;
   expect([pod.securityContext.runAsUser, pod.securityContext.runAsGroup]).toEqual([NONROOT, NONROOT]);
-  expect(pod.containers[0]!.resources.limits.memory).toBe('512Mi');
+  expect(pod.containers[0]!.resources.limits.memory).toBe('1Gi');
   port = await freePort();
   // Host network: the chart's 0.0.0.0:8080 would collide between runs, so only the port moves.
   const args = pod.containers[0]!.args.map((a) => (a.startsWith('--metrics-bind-address=') ? `--metrics-bind-address=127.0.0.1:${port}` : a));

@@ -85,6 +85,20 @@ export const plantedViolations: readonly PlantedViolation[] = [
   // a new top-level folder under src gets the strict default
   { file: 'src/newlayer/mine.ts', code: use('node:http2', 'connect'), tag: 'layer/io' },
   { file: 'src/newlayer/mine.ts', code: use('@kubernetes/client-node', 'KubeConfig'), tag: 'layer/kube' },
+  // connector-worker: the worker's entry, codec and runtime; connectors only through the registry, no I/O
+  { file: 'src/connector-worker/mine.ts', code: use('../controller/config.ts'), tag: 'connector-worker/no-controller' },
+  { file: 'src/connector-worker/mine.ts', code: use('../crds/names.ts'), tag: 'connector-worker/no-crds' },
+  { file: 'src/connector-worker/mine.ts', code: use('../connectors/file/index.ts', 'fileConnector'), tag: 'connector-worker/registry-only' },
+  { file: 'src/connector-worker/mine.ts', code: use('../connectors/registered.ts', 'fileConnector'), tag: 'connector-worker/registry-only' },
+  { file: 'src/connector-worker/mine.ts', code: use('@cert-deployer/connector-sdk/conformance', 'runConformance'), tag: 'connector-worker/registry-only' },
+  { file: 'src/connector-worker/mine.ts', code: use('node:child_process', 'fork'), tag: 'layer/io' },
+  { file: 'src/connector-worker/mine.ts', code: `export const m = () => import('node:fs/promises');\n`, tag: 'layer/io' },
+  { file: 'src/connector-worker/mine.ts', code: use('@kubernetes/client-node', 'KubeConfig'), tag: 'layer/kube' },
+  { file: 'src/connector-worker/mine.ts', code: use('../../test/support/kube.ts'), tag: 'layer/test' },
+  { file: 'src/connector-worker/mine.ts', code: use('../../packages/connector-sdk/src/deployment.ts', 'SecretValue'), tag: 'sdk/by-name' },
+  // sandbox/worker (the generic pool and protocol): knows no connectors and not their codec
+  { file: 'src/sandbox/worker/mine.ts', code: use('../../connector-worker/call-codec.ts', 'encodeCall'), tag: 'sandbox/no-upper' },
+  { file: 'src/sandbox/worker/mine.ts', code: use('../../connectors/registry.ts', 'connectorsByName'), tag: 'sandbox/no-upper' },
   // hack: dev tooling, never test code
   { file: 'hack/local-cluster/mine.ts', code: use('../../test/support/certs/index.ts'), tag: 'layer/test' },
   { file: 'hack/mine.ts', code: use('../test/support/controller-harness.ts'), tag: 'layer/test' },
@@ -104,6 +118,13 @@ export const plantedViolations: readonly PlantedViolation[] = [
 ];
 
 export const cleanImports: readonly LayerCase[] = [
+  { file: 'src/connector-worker/mine.ts', code: use('../connectors/registry.ts', 'connectorsByName') },
+  { file: 'src/connector-worker/mine.ts', code: use('../sandbox/worker/index.ts', 'ConfinedPool') },
+  { file: 'src/connector-worker/mine.ts', code: use('@cert-deployer/connector-sdk', 'SecretValue') },
+  { file: 'src/connector-worker/mine.ts', code: use('zod', 'z') },
+  { file: 'src/sandbox/worker/mine.ts', code: use('node:child_process', 'fork') },
+  { file: 'src/sandbox/worker/mine.ts', code: use('@cert-deployer/connector-sdk/sandbox', 'createSandbox') },
+  { file: 'src/controller/pipeline/mine.ts', code: use('../../connector-worker/index.ts', 'WorkerConnectorRuntime') },
   { file: 'src/connectors/mine/mine.ts', code: use('@cert-deployer/connector-sdk', 'terminal') },
   { file: 'src/connectors/mine/mine.ts', code: `import { clockOf, type DeployContext } from '@cert-deployer/connector-sdk';\nexport const t = (ctx: DeployContext) => clockOf(ctx).now();\n` },
   { file: 'src/connectors/mine/mine.ts', code: `export const d = (iso: string) => new Date(iso);\n` },

@@ -34,6 +34,16 @@ export const ErrorCode = {
   Kubeconfig: 'CD_ERR_KUBECONFIG',
   /** A command-line tool was called wrongly (exit code 2). */
   Usage: 'CD_ERR_USAGE',
+  /** A confined connector tried something the runtime refuses (file, network, process or thread outside the Sandbox). */
+  Confined: 'CD_ERR_CONFINED',
+  /** A connector worker process died during a call (crash, exit, signal). */
+  WorkerCrashed: 'CD_ERR_WORKER_CRASHED',
+  /** A connector worker went over its memory limit (V8 heap or resident size) and was stopped. */
+  WorkerMemory: 'CD_ERR_WORKER_MEMORY',
+  /** A connector worker did not finish its call before the call's deadline and was killed. */
+  WorkerTimeout: 'CD_ERR_WORKER_TIMEOUT',
+  /** A connector worker sent a message outside the IPC protocol (wrong version or shape). */
+  WorkerProtocol: 'CD_ERR_WORKER_PROTOCOL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,0 +1,30 @@
+/**
+ * The entry of a connector worker process (started by the pool with Node's permission model).
+ * It loads the registry of connectors — the in-tree one, or the module named by the first
+ * argument (tests load hostile connectors that way) — and serves calls: decode, create the
+ * connector from its validated config, run deploy or undeploy against the proxied Sandbox,
+ * encode the result. The grant is not checked here: the parent checks every Sandbox request.
+ */
+import type { ConnectorDefinition } from '@cert-deployer/connector-sdk';
+import { serveCalls } from '../sandbox/worker/child-endpoint.ts';
+import { decodeCall } from './call-codec.ts';
+
+type Registry = ReadonlyMap<string, ConnectorDefinition<unknown>>;
+
+const registryModule = process.argv[2];
+if (registryModule === undefined) throw new Error('connector worker: the registry module is the first argument');
+const { connectorsByName } = (await import(registryModule)) as { connectorsByName: Registry };
+
+serveCalls(async (payload, sandbox, signal) => {
+  const call = decodeCall(payload);
+  const definition = connectorsByName.get(call.connector);
+  if (definition === undefined) throw new Error(`connector worker: no registered connector ${JSON.stringify(call.connector)}`);
+  const connector = definition.create(call.config);
+  if (call.op === 'deploy') {
+    if (call.deployment === undefined) throw new Error('connector worker: a deploy call without a deployment');
+    const r = await connector.deploy(signal, sandbox, call.deployment, call.context);
+    return { changed: r.changed, ...(r.remoteId !== undefined ? { remoteId: r.remoteId } : {}), ...(r.message !== undefined ? { message: r.message } : {}) };
+  }
+  await connector.undeploy?.(signal, sandbox, call.context);
+  return null;
+});
