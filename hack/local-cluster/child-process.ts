@@ -20,11 +20,12 @@ export interface ManagedProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Spawns `bin args` with parent-death protection and its output captured in `logPath`. */
-export function startManaged(name: string, bin: string, args: readonly string[], logPath: string): ManagedProcess {
+/** Spawns `bin args` with parent-death protection and its output captured in `logPath`; `env` replaces the inherited environment. */
+export function startManaged(name: string, bin: string, args: readonly string[], logPath: string, env?: NodeJS.ProcessEnv): ManagedProcess {
   const log = createWriteStream(logPath);
   const child: ChildProcess = spawn('setpriv', ['--pdeathsig', 'KILL', '--', bin, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env === undefined ? {} : { env }),
   });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });

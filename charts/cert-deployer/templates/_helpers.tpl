@@ -31,6 +31,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: controller
 {{- end }}
 
+{{/* Labels of the `helm test` pod: the release's, with a component the controller's selector never matches. */}}
+{{- define "cert-deployer.testLabels" -}}
+app.kubernetes.io/name: {{ include "cert-deployer.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: helm-test
+{{- end }}
+
 {{- define "cert-deployer.labels" -}}
 {{ include "cert-deployer.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}

@@ -10,7 +10,7 @@
  * sshd and nginx listen on this machine's loopback.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
@@ -28,6 +28,7 @@ import { CHART_DIR, REPO_ROOT, createHelmCli, findOne, parseManifests, type Helm
 import { COLD_BUILD_TIMEOUT_MS, imageUnderTest, type ImageUnderTest } from './image-under-test.ts';
 import { runContainer, type RuncContainer } from './runc-container.ts';
 import { runtimeSpec, SERVICE_ACCOUNT_MOUNT } from './runtime-spec.ts';
+import { writeServiceAccountVolume } from '../../../hack/image/service-account-volume.ts';
 
 const NONROOT = 65532;
 const SNI = 'shop.example.test';
@@ -55,15 +56,7 @@ async function serviceAccountVolume(kubeconfigPath: string): Promise<string> {
   const { kc } = kubeClients(kubeconfigPath);
   const cluster = kc.getCurrentCluster()!;
   const ca = cluster.caData ? Buffer.from(cluster.caData, 'base64').toString() : await readFile(cluster.caFile!, 'utf8');
-  const vol = join(dir, 'serviceaccount');
-  await mkdir(vol);
-  for (const [name, text] of [['token', token.stdout.trim()], ['ca.crt', ca], ['namespace', ns]] as const) {
-    await writeFile(join(vol, name), text, { mode: 0o400 });
-    await chown(join(vol, name), NONROOT, NONROOT);
-  }
-  await chown(vol, NONROOT, NONROOT);
-  await chmod(vol, 0o500);
-  return vol;
+  return writeServiceAccountVolume(dir, { token: token.stdout.trim(), ca, namespace: ns }, NONROOT);
 }
 
 /** The container's log once it contains `needle`. */
