@@ -97,6 +97,12 @@ describe('./hack/demo.sh: the local environment', () => {
     expect(hostKey).toMatch(/^ssh-ed25519 /);
   });
 
+  it('accepts the repository\'s examples as written (server-side dry run: schema and CEL rules)', async () => {
+    for (const name of ['deployment-policy.yaml', 'nginx-over-ssh.yaml', 'file-deployment.yaml']) {
+      expect(await kubectl('apply', '--dry-run=server', '-f', join(REPO_ROOT, 'examples', name)), name).toMatch(/\(server dry run\)/);
+    }
+  });
+
   it('the printed kubectl apply makes it Ready, and nginx serves the Secret\'s certificate', async () => {
     await kubectl('apply', '-f', printed.example);
     const secret = await json<{ data: Record<string, string> }>('get', 'secret', 'shop-web-tls', '-n', 'shop');
