@@ -77,6 +77,18 @@ ensure_image() {
   export CD_IMAGE_DIR="${out##*$'\n'}"
 }
 
+# helm-docs from the Go module proxy (cached by version): generates the chart README from the
+# values' `# --` comments (hack/gen-chart-readme.sh); the chart-readme test checks it is current.
+ensure_helm_docs() {
+  local v="v1.14.2" dir="$CD_CACHE/helm-docs-v1.14.2"
+  if [ ! -x "$dir/helm-docs" ]; then
+    log "building helm-docs $v"
+    mkdir -p "$dir"
+    GOBIN="$dir" CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install -trimpath -ldflags "-s -w" "github.com/norwoodj/helm-docs/cmd/helm-docs@$v" >&2
+  fi
+  export CD_HELM_DOCS="$dir/helm-docs"
+}
+
 # actionlint from the Go module proxy (cached by version), for the release workflow's check.
 ensure_actionlint() {
   local v="v1.7.12" dir="$CD_CACHE/actionlint-v1.7.12"
