@@ -77,6 +77,14 @@ ensure_image() {
   export CD_IMAGE_DIR="${out##*$'\n'}"
 }
 
+# The agent's single executable (Node SEA, hack/agent/build.sh), cached by content; prebuilt
+# here so the bundle never runs inside a test hook. test/integration/agent runs it.
+ensure_agent() {
+  local out
+  out="$(bash "$ROOT/hack/agent/build.sh")"
+  export CD_AGENT_DIR="${out##*$'\n'}"
+}
+
 # helm-docs from the Go module proxy (cached by version): generates the chart README from the
 # values' `# --` comments (hack/gen-chart-readme.sh); the chart-readme test checks it is current.
 ensure_helm_docs() {

@@ -7,7 +7,7 @@ ensure_deps
 ensure_apt openssl openssh-server openssh-client nginx apache2 haproxy python3-venv prometheus
 ensure_k8s
 ensure_cert_manager
-ensure_image; ensure_actionlint; ensure_helm_docs
+ensure_image; ensure_actionlint; ensure_helm_docs; ensure_agent
 cd "$ROOT"
 log "lint";      npx eslint .
 log "typecheck"; npx tsc -p tsconfig.json --noEmit

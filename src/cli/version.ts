@@ -3,9 +3,11 @@
  * found by walking up, which works for `src/main.ts`, `dist/src/main.js` and the image's
  * `/app/dist/src/main.js` alike) and the commit, which the image build passes as
  * `CERT_DEPLOYER_COMMIT` (Dockerfile `ARG COMMIT`); a source checkout reports `unknown`.
+ * The single executable (hack/agent) has no package.json on disk: it carries it as a SEA asset.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { getAsset, isSea } from 'node:sea';
 
 export interface VersionInfo {
   readonly name: string;
@@ -16,6 +18,10 @@ export interface VersionInfo {
 /** Finds the nearest package.json named `cert-deployer` above `from`. */
 export function versionInfo(from: string = import.meta.dirname, env: Readonly<Record<string, string | undefined>> = process.env): VersionInfo {
   const commit = env.CERT_DEPLOYER_COMMIT?.trim() || 'unknown';
+  if (isSea()) {
+    const pkg = JSON.parse(getAsset('package.json', 'utf8')) as { version?: string };
+    return { name: 'cert-deployer', version: pkg.version ?? 'unknown', commit };
+  }
   for (let dir = from; ; dir = dirname(dir)) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
