@@ -21,6 +21,13 @@ describe('README and examples/', () => {
     expect(parse(first!)).toEqual(parse(await read('examples/nginx-over-ssh.yaml')));
   });
 
+  it('the README keeps exactly two commands: run the product, run the tests', async () => {
+    // Indented code blocks outside the fenced YAML are the commands.
+    const outsideFences = (await read('README.md')).replace(/```[\s\S]*?```/g, '');
+    const commands = outsideFences.split('\n').filter((l) => /^ {4}\S/.test(l));
+    expect(commands).toEqual(['    ./hack/demo.sh', '    ./hack/test.sh']);
+  });
+
   it('no example targets host: local, and every SSH target pins a host key', async () => {
     for (const name of await readdir(join(ROOT, 'examples'))) {
       const text = await read(`examples/${name}`);
