@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { build } from 'rolldown';
+import { SDK_ENTRIES } from '../sdk-from-source.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const out = resolve(process.argv[2] ?? '');
@@ -35,6 +36,9 @@ const bundle = join(out, 'agent.mjs');
 await build({
   input: join(ROOT, 'src', 'main.ts'),
   platform: 'node',
+  // The connector SDK from this tree's source, as the operator runs it from TypeScript
+  // (hack/sdk-from-source.ts), not the workspace package's built dist/.
+  resolve: { alias: Object.fromEntries(Object.entries(SDK_ENTRIES).map(([name, entry]) => [name, join(ROOT, 'packages', 'connector-sdk', 'src', entry)])) },
   external: [/\.node$/],
   logLevel: 'warn',
   output: { format: 'esm', file: bundle, codeSplitting: false, banner },

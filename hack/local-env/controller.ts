@@ -18,6 +18,7 @@ import { runtimeSpec } from '../image/runtime-spec.ts';
 import { writeServiceAccountVolume } from '../image/service-account-volume.ts';
 import { startManaged } from '../local-cluster/child-process.ts';
 import { freePort } from '../local-cluster/ports.ts';
+import { SDK_FROM_SOURCE } from '../sdk-from-source.ts';
 
 const run = promisify(execFile);
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -144,7 +145,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   const kubeconfig = join(dir, 'serviceaccount.kubeconfig');
   await writeFile(kubeconfig, tokenKubeconfig(cluster.server, ca, token), { mode: 0o600 });
   const env = { ...process.env, ...Object.fromEntries(podEnv.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])) };
-  const proc = startManaged('controller', process.execPath, [join(REPO_ROOT, 'src', 'main.ts'), '--kubeconfig', kubeconfig, ...args], join(dir, 'controller.log'), env);
+  const proc = startManaged('controller', process.execPath, ['--import', SDK_FROM_SOURCE, join(REPO_ROOT, 'src', 'main.ts'), '--kubeconfig', kubeconfig, ...args], join(dir, 'controller.log'), env);
   let up = true;
   void proc.exited.then(() => (up = false));
   const log = () => readFile(proc.logPath, 'utf8').catch(() => '');

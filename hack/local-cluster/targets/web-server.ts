@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { access, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mintChain } from '../mint-chain.ts';
+import { mintChain } from '@cert-deployer/connector-sdk/testing';
 import { freePort } from '../ports.ts';
 import { startServerProcess, type ServerProcess } from './process-group.ts';
 import { servedLeaf } from './tls-served.ts';
