@@ -12,16 +12,12 @@ ensure_deps
 ensure_apt openssl openssh-server nginx
 ensure_k8s
 cd "$ROOT"
-<<<<<<< HEAD
-exec node --import ./hack/sdk-from-source.ts hack/demo.ts "$@"
-=======
 if [ "${1:-}" = "--demo" ]; then
   [ $# -eq 1 ] || { log "--demo takes no other argument"; exit 2; }
-  exec node hack/demo.ts
+  exec node --import ./hack/sdk-from-source.ts hack/demo.ts
 fi
 # The image needs root (runc, buildah's chroot); a failed build falls back to the process form.
 if [ "$(id -u)" = 0 ] && [[ " $* " != *" --controller=process "* ]]; then
   ensure_image || { log "the image could not be built: the controller runs as a process"; unset CD_IMAGE_DIR; }
 fi
-exec node hack/local-env.ts "$@"
->>>>>>> a278703 (Local environment that keeps running (hack/demo.sh): control plane, chart-installed controller as the image under runc, nginx behind sshd granted by a DeploymentPolicy, rendered examples; chart: extraArgs/extraEnv/volumes, overridable security contexts, aggregated view/edit roles, NetworkPolicy, helm test hook)
+exec node --import ./hack/sdk-from-source.ts hack/local-env.ts "$@"

@@ -53,8 +53,10 @@ beforeAll(async () => {
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   exited = new Promise((resolve) => child!.on('exit', (code) => resolve(code)));
-  await eventually(async () => (stdout.includes('Press Ctrl-C') ? true : child!.exitCode !== null ? Promise.reject(new Error(`demo.sh exited ${child!.exitCode}:\n${stderr}`)) : undefined), COLD_BUILD_TIMEOUT_MS, 'the printed instructions')
-    .catch((err: Error) => { throw new Error(`${err.message}\n--- stderr ---\n${stderr.slice(-6000)}`); });
+  // Up when the instructions are printed; an early exit fails at once with its output.
+  const up = eventually(async () => (stdout.includes('Press Ctrl-C') ? true : undefined), COLD_BUILD_TIMEOUT_MS, 'the printed instructions');
+  const died = exited.then((code) => Promise.reject(new Error(`demo.sh exited ${code} before it was up`)));
+  await Promise.race([up, died]).catch((err: Error) => { throw new Error(`${err.message}\n--- stderr ---\n${stderr.slice(-6000)}`); });
   const tls = /nginx serving https:\/\/(\S+) \(SNI (\S+)\)/.exec(stdout);
   printed = {
     kubeconfig: /^ {4}export KUBECONFIG=(\S+)$/m.exec(stdout)![1]!,
