@@ -15,7 +15,9 @@ ensure_node
 ensure_image_tools
 
 HERE="$ROOT/hack/image"
-KEY="$( { content_hash "$HERE/base-images.sh" "$HERE/runtime-rootfs.ts"; echo "$NODE_VERSION $NPM_VERSION"; } | sha256sum | cut -c1-16)"
+# Names relative to hack/image: a key with the checkout's absolute path differed per worktree
+# and clone, so each evicted the others' base images below and rebuilt them (minutes each).
+KEY="$( { (cd "$HERE" && content_hash base-images.sh runtime-rootfs.ts); echo "$NODE_VERSION $NPM_VERSION"; } | sha256sum | cut -c1-16)"
 BUILD_REF="$BASE_BUILD_REPO:$KEY"
 RUNTIME_REF="$BASE_RUNTIME_REPO:$KEY"
 
