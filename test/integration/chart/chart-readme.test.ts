@@ -28,6 +28,8 @@ describe('charts/cert-deployer/README.md', () => {
   it('describes every value', () => {
     const rows = generated.split('\n').filter((l) => /^\| [a-zA-Z]/.test(l) && !l.startsWith('| Key '));
     expect(rows.length).toBeGreaterThan(50);
+    // A `|` in a description would split its row (helm-docs does not escape it).
+    expect(rows.filter((r) => r.split('|').length !== 6)).toEqual([]);
     const undocumented = rows.map((r) => r.split('|').map((c) => c.trim())).filter((c) => c[4] === '').map((c) => c[1]);
     expect(undocumented).toEqual([]);
   });
