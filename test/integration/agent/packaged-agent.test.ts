@@ -75,7 +75,7 @@ beforeAll(async () => {
   // beyond the system directories and a working directory that holds nothing.
   const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: dir };
   const t0 = performance.now();
-  agent = startManaged('agent', exe, ['--kubeconfig', join(dir, 'kubeconfig'), `--namespaces=${ns}`, '--leader-elect=false', `--metrics-bind-address=${metrics}`, '--log-format=text'], join(dir, 'agent.log'), env);
+  agent = startManaged('agent', exe, ['--kubeconfig', join(dir, 'kubeconfig'), `--namespaces=${ns}`, '--leader-elect=false', '--connector-runtime=in-process', `--metrics-bind-address=${metrics}`, '--log-format=text'], join(dir, 'agent.log'), env);
   await eventually(async () => ((await fetch(`http://${metrics}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined), 90_000, 'agent /readyz')
     .catch(async (err: Error) => { throw new Error(`${err.message}\n${await agent!.tail(40)}`); });
   startMs = Math.round(performance.now() - t0);
@@ -154,7 +154,7 @@ describe('the systemd unit', () => {
     expect(d.get('PrivateTmp')).toBe('yes');
     expect(d.get('ReadWritePaths')).toBe('/etc/nginx/tls /var/log/nginx');
     expect(d.get('CapabilityBoundingSet')!.split(' ').sort()).toEqual(['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID']);
-    expect(d.get('ExecStart')).toMatch(/^\/usr\/local\/bin\/cert-deployer-agent --kubeconfig=\$\{CREDENTIALS_DIRECTORY\}\/kubeconfig --leader-elect=false /);
+    expect(d.get('ExecStart')).toMatch(/^\/usr\/local\/bin\/cert-deployer-agent --kubeconfig=\$\{CREDENTIALS_DIRECTORY\}\/kubeconfig --leader-elect=false --connector-runtime=in-process /);
   });
 
   it.skipIf(!existsSync('/usr/bin/systemd-analyze'))('passes systemd-analyze verify, and its offline exposure score is at most 3 ("OK")', async () => {
