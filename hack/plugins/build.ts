@@ -91,7 +91,7 @@ export async function buildPlugin(name: string): Promise<BuiltPlugin> {
   try {
     await promisify(execFile)(process.execPath, [
       asc, `${name}/index.ts`, '--outFile', tmp, '--optimize', '--runtime', 'incremental',
-      '--use', `abort=${LIB}/result/abortPlugin`, '--path', join(ROOT, 'node_modules'),
+      '--maximumMemory', '256', '--use', `abort=${LIB}/result/abortPlugin`, '--path', join(ROOT, 'node_modules'),
     ], { cwd: SOURCES, maxBuffer: 16 << 20 });
     const manifest = JSON.stringify(JSON.parse(await readFile(join(SOURCES, name, 'manifest.json'), 'utf8')));
     const wasm = Buffer.concat([await readFile(tmp), customSection(MANIFEST_SECTION, Buffer.from(manifest, 'utf8'))]);
