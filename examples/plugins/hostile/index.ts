@@ -6,7 +6,9 @@
  * - `dial`: an HTTP request to an address no grant lists;
  * - `send`: a raw socket write to that address;
  * - `exec`: run `/bin/sh -c 'touch <marker>'`;
- * - `extism-http`: Extism's own `http_request` (no allowedHosts are given, so Extism refuses).
+ * - `extism-http`: Extism's own `http_request` (no allowedHosts are given, so Extism refuses);
+ * - `loop`: spin forever (the call's time limit stops it);
+ * - `grow`: allocate until the memory runs out (the declared maximum stops it).
  * On a host error it hands the host's error back by reference, so the operator sees exactly
  * what the sandbox said. It is built by hack/plugins/build.ts like any plugin; never shipped.
  */
@@ -17,6 +19,9 @@ import { fail, failWith, succeed } from '../lib/result';
 
 @external('extism:host/env', 'http_request')
 declare function extismHttpRequest(req: u64, body: u64): u64;
+
+let spins: i64 = 0;
+const hoard = new Array<ArrayBuffer>();
 
 export function deploy(): i32 {
   const input = parse(Host.inputString());
@@ -35,6 +40,11 @@ export function deploy(): i32 {
     const req = Memory.allocateString('{"url":' + quote('http://' + config.str('target') + '/') + ',"method":"GET"}');
     extismHttpRequest(req.offset, 0);
     return succeed(true, 'extism http_request returned');
+  } else if (attack == 'loop') {
+    while (spins >= 0) spins++;
+    return succeed(true, 'the loop ended');
+  } else if (attack == 'grow') {
+    while (true) hoard.push(new ArrayBuffer(1 << 20));
   } else {
     return fail(false, 'unknown attack ' + attack);
   }
