@@ -95,7 +95,7 @@ export function deploy(): i32 {
     // The server refused the files (or hung): restore, reload on the previous files, report.
     // The server's output is not quoted: it may print the key it could not load.
     const stuck = restoreAll(handles, written);
-    let again = 'previous files restored';
+    let again: string;
     if (stuck.length > 0) again = 'could not restore ' + stuck.join(', ');
     else {
       const r2 = runReload(reload, timeoutMs);

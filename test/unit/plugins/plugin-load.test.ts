@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { buildPlugin, customSection } from '../../../hack/plugins/build.ts';
-import { artifactFromBytes, catalogOf, MANIFEST_SECTION, PluginLoadError, sha256Hex } from '../../../src/sandbox/wasm/index.ts';
+import { artifactFromBytes, catalogOf, MANIFEST_SECTION, sha256Hex, type PluginLoadError } from '../../../src/sandbox/wasm/index.ts';
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const manifest = (name = 'tiny') => ({ abi: 1, name, version: '1.0.0', configSchema: { type: 'object' }, grant: {}, exports: { deploy: 'deploy' } });
