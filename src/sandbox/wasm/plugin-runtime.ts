@@ -10,7 +10,8 @@
  * A fresh instance per call keeps no state between deploys (idempotency must come from the
  * target) and frees the key material the input carried when the worker ends.
  */
-import createPlugin, { type Plugin } from '@extism/extism';
+import type * as Extism from '@extism/extism';
+import type { Plugin } from '@extism/extism';
 import type { Sandbox } from '../sandbox.ts';
 import { CallState, hostFunctions } from './host-functions.ts';
 import { HOST_NAMESPACE } from './plugin-abi.ts';
@@ -38,12 +39,20 @@ export interface PluginCallResult {
 
 const TIMEOUT = /timed? ?out|timeout/i;
 
+/**
+ * Extism is loaded on the first plugin call, not at start-up: an operator without plugins never
+ * loads it (nor the `node:wasi` module it imports, which prints an experimental warning).
+ */
+let extism: Promise<typeof Extism> | undefined;
+const loadExtism = () => (extism ??= import('@extism/extism'));
+
 /** Calls `exportName` with `input` (JSON text); the plugin reaches the world only through `sandbox`. */
 export async function callPlugin(artifact: PluginArtifact, exportName: string, input: string, sandbox: Sandbox, signal: AbortSignal, limits: PluginLimits = DEFAULT_PLUGIN_LIMITS): Promise<PluginCallResult> {
   signal.throwIfAborted();
   const state = new CallState();
   let plugin: Plugin;
   try {
+    const { createPlugin } = await loadExtism();
     plugin = await createPlugin({ wasm: [{ module: artifact.module as never, name: 'main' }] }, {
       useWasi: false,
       allowedPaths: {},
