@@ -6,7 +6,7 @@
  * part of every target schema, beside the registered connector blocks.
  */
 import { z } from 'zod';
-import { hostConfig } from '../connectors/sdk/host-config.ts';
+import { hostConfig } from '@cert-deployer/connector-sdk';
 import { dnsLabel } from './common.ts';
 
 export const PLUGIN_BLOCK = 'plugin';

@@ -14,12 +14,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPlugin } from '../../hack/plugins/build.ts';
 import { exampleConnector } from '../../src/connectors/example/index.ts';
-import type { Connector } from '../../src/connectors/sdk/index.ts';
+import type { Connector } from '@cert-deployer/connector-sdk';
 import { pluginDefinition } from '../../src/controller/plugins/plugin-definition.ts';
-import { createSandbox } from '../../src/sandbox/checked-sandbox.ts';
-import { LocalHost } from '../../src/sandbox/host/local-host.ts';
+import { createSandbox, LocalHost } from '@cert-deployer/connector-sdk/sandbox';
 import { catalogOf, loadPluginFile } from '../../src/sandbox/wasm/index.ts';
-import { mintCredential } from '../conformance/credentials.ts';
+import { mintCredential } from '../../packages/connector-sdk/src/conformance/credentials.ts';
 
 const { values } = parseArgs({ options: { deploys: { type: 'string', default: '40' }, concurrency: { type: 'string', default: '4' } } });
 const N = Number(values.deploys);

@@ -6,9 +6,7 @@
  * back: a result, the sandbox's own error handed back by reference (a DeniedError stays a
  * DeniedError), or the plugin's own failure as a ConnectorError (redacted like every other).
  */
-import { retryable, terminal, type Connector, type DeployContext, type DeployResult } from '../../connectors/sdk/index.ts';
-import type { Deployment } from '../../connectors/sdk/index.ts';
-import type { Sandbox } from '../../sandbox/index.ts';
+import { retryable, terminal, type Connector, type DeployContext, type DeployResult, type Deployment, type Sandbox } from '@cert-deployer/connector-sdk';
 import { callPlugin, deployOutput, grantFromTemplate, PLUGIN_ABI, PluginError, type PluginArtifact, type PluginCallResult, type PluginLimits } from '../../sandbox/wasm/index.ts';
 
 /** The deploy export's input (docs/plugins.md, "ABI"). The key is revealed here, on its way to the target. */

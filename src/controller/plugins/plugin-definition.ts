@@ -5,7 +5,7 @@
  * else happens: the plugin must be installed, pinned by digest in a DeploymentPolicy selecting
  * the namespace, and the target's config must validate against the manifest's JSON Schema.
  */
-import type { Connector, ConnectorDefinition, HostConfig } from '../../connectors/sdk/index.ts';
+import type { Connector, ConnectorDefinition, HostConfig } from '@cert-deployer/connector-sdk';
 import { PLUGIN_BLOCK, pluginBlock, type PluginBlock } from '../../crds/plugin-block.ts';
 import type { PolicySpec } from '../../crds/policy-spec.ts';
 import type { PluginCatalog, PluginLimits } from '../../sandbox/wasm/index.ts';

@@ -3,7 +3,7 @@
  * the target's validated config — without running plugin code, so `capabilities()` is pure
  * and the operator checks the grant against policy before the plugin is even instantiated.
  */
-import type { ExecRule, Grant } from '../grant.ts';
+import type { ExecRule, Grant } from '@cert-deployer/connector-sdk/sandbox';
 import type { GrantTemplate, TemplateItem } from './plugin-manifest.ts';
 
 /** RFC 6901: the value at `pointer` in `doc`, or undefined. */

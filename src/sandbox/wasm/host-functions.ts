@@ -7,8 +7,8 @@
  * here so the plugin can hand it back by `ref` and the operator sees the sandbox's own error.
  */
 import type { CallContext } from '@extism/extism';
-import { CertDeployerError, isDenied } from '../errors.ts';
-import type { FileSetWrite, FileWrite, Sandbox } from '../sandbox.ts';
+import { CertDeployerError, isDenied } from '@cert-deployer/connector-sdk/sandbox';
+import type { FileSetWrite, FileWrite, Sandbox } from '@cert-deployer/connector-sdk/sandbox';
 import { abi, bytesOf, encodeBytes, type HostFunctionName } from './plugin-abi.ts';
 import { PluginError } from './plugin-error.ts';
 

@@ -3,7 +3,7 @@
  * limit, outgrew its memory, broke the ABI, or could not be started. A trap or an ABI breach is
  * terminal (the same code will fail the same way); a timeout or a dead worker is retryable.
  */
-import { CertDeployerError, ErrorCode, hasCode } from '../errors.ts';
+import { CertDeployerError, ErrorCode, hasCode } from '@cert-deployer/connector-sdk/sandbox';
 
 export class PluginError extends CertDeployerError {
   constructor(message: string, opts: { retryable?: boolean; cause?: unknown } = {}) {

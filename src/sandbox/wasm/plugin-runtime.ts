@@ -12,7 +12,7 @@
  */
 import type * as Extism from '@extism/extism';
 import type { Plugin } from '@extism/extism';
-import type { Sandbox } from '../sandbox.ts';
+import type { Sandbox } from '@cert-deployer/connector-sdk/sandbox';
 import { CallState, hostFunctions } from './host-functions.ts';
 import { HOST_NAMESPACE } from './plugin-abi.ts';
 import type { PluginArtifact } from './plugin-artifact.ts';

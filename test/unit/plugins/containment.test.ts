@@ -12,12 +12,10 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, hasCode, isDenied } from '../../../src/sandbox/errors.ts';
-import { createSandbox } from '../../../src/sandbox/checked-sandbox.ts';
-import { LocalHost } from '../../../src/sandbox/host/local-host.ts';
+import { createSandbox, ErrorCode, hasCode, isDenied, LocalHost } from '@cert-deployer/connector-sdk/sandbox';
 import type { PluginArtifact, PluginLimits } from '../../../src/sandbox/wasm/index.ts';
-import { mintCredential } from '../../conformance/credentials.ts';
-import { createFileTarget } from '../../conformance/file-target.ts';
+import { mintCredential } from '../../../packages/connector-sdk/src/conformance/credentials.ts';
+import { createFileTarget } from '../../../packages/connector-sdk/src/conformance/file-target.ts';
 import { loadExamplePlugin, pemFilesFor, pluginConnectorFor } from './plugin-fixtures.ts';
 
 const LIMITS: PluginLimits = { timeoutMs: 3_000, maxHostPages: 256, workerHeapMb: 64, abortGraceMs: 1_000 };

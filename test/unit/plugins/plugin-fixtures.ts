@@ -5,9 +5,9 @@
  */
 import { buildPlugin } from '../../../hack/plugins/build.ts';
 import { pluginDefinition } from '../../../src/controller/plugins/plugin-definition.ts';
-import type { Connector } from '../../../src/connectors/sdk/index.ts';
+import type { Connector } from '@cert-deployer/connector-sdk';
 import { catalogOf, loadPluginFile, type PluginArtifact, type PluginLimits } from '../../../src/sandbox/wasm/index.ts';
-import type { FileTargetContext } from '../../conformance/run-conformance.ts';
+import type { FileTargetContext } from '@cert-deployer/connector-sdk/conformance';
 
 /** Builds (or reuses) and loads the plugin in examples/plugins/<name>. */
 export async function loadExamplePlugin(name: string): Promise<PluginArtifact> {
