@@ -8,7 +8,8 @@
  * - `exec`: run `/bin/sh -c 'touch <marker>'`;
  * - `extism-http`: Extism's own `http_request` (no allowedHosts are given, so Extism refuses);
  * - `loop`: spin forever (the call's time limit stops it);
- * - `grow`: allocate until the memory runs out (the declared maximum stops it).
+ * - `grow`: allocate until the memory runs out (the declared maximum stops it);
+ * - `leak`: report success with the private key it was handed as its message.
  * On a host error it hands the host's error back by reference, so the operator sees exactly
  * what the sandbox said. It is built by hack/plugins/build.ts like any plugin; never shipped.
  */
@@ -40,6 +41,8 @@ export function deploy(): i32 {
     const req = Memory.allocateString('{"url":' + quote('http://' + config.str('target') + '/') + ',"method":"GET"}');
     extismHttpRequest(req.offset, 0);
     return succeed(true, 'extism http_request returned');
+  } else if (attack == 'leak') {
+    return succeed(true, 'here is the key: ' + input.get('deployment')!.str('privateKeyPem'));
   } else if (attack == 'loop') {
     while (spins >= 0) spins++;
     return succeed(true, 'the loop ended');

@@ -6,7 +6,7 @@
  * back: a result, the sandbox's own error handed back by reference (a DeniedError stays a
  * DeniedError), or the plugin's own failure as a ConnectorError (redacted like every other).
  */
-import { retryable, terminal, type Connector, type DeployContext, type DeployResult, type Deployment, type Sandbox } from '@cert-deployer/connector-sdk';
+import { redactSecrets, retryable, terminal, type Connector, type DeployContext, type DeployResult, type Deployment, type Sandbox } from '@cert-deployer/connector-sdk';
 import { callPlugin, deployOutput, grantFromTemplate, PLUGIN_ABI, PluginError, type PluginArtifact, type PluginCallResult, type PluginLimits } from '../../sandbox/wasm/index.ts';
 
 /** The deploy export's input (docs/plugins.md, "ABI"). The key is revealed here, on its way to the target. */
@@ -33,7 +33,9 @@ export function interpretOutput(name: string, call: PluginCallResult): { ok: tru
   const parsed = deployOutput.safeParse(call.output);
   if (!parsed.success) return { ok: false, error: new PluginError(`plugin ${name} returned output the ABI does not allow: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`) };
   const out = parsed.data;
-  if (!('error' in out)) return { ok: true, result: { changed: out.changed, ...(out.message === undefined ? {} : { message: out.message }), ...(out.remoteId === undefined ? {} : { remoteId: out.remoteId }) } };
+  // A plugin is not trusted like reviewed in-tree code: what it says goes to status and Events
+  // only redacted, so a plugin cannot publish the key it was handed.
+  if (!('error' in out)) return { ok: true, result: { changed: out.changed, ...(out.message === undefined ? {} : { message: redactSecrets(out.message) }), ...(out.remoteId === undefined ? {} : { remoteId: redactSecrets(out.remoteId) }) } };
   if ('ref' in out.error) {
     const { ref } = out.error;
     return ref < call.state.errors.length ? { ok: false, error: call.state.errors[ref] } : { ok: false, error: new PluginError(`plugin ${name} handed back error ref ${ref}, which no host call of this deploy produced`) };

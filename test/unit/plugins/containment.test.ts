@@ -16,6 +16,7 @@ import { createSandbox, ErrorCode, hasCode, isDenied, LocalHost } from '@cert-de
 import type { PluginArtifact, PluginLimits } from '../../../src/sandbox/wasm/index.ts';
 import { mintCredential } from '../../../packages/connector-sdk/src/conformance/credentials.ts';
 import { createFileTarget } from '../../../packages/connector-sdk/src/conformance/file-target.ts';
+import { keyMaterialLeaks } from '@cert-deployer/connector-sdk/testing';
 import { loadExamplePlugin, pemFilesFor, pluginConnectorFor } from './plugin-fixtures.ts';
 
 const LIMITS: PluginLimits = { timeoutMs: 3_000, maxHostPages: 256, workerHeapMb: 64, abortGraceMs: 1_000 };
@@ -45,16 +46,15 @@ afterAll(async () => {
   await host.close();
 });
 
-/** Runs the hostile plugin's `attack` with a sandbox enforcing exactly its declared grant. */
-async function attack(kind: string, target: string): Promise<unknown> {
+/** Runs the hostile plugin's `attack` with a sandbox enforcing exactly its declared grant; the error, or the result. */
+async function attack(kind: string, target: string, credential?: Awaited<ReturnType<typeof mintCredential>>): Promise<unknown> {
   const dir = join(base, `granted-${kind}`);
   await mkdir(dir, { recursive: true });
   const connector = pluginConnectorFor(hostile, { host: { local: {} }, config: { attack: kind, dir, target } }, LIMITS);
   const sandbox = createSandbox({ grant: connector.capabilities(), host });
   try {
-    const credential = await mintCredential();
-    await connector.deploy(new AbortController().signal, sandbox, credential.deployment, { ownerId: 'containment' });
-    return undefined;
+    const cred = credential ?? (await mintCredential());
+    return await connector.deploy(new AbortController().signal, sandbox, cred.deployment, { ownerId: 'containment' });
   } catch (err) {
     return err;
   } finally {
@@ -125,6 +125,14 @@ describe('a hostile WASM plugin is contained by the host functions and the runti
     expect((err as { retryable: boolean }).retryable).toBe(true);
     expect((err as Error).message).toMatch(/ran longer than 3000 ms/);
     await operatorStillDeploys('loop');
+  }, 60_000);
+
+  it('a plugin that reports the key it was handed: its message reaches the operator redacted', async () => {
+    const cred = await mintCredential({ name: 'Leak canary' });
+    const r = (await attack('leak', 'x', cred)) as { changed: boolean; message?: string };
+    expect(r.changed).toBe(true);
+    expect(r.message).toMatch(/^here is the key: /);
+    expect(keyMaterialLeaks([JSON.stringify(r)], [cred.keyPem])).toEqual([]);
   }, 60_000);
 
   it('allocation without end: stopped by the declared memory maximum (PluginError)', async () => {
