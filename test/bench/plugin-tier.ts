@@ -2,11 +2,12 @@
  * WASM plugin tier vs in-process, in the same run (not a test: it prints numbers). The same
  * work — write a certificate and a key on the local host, run one reload (`/bin/true`), or find
  * both files already current (replay) — done by the in-tree `example` connector in-process and
- * by the `pem-files` plugin (examples/plugins, built from source) through Extism, each through a
- * checked sandbox with its own declared grant. The tiers run in A-B-B-A order (each half the
- * deploys) so load on the machine hits both alike. Memory: the process RSS peak above the idle baseline while
+ * by the `pem-files` plugin (examples/plugins, built from source) through Extism — an instance
+ * started per call, and one taken from a PluginPool that starts the next ahead — each through a
+ * checked sandbox with its own declared grant. The tiers run in A-B-C-C-B-A order (each half
+ * the deploys) so load on the machine hits them alike. Memory: the process RSS peak above the idle baseline while
  * each tier runs (sampled every 2 ms), and the heap after each tier.
- *   node test/bench/plugin-tier.ts [--deploys 40] [--concurrency 4]
+ *   node --expose-gc --import ./hack/sdk-from-source.ts test/bench/plugin-tier.ts [--deploys 40] [--concurrency 4] [--gap-ms 250]
  */
 import { mkdir, mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,10 +18,13 @@ import { exampleConnector } from '../../src/connectors/example/index.ts';
 import type { Connector } from '@cert-deployer/connector-sdk';
 import { pluginDefinition } from '../../src/controller/plugins/plugin-definition.ts';
 import { createSandbox, LocalHost } from '@cert-deployer/connector-sdk/sandbox';
-import { catalogOf, loadPluginFile } from '../../src/sandbox/wasm/index.ts';
+import { catalogOf, DEFAULT_PLUGIN_LIMITS, loadPluginFile, PluginPool } from '../../src/sandbox/wasm/index.ts';
 import { mintCredential } from '../../packages/connector-sdk/src/conformance/credentials.ts';
 
-const { values } = parseArgs({ options: { deploys: { type: 'string', default: '40' }, concurrency: { type: 'string', default: '4' } } });
+const { values } = parseArgs({ options: { deploys: { type: 'string', default: '40' }, concurrency: { type: 'string', default: '4' }, 'gap-ms': { type: 'string', default: '250' } } });
+/** Idle time between deploys (untimed): deploys are rare in production, so a pool's spare is ready. */
+const GAP = Number(values['gap-ms']);
+const idle = () => new Promise((r) => setTimeout(r, GAP));
 const N = Number(values.deploys);
 const C = Number(values.concurrency);
 const host = new LocalHost();
@@ -31,11 +35,14 @@ const t0 = performance.now();
 const artifact = await loadPluginFile(built.path);
 const loadMs = performance.now() - t0;
 const plugin = pluginDefinition(catalogOf([artifact]));
+const pool = new PluginPool(DEFAULT_PLUGIN_LIMITS);
+const pooled = pluginDefinition(catalogOf([artifact]), undefined, pool);
 
 type Tier = { name: string; make: (dir: string) => Connector };
 const tiers: Tier[] = [
   { name: 'in-process', make: (dir) => exampleConnector.create(exampleConnector.configSchema.parse({ host: { local: {} }, certificatePath: join(dir, 'c.pem'), privateKeyPath: join(dir, 'k.pem'), reload: ['/bin/true'] })) },
   { name: 'wasm plugin', make: (dir) => plugin.create(plugin.configSchema.parse({ name: 'pem-files', host: { local: {} }, config: { certificatePath: join(dir, 'c.pem'), privateKeyPath: join(dir, 'k.pem'), reload: ['/bin/true'] } })) },
+  { name: 'wasm pooled', make: (dir) => pooled.create(pooled.configSchema.parse({ name: 'pem-files', host: { local: {} }, config: { certificatePath: join(dir, 'c.pem'), privateKeyPath: join(dir, 'k.pem'), reload: ['/bin/true'] } })) },
 ];
 const [a, b] = await Promise.all([mintCredential({ name: 'A' }), mintCredential({ name: 'B' })]);
 
@@ -73,9 +80,11 @@ for (const [i, t] of [...tiers, ...[...tiers].reverse()].entries()) {
   await mkdir(dir, { recursive: true });
   peak = process.memoryUsage.rss();
   for (let k = 0; k < N / 2; k++) {
+    await idle();
     const x = await deploy(t, dir, k % 2 === 0 ? a.deployment : b.deployment);
     if (!x.changed) throw new Error(`${t.name}: deploy ${k} changed nothing`);
     r.changed.push(x.ms);
+    await idle();
     const y = await deploy(t, dir, k % 2 === 0 ? a.deployment : b.deployment);
     if (y.changed) throw new Error(`${t.name}: replay ${k} changed something`);
     r.replay.push(y.ms);
@@ -95,12 +104,16 @@ for (const [i, t] of [...tiers, ...[...tiers].reverse()].entries()) {
 clearInterval(sampler);
 
 console.log(`plugin: ${artifact.name} ${artifact.version}, ${(await stat(built.path)).size} bytes, load (read + sha256 + compile + manifest) ${loadMs.toFixed(1)} ms`);
-console.log(`deploys per tier: ${N} changed + ${N} replays, A-B-B-A order; idle RSS ${(baseline / 2 ** 20).toFixed(0)} MiB`);
+console.log(`deploys per tier: ${N} changed + ${N} replays, A-B-C-C-B-A order, ${GAP} ms idle between deploys; idle RSS ${(baseline / 2 ** 20).toFixed(0)} MiB`);
 const ip = results.get('in-process')!;
 const wp = results.get('wasm plugin')!;
+const pp = results.get('wasm pooled')!;
 for (const [name, r] of results) {
   console.log(`${name.padEnd(12)} changed: ${fmt(r.changed)} | replay: ${fmt(r.replay)} | ${C} at once: ${r.concurrentMs.toFixed(1)} ms | RSS peak above idle ${r.peakMiB.toFixed(1)} MiB | heap after ${r.heapMiB.toFixed(1)} MiB`);
 }
-console.log(`ratio wasm/in-process (median): changed ${(q(wp.changed, 0.5) / q(ip.changed, 0.5)).toFixed(2)}x, replay ${(q(wp.replay, 0.5) / q(ip.replay, 0.5)).toFixed(2)}x; added per deploy: changed +${(q(wp.changed, 0.5) - q(ip.changed, 0.5)).toFixed(1)} ms, replay +${(q(wp.replay, 0.5) - q(ip.replay, 0.5)).toFixed(1)} ms`);
+for (const [name, r] of [['wasm plugin', wp], ['wasm pooled', pp]] as const) {
+  console.log(`ratio ${name}/in-process (median): changed ${(q(r.changed, 0.5) / q(ip.changed, 0.5)).toFixed(2)}x, replay ${(q(r.replay, 0.5) / q(ip.replay, 0.5)).toFixed(2)}x; added per deploy: changed +${(q(r.changed, 0.5) - q(ip.changed, 0.5)).toFixed(1)} ms, replay +${(q(r.replay, 0.5) - q(ip.replay, 0.5)).toFixed(1)} ms`);
+}
+await pool.close();
 await host.close();
 await rm(base, { recursive: true, force: true });

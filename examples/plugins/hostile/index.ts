@@ -9,7 +9,8 @@
  * - `extism-http`: Extism's own `http_request` (no allowedHosts are given, so Extism refuses);
  * - `loop`: spin forever (the call's time limit stops it);
  * - `grow`: allocate until the memory runs out (the declared maximum stops it);
- * - `leak`: report success with the private key it was handed as its message.
+ * - `leak`: report success with the private key it was handed as its message;
+ * - `count`: report how many calls this instance has served (state kept between calls would show).
  * On a host error it hands the host's error back by reference, so the operator sees exactly
  * what the sandbox said. It is built by hack/plugins/build.ts like any plugin; never shipped.
  */
@@ -22,6 +23,7 @@ import { fail, failWith, succeed } from '../lib/result';
 declare function extismHttpRequest(req: u64, body: u64): u64;
 
 let spins: i64 = 0;
+let served: i32 = 0;
 const hoard = new Array<ArrayBuffer>();
 
 export function deploy(): i32 {
@@ -41,6 +43,9 @@ export function deploy(): i32 {
     const req = Memory.allocateString('{"url":' + quote('http://' + config.str('target') + '/') + ',"method":"GET"}');
     extismHttpRequest(req.offset, 0);
     return succeed(true, 'extism http_request returned');
+  } else if (attack == 'count') {
+    served++;
+    return succeed(true, 'call ' + served.toString());
   } else if (attack == 'leak') {
     return succeed(true, 'here is the key: ' + input.get('deployment')!.str('privateKeyPem'));
   } else if (attack == 'loop') {

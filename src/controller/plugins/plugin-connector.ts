@@ -7,7 +7,7 @@
  * DeniedError), or the plugin's own failure as a ConnectorError (redacted like every other).
  */
 import { redactSecrets, retryable, terminal, type Connector, type DeployContext, type DeployResult, type Deployment, type Sandbox } from '@cert-deployer/connector-sdk';
-import { callPlugin, deployOutput, grantFromTemplate, PLUGIN_ABI, PluginError, type PluginArtifact, type PluginCallResult, type PluginLimits } from '../../sandbox/wasm/index.ts';
+import { callPlugin, deployOutput, grantFromTemplate, PLUGIN_ABI, PluginError, type PluginArtifact, type PluginCallResult, type PluginLimits, type PluginPool } from '../../sandbox/wasm/index.ts';
 
 /** The deploy export's input (docs/plugins.md, "ABI"). The key is revealed here, on its way to the target. */
 export function deployInput(config: unknown, dep: Deployment, ctx: DeployContext): string {
@@ -44,11 +44,14 @@ export function interpretOutput(name: string, call: PluginCallResult): { ok: tru
   return { ok: false, error: out.error.retryable ? retryable(message) : terminal(message) };
 }
 
-/** The connector of one plugin target. `config` is the target's plugin config, already validated. */
-export function createPluginConnector(artifact: PluginArtifact, config: unknown, limits?: PluginLimits): Connector {
+/**
+ * The connector of one plugin target. `config` is the target's plugin config, already validated.
+ * With a `pool`, instances come started ahead (still one fresh instance per call).
+ */
+export function createPluginConnector(artifact: PluginArtifact, config: unknown, limits?: PluginLimits, pool?: PluginPool): Connector {
   const grant = grantFromTemplate(artifact.manifest.grant, config);
   const run = async (fn: string, input: string, sandbox: Sandbox, signal: AbortSignal): Promise<DeployResult> => {
-    const r = interpretOutput(artifact.name, await callPlugin(artifact, fn, input, sandbox, signal, limits));
+    const r = interpretOutput(artifact.name, await callPlugin(artifact, fn, input, sandbox, signal, limits, pool));
     if (!r.ok) throw r.error;
     return r.result;
   };

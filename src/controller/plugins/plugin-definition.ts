@@ -8,7 +8,7 @@
 import type { Connector, ConnectorDefinition, HostConfig } from '@cert-deployer/connector-sdk';
 import { PLUGIN_BLOCK, pluginBlock, type PluginBlock } from '../../crds/plugin-block.ts';
 import type { PolicySpec } from '../../crds/policy-spec.ts';
-import type { PluginCatalog, PluginLimits } from '../../sandbox/wasm/index.ts';
+import type { PluginCatalog, PluginLimits, PluginPool } from '../../sandbox/wasm/index.ts';
 import { Reason } from '../reasons.ts';
 import { createPluginConnector } from './plugin-connector.ts';
 import { pinDecision, type PluginIdentity } from './plugin-pins.ts';
@@ -33,8 +33,8 @@ function configIssues(e: { issues: readonly { path: readonly PropertyKey[]; mess
   return e.issues.map((i) => `config${i.path.map((p) => `.${String(p)}`).join('')}: ${i.message}`).join('; ');
 }
 
-/** The `plugin` block's definition over `catalog`. */
-export function pluginDefinition(catalog: PluginCatalog, limits?: PluginLimits): PluginDefinition {
+/** The `plugin` block's definition over `catalog`; `pool` (optional) starts instances ahead. */
+export function pluginDefinition(catalog: PluginCatalog, limits?: PluginLimits, pool?: PluginPool): PluginDefinition {
   const validated = (block: PluginBlock) => {
     const artifact = catalog.plugins.get(block.name);
     if (artifact === undefined) return { ok: false as const, reason: Reason.PluginNotInstalled, message: notInstalled(catalog, block.name) };
@@ -51,7 +51,7 @@ export function pluginDefinition(catalog: PluginCatalog, limits?: PluginLimits):
       const v = validated(block);
       if (!v.ok) throw new Error(v.message);
       if (!v.config.success) throw new Error(`invalid plugin config: ${configIssues(v.config.error)}`);
-      return createPluginConnector(v.artifact, v.config.data, limits);
+      return createPluginConnector(v.artifact, v.config.data, limits, pool);
     },
     admit(block, namespace, selecting) {
       const v = validated(block);
@@ -59,7 +59,7 @@ export function pluginDefinition(catalog: PluginCatalog, limits?: PluginLimits):
       const pins = pinDecision(v.identity, namespace, selecting);
       if (!pins.ok) return { ok: false, reason: pins.reason, message: pins.message, plugin: v.identity, policies: pins.policies };
       if (!v.config.success) return { ok: false, reason: Reason.InvalidSpec, message: `invalid config for plugin ${block.name} ${v.identity.version}: ${configIssues(v.config.error)}`, plugin: v.identity };
-      return { ok: true, connector: createPluginConnector(v.artifact, v.config.data, limits), plugin: v.identity, pinnedBy: pins.policies };
+      return { ok: true, connector: createPluginConnector(v.artifact, v.config.data, limits, pool), plugin: v.identity, pinnedBy: pins.policies };
     },
   };
 }

@@ -89,14 +89,28 @@ function errorReply(err: unknown, state: CallState): Record<string, unknown> {
   };
 }
 
-/** The `extism:host/user` functions for one call against `sandbox`. */
-export function hostFunctions(sandbox: Sandbox, signal: AbortSignal, state: CallState): Record<HostFunctionName, (ctx: CallContext, offset: bigint) => Promise<bigint>> {
+/** The call a host function serves: bound when the call starts (an instance may be started ahead). */
+export interface CallBinding {
+  readonly sandbox: Sandbox;
+  readonly signal: AbortSignal;
+  readonly state: CallState;
+}
+
+/**
+ * The `extism:host/user` functions of one instance. `binding()` says which call they serve; with
+ * none (code running while an instance is started ahead, before any call), every function
+ * refuses, so such code has no way out at all.
+ */
+export function hostFunctions(binding: () => CallBinding | undefined): Record<HostFunctionName, (ctx: CallContext, offset: bigint) => Promise<bigint>> {
   const out = {} as Record<HostFunctionName, (ctx: CallContext, offset: bigint) => Promise<bigint>>;
   for (const name of Object.keys(IMPLS) as HostFunctionName[]) {
     out[name] = async (ctx, offset) => {
+      const bound = binding();
+      const state = bound?.state ?? new CallState();
       state.calls.set(name, (state.calls.get(name) ?? 0) + 1);
       let reply: Record<string, unknown>;
       try {
+        if (bound === undefined) throw new PluginError(`${name}: no call is in progress (host functions serve calls only)`);
         const text = ctx.read(offset)?.text();
         let json: unknown;
         try {
@@ -106,7 +120,7 @@ export function hostFunctions(sandbox: Sandbox, signal: AbortSignal, state: Call
         }
         const parsed = abi[name].safeParse(json);
         if (!parsed.success) throw new PluginError(`${name}: invalid argument: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-        reply = { ok: true, ...(await (IMPLS[name] as Impl)(sandbox, parsed.data as never, signal, state)) };
+        reply = { ok: true, ...(await (IMPLS[name] as Impl)(bound.sandbox, parsed.data as never, bound.signal, state)) };
       } catch (err) {
         reply = errorReply(err, state);
       }

@@ -10,6 +10,8 @@ export { catalogOf, EMPTY_CATALOG, loadPluginDir, loadPluginFile, type PluginCat
 export { MANIFEST_SECTION, PLUGIN_ABI, pluginManifest, type PluginManifest } from './plugin-manifest.ts';
 export { atPointer, grantFromTemplate } from './grant-template.ts';
 export { deployOutput, HOST_FUNCTIONS, HOST_NAMESPACE, type DeployOutput } from './plugin-abi.ts';
-export { callPlugin, DEFAULT_PLUGIN_LIMITS, type PluginCallResult, type PluginLimits } from './plugin-runtime.ts';
+export { callPlugin, type PluginCallResult } from './plugin-runtime.ts';
+export { DEFAULT_PLUGIN_LIMITS, type PluginLimits } from './plugin-instance.ts';
+export { PluginPool } from './plugin-pool.ts';
 export { CallState } from './host-functions.ts';
 export { PluginError } from './plugin-error.ts';

@@ -6,7 +6,7 @@
 import { buildPlugin } from '../../../hack/plugins/build.ts';
 import { pluginDefinition } from '../../../src/controller/plugins/plugin-definition.ts';
 import type { Connector } from '@cert-deployer/connector-sdk';
-import { catalogOf, loadPluginFile, type PluginArtifact, type PluginLimits } from '../../../src/sandbox/wasm/index.ts';
+import { catalogOf, loadPluginFile, type PluginArtifact, type PluginLimits, type PluginPool } from '../../../src/sandbox/wasm/index.ts';
 import type { FileTargetContext } from '@cert-deployer/connector-sdk/conformance';
 
 /** Builds (or reuses) and loads the plugin in examples/plugins/<name>. */
@@ -15,8 +15,8 @@ export async function loadExamplePlugin(name: string): Promise<PluginArtifact> {
 }
 
 /** The connector the `plugin` block makes for `config`, exactly as the registry entry does. */
-export function pluginConnectorFor(artifact: PluginArtifact, block: { host?: unknown; config: Record<string, unknown> }, limits?: PluginLimits): Connector {
-  const def = pluginDefinition(catalogOf([artifact]), limits);
+export function pluginConnectorFor(artifact: PluginArtifact, block: { host?: unknown; config: Record<string, unknown> }, limits?: PluginLimits, pool?: PluginPool): Connector {
+  const def = pluginDefinition(catalogOf([artifact]), limits, pool);
   return def.create(def.configSchema.parse({ name: artifact.name, ...block }));
 }
 
