@@ -114,6 +114,20 @@ for (const [name, r] of results) {
 for (const [name, r] of [['wasm plugin', wp], ['wasm pooled', pp]] as const) {
   console.log(`ratio ${name}/in-process (median): changed ${(q(r.changed, 0.5) / q(ip.changed, 0.5)).toFixed(2)}x, replay ${(q(r.replay, 0.5) / q(ip.replay, 0.5)).toFixed(2)}x; added per deploy: changed +${(q(r.changed, 0.5) - q(ip.changed, 0.5)).toFixed(1)} ms, replay +${(q(r.replay, 0.5) - q(ip.replay, 0.5)).toFixed(1)} ms`);
 }
+// What a started spare costs while it waits: RSS with the pool's spare, then after closing it.
+const settle = async () => {
+  globalThis.gc?.();
+  await new Promise((r) => setTimeout(r, 500));
+  return process.memoryUsage.rss();
+};
 await pool.close();
+const before = await settle();
+const probe = new PluginPool(DEFAULT_PLUGIN_LIMITS);
+probe.replenish(artifact);
+await probe.take(artifact).then((i) => probe.replenish(artifact) ?? i.plugin.close());
+await new Promise((r) => setTimeout(r, 2000)); // the replenished spare is up
+const withSpare = await settle();
+await probe.close();
+console.log(`one idle spare instance (worker + module): +${((withSpare - before) / 2 ** 20).toFixed(1)} MiB RSS`);
 await host.close();
 await rm(base, { recursive: true, force: true });
