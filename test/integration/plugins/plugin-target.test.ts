@@ -1,5 +1,7 @@
 /**
- * A plugin target through the real controller against the real apiserver: the example plugin
+ * A plugin target through the real controller against the real apiserver, with the product's
+ * default connector runtime (permission-model workers; plugin targets run in the WASM tier in the
+ * operator process instead, since a worker has no plugin to load): the example plugin
  * (built here from source) is installed the way docs/plugins.md says — a directory laid out like
  * a mounted ConfigMap (`..data` symlinks), loaded with the operator's own loader — and:
  * - with its sha256 pinned by the namespace's DeploymentPolicy, the CertificateDeployment
@@ -19,8 +21,10 @@ import { mintChain, type MintedChain } from '../../support/certs/index.ts';
 import { createDeployment, eventually, kubeClients, putTlsSecret, readyOf, startController, type RunningController } from '../../support/controller-harness.ts';
 import { deletePolicy, putPolicy } from '../../support/policy-fixtures.ts';
 import { filesBelow, labelledNamespace, targetReason } from '../policy/policy-test-kit.ts';
+import { testWorkerRuntime } from '../../conformance/worker-mode.ts';
 
 const kubeconfig = inject('kubeconfigPath');
+const workers = testWorkerRuntime();
 const { core, objects } = kubeClients(kubeconfig);
 let ctl: RunningController;
 let built: BuiltPlugin;
@@ -62,7 +66,7 @@ beforeAll(async () => {
   await putPolicy(objects, policies.mismatch, policyFor(ns.mismatch, 'mismatch', [{ name: 'pem-files', sha256: 'f'.repeat(64) }]));
   const catalog = await loadPluginDir(plugins);
   expect(catalog.problems.map((p) => p.message)).toEqual([]);
-  ctl = startController(kubeconfig, { namespaces: Object.values(ns) }, { allowAll: false, plugins: catalog });
+  ctl = startController(kubeconfig, { namespaces: Object.values(ns) }, { allowAll: false, plugins: catalog, connectorRuntime: workers });
 }, 180_000);
 
 afterAll(async () => {
