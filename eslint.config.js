@@ -7,7 +7,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Modules that open files, processes or sockets. Only the sandbox (and named exceptions) may. */
-const IO = '^(node:)?(fs|child_process|net|tls|https?|http2|dgram|dns)(/.*)?$|^(undici|ssh2)(/.*)?$';
+const IO = '^(node:)?(fs|child_process|net|tls|https?|http2|dgram|dns)(/.*)?$|^(undici|ssh2|@extism/extism)(/.*)?$';
 /** The Kubernetes client: network I/O to the apiserver, so the controller's business only. */
 const KUBE = '^@kubernetes/client-node(/.*)?$';
 
@@ -68,6 +68,13 @@ const generatorWhitelist = rule(
   'src/crds/generate.ts imports only the registry, the crds files and node:fs/promises + node:path.',
 );
 
+/** The Extism runtime runs plugin code (and can fetch, and give WASI): src/sandbox/wasm is its one home. */
+const wasmOnly = rule('^@extism/extism(/.*)?$', 'sandbox/wasm-only', 'only src/sandbox/wasm runs WASM plugins (the Extism host); the rest of the sandbox does not import it.');
+/** The guest toolchain builds plugins (examples/plugins, hack/plugins); the operator never loads it. */
+const noGuestToolchain = rule('^(@extism/as-pdk|assemblyscript)(/.*)?$', 'wasm/guest-toolchain', 'the AssemblyScript toolchain and PDK build plugins (examples/plugins, hack/plugins); product code never imports them.');
+/** The controller uses the plugin runtime only through its contract. */
+const wasmContract = rule('(^|/)sandbox/wasm/(?!index\\.ts$)', 'controller/wasm-contract', 'the controller imports the plugin runtime only through src/sandbox/wasm/index.ts.');
+
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 const dynamicIo = { selector: `ImportExpression[source.value=/${IO.replaceAll('/', '\\/')}/]`, message: noIo.message };
 /** Dynamic `import()` of an I/O module is the same violation as a static one. */
@@ -98,7 +105,8 @@ const noDynamicIoOrClock = { 'no-restricted-syntax': ['error', dynamicIo, ...clo
 const ioExceptions = ['src/controller/runtime/kube-transport.ts', 'src/controller/http-server.ts', 'src/main.ts'];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', 'charts/**'] },
+  // examples/plugins is AssemblyScript (decorators on declarations, i32/u64): asc checks it, not tsc/ESLint.
+  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', 'charts/**', 'examples/plugins/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -110,12 +118,18 @@ export default tseslint.config(
   // src/core: the bottom layer. Pure: imports no other layer (the SDK contract aside) and does no I/O.
   {
     files: ['src/core/**/*.ts'],
-    rules: { ...restrict(noIo, noKube, noTest, byName, coreContractOnly, noSandbox('core/bottom'), noController('core/bottom'), noConnectors('core/bottom'), noCrds('core/bottom')), ...noDynamicIo },
+    rules: { ...restrict(noIo, noKube, noTest, byName, coreContractOnly, noGuestToolchain, noSandbox('core/bottom'), noController('core/bottom'), noConnectors('core/bottom'), noCrds('core/bottom')), ...noDynamicIo },
   },
   // src/sandbox: the operator's name for the SDK's sandbox runtime; knows nothing of what is deployed or why.
   {
     files: ['src/sandbox/**/*.ts'],
-    rules: restrict(noKube, noTest, byName, noController('sandbox/no-upper'), noConnectors('sandbox/no-upper'), noCrds('sandbox/no-upper'), noConnectorWorker('sandbox/no-upper')),
+    ignores: ['src/sandbox/wasm/**'],
+    rules: restrict(noKube, noTest, byName, noGuestToolchain, wasmOnly, noController('sandbox/no-upper'), noConnectors('sandbox/no-upper'), noCrds('sandbox/no-upper'), noConnectorWorker('sandbox/no-upper')),
+  },
+  // src/sandbox/wasm: the Extism host, the one place that runs plugin code (operator-only: not in the SDK).
+  {
+    files: ['src/sandbox/wasm/**/*.ts'],
+    rules: restrict(noKube, noTest, byName, noGuestToolchain, noController('sandbox/no-upper'), noConnectors('sandbox/no-upper'), noCrds('sandbox/no-upper'), noConnectorWorker('sandbox/no-upper')),
   },
   // src/connector-worker: the worker's entry, the call codec and the worker runtime the controller
   // composes in. Connectors only through the registry; no I/O of its own (the pool in
@@ -123,7 +137,7 @@ export default tseslint.config(
   {
     files: ['src/connector-worker/**/*.ts'],
     rules: {
-      ...restrict(noIo, noKube, noTest, byName, noController('connector-worker/no-controller'), noCrds('connector-worker/no-crds'), workerRegistryOnly),
+      ...restrict(noIo, noKube, noTest, byName, noGuestToolchain, noController('connector-worker/no-controller'), noCrds('connector-worker/no-crds'), workerRegistryOnly),
       ...noDynamicIo,
     },
   },
@@ -139,17 +153,17 @@ export default tseslint.config(
     files: ['packages/connector-sdk/src/core/**/*.ts'],
     rules: { ...restrict(noIo, noKube, selfContained, contractNoRuntime), ...noDynamicIo },
   },
-  { files: ['packages/connector-sdk/src/sandbox/**/*.ts'], rules: restrict(noKube, selfContained, runtimeNoTestKit) },
+  { files: ['packages/connector-sdk/src/sandbox/**/*.ts'], rules: restrict(noKube, selfContained, runtimeNoTestKit, wasmOnly, noGuestToolchain) },
   { files: ['packages/connector-sdk/src/conformance/**/*.ts', 'packages/connector-sdk/src/testing/**/*.ts'], rules: restrict(noKube, selfContained) },
   // A connector folder: the SDK package root and its own files, nothing else of ours, no I/O.
   {
     files: ['src/connectors/*/**/*.ts'],
-    rules: { ...restrict(noIo, noKube, noTest, sdkOnly), ...noDynamicIoOrClock },
+    rules: { ...restrict(noIo, noKube, noTest, noGuestToolchain, sdkOnly), ...noDynamicIoOrClock },
   },
   // The registry (src/connectors/*.ts): lists connectors for the controller and the generators.
   {
     files: ['src/connectors/*.ts'],
-    rules: { ...restrict(noIo, noKube, noTest, byName, noController('connectors/no-controller'), noCrds('connectors/no-crds')), ...noDynamicIo },
+    rules: { ...restrict(noIo, noKube, noTest, byName, noGuestToolchain, noController('connectors/no-controller'), noCrds('connectors/no-crds')), ...noDynamicIo },
   },
   // src/crds: pure schema.
   {
@@ -163,15 +177,15 @@ export default tseslint.config(
   {
     files: ['src/controller/**/*.ts'],
     ignores: ioExceptions,
-    rules: { ...restrict(noIo, noTest, byName), ...noDynamicIoOrClock },
+    rules: { ...restrict(noIo, noTest, byName, noGuestToolchain, wasmContract), ...noDynamicIoOrClock },
   },
-  { files: ioExceptions, rules: restrict(noTest, byName) },
+  { files: ioExceptions, rules: restrict(noTest, byName, noGuestToolchain, wasmContract) },
   { files: ioExceptions.filter((f) => f.startsWith('src/controller/')), rules: { 'no-restricted-syntax': ['error', ...clockSyntax], ...noProcessClock } },
   // Anything else under src (a new top-level folder) gets the strictest default until it is given rules.
   {
     files: ['src/**/*.ts'],
     ignores: ['src/core/**', 'src/sandbox/**', 'src/connectors/**', 'src/connector-worker/**', 'src/crds/**', 'src/controller/**', 'src/cli/**', 'src/main.ts'],
-    rules: { ...restrict(noIo, noKube, noTest, byName), ...noDynamicIo },
+    rules: { ...restrict(noIo, noKube, noTest, byName, noGuestToolchain), ...noDynamicIo },
   },
   // src/cli: the process front ends (kubectl plugin, version/kubeconfig lookup), like main.ts:
   // they read the kubeconfig and package.json and talk to Kubernetes, never to targets.

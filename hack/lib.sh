@@ -35,6 +35,13 @@ ensure_deps() {
   fi
 }
 
+# The example WASM plugins (examples/plugins), built from source with AssemblyScript and the
+# Extism PDK from node_modules into $CD_CACHE/plugins, keyed by content (hack/plugins/build.ts).
+# The tests call the same builder, so this only warms the cache up front.
+ensure_plugins() {
+  (cd "$ROOT" && node hack/plugins/build.ts >&2)
+}
+
 # Debian packages the tests start for real. Installs only what is missing.
 ensure_apt() {
   local missing=()

@@ -4,6 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 ensure_node
 ensure_deps
+ensure_plugins
 ensure_apt openssl openssh-server openssh-client nginx apache2 haproxy python3-venv prometheus
 ensure_k8s
 ensure_cert_manager

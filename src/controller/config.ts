@@ -53,6 +53,8 @@ export const configSchema = z.object({
   weakCredentials: z.enum(['Warn', 'Refuse']).default('Warn'),
   /** Opt-in: append one JSON line per target deploy start/end here (fault audits; no key material). */
   deploySpanFile: z.string().regex(/^\//, 'must be an absolute path').optional(),
+  /** Directory of installed WASM plugins (`*.wasm`, usually a mounted ConfigMap); unset: no plugins. */
+  pluginDir: z.string().regex(/^\//, 'an absolute path').optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -92,6 +94,7 @@ export const FLAGS = {
   policy: { key: 'policy', kind: 'json', value: 'JSON', help: 'operator policy {pathRoots, hosts, commands, ambientCloudIdentity}; narrows every grant' },
   'weak-credentials': { key: 'weakCredentials', kind: 'string', value: 'Warn|Refuse', help: 'RSA under 2048 bits or SHA-1/MD5 signatures: deploy with a WeakCredential condition (Warn) or refuse the Secret (Refuse)' },
   'deploy-span-file': { key: 'deploySpanFile', kind: 'string', value: 'PATH', defaultText: 'off', help: 'append a JSON line per target deploy start/end (deployment, target, fingerprint prefix, time; no key material), for fault audits' },
+  'plugin-dir': { key: 'pluginDir', kind: 'string', value: 'DIR', defaultText: 'no plugins', help: 'directory of installed WASM plugins (*.wasm, e.g. a mounted ConfigMap); each must be pinned by a DeploymentPolicy' },
   help: { kind: 'switch', help: 'print this help and exit' },
   version: { kind: 'switch', help: 'print the version and commit and exit' },
 } as const satisfies Record<string, FlagSpec>;

@@ -7,6 +7,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { connectorsByName } from '../connectors/registry.ts';
+import { PLUGIN_BLOCK } from '../crds/plugin-block.ts';
+import { DEFAULT_PLUGIN_LIMITS, EMPTY_CATALOG, PluginPool, type PluginCatalog, type PluginLimits } from '../sandbox/wasm/index.ts';
+import { pluginDefinition } from './plugins/plugin-definition.ts';
 import { GROUP, PLURAL, REDEPLOY_AT_ANNOTATION, VERSION } from '../crds/names.ts';
 import { specSchema } from '../crds/spec.ts';
 import type { Config } from './config.ts';
@@ -45,6 +48,10 @@ export interface ControllerOptions {
   readonly registry?: ConnectorRegistry;
   /** Where connector code runs; in-process when omitted (main.ts passes the `--connector-runtime` choice, worker by default). */
   readonly connectorRuntime?: ConnectorRuntime;
+  /** Installed WASM plugins (loaded from --plugin-dir); the `plugin` block is always registered. */
+  readonly plugins?: PluginCatalog;
+  /** Limits of each plugin call; the runtime's defaults unless a test sets its own. */
+  readonly pluginLimits?: PluginLimits;
   /** Observes every finished reconcile (tests count connector calls and status writes). */
   readonly onReconciled?: (key: string, outcome: ReconcileOutcome) => void;
   /** Opt-in deploy spans (main.ts writes them to `--deploy-span-file`). */
@@ -65,6 +72,7 @@ export class Controller {
   readonly #index = new SecretIndex();
   readonly #policies: PolicyWatch;
   readonly #hosts: HostPool;
+  readonly #pluginPool: PluginPool | undefined;
   readonly #deps: ReconcilerDeps;
   readonly #stop = new AbortController();
   #queue: WorkQueue | undefined;
@@ -75,7 +83,10 @@ export class Controller {
     this.#o = o;
     const clock = o.clock ?? realClock;
     const kube = createKubeClient(o.kc, 'cert-deployer', clock);
-    const registry = o.registry ?? connectorsByName;
+    const plugins = o.plugins ?? EMPTY_CATALOG;
+    // Instances start ahead only when plugins are installed (a spare per plugin after its first call).
+    this.#pluginPool = plugins.plugins.size > 0 ? new PluginPool(o.pluginLimits ?? DEFAULT_PLUGIN_LIMITS) : undefined;
+    const registry: ConnectorRegistry = new Map([...(o.registry ?? connectorsByName), [PLUGIN_BLOCK, pluginDefinition(plugins, o.pluginLimits, this.#pluginPool)]]);
     this.#hosts = createHostPool(kube);
     const transport = kubeTransport(o.kc);
     const onError = (name: string) => (err: Error, phase: string) => o.logger.warn({ informer: name, phase, err: err.message }, 'informer error (retrying)');
@@ -170,6 +181,7 @@ export class Controller {
     await Promise.all([...this.#deployments, ...this.#secrets].map((i) => i.stop()));
     await this.#policies.stop();
     await this.#hosts.close();
+    await this.#pluginPool?.close();
   }
 
   async #lead(signal: AbortSignal): Promise<void> {

@@ -31,11 +31,17 @@ export const Reason = {
   /** Some targets are still being worked on (first deploy, or after a change). */
   Progressing: 'Progressing',
   UndeployFailed: 'UndeployFailed',
+  /** The target's `plugin.name` names no plugin the operator loaded (not installed, or refused at load). */
+  PluginNotInstalled: 'PluginNotInstalled',
+  /** No DeploymentPolicy selecting the namespace pins the plugin: it is not loaded (fail closed). */
+  PluginNotPinned: 'PluginNotPinned',
+  /** Policies pin the plugin's name, but with another sha256 than the installed file's: not loaded. */
+  PluginDigestMismatch: 'PluginDigestMismatch',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
 /** Reasons after which retrying without a change cannot help: retried only on a slow timer. */
-export const TERMINAL_REASONS: ReadonlySet<string> = new Set([Reason.DeployFailed, Reason.GrantDenied, Reason.PolicyDenied, Reason.InvalidSpec]);
+export const TERMINAL_REASONS: ReadonlySet<string> = new Set([Reason.DeployFailed, Reason.GrantDenied, Reason.PolicyDenied, Reason.InvalidSpec, Reason.PluginNotInstalled, Reason.PluginNotPinned, Reason.PluginDigestMismatch]);
 
 /** Event reasons (events.k8s.io `reason`), and the machine-readable `action`s. */
 export const EventReason = {
@@ -44,6 +50,8 @@ export const EventReason = {
   DeployFailed: 'DeployFailed',
   GrantDenied: 'GrantDenied',
   PolicyDenied: 'PolicyDenied',
+  /** A plugin target was refused before its plugin ran: not installed, not pinned, or another digest. */
+  PluginRefused: 'PluginRefused',
   VerifyFailed: 'VerifyFailed',
   InvalidCertificate: 'InvalidCertificate',
   SecretNotFound: 'SecretNotFound',

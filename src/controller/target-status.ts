@@ -40,6 +40,7 @@ export function nextTargetStatus(i: TargetStatusInput): TargetStatus {
       remoteId,
       attempts: 0,
       policies: policiesOf(i.outcome),
+      plugin: i.outcome.plugin && { ...i.outcome.plugin },
       reason: Reason.Deployed,
       message: clip(i.outcome.message),
     });
@@ -58,6 +59,7 @@ export function nextTargetStatus(i: TargetStatusInput): TargetStatus {
     remoteId,
     attempts: (sameAttempt ? (prev.attempts ?? 0) : 0) + 1,
     policies: policiesOf(i.outcome),
+    plugin: i.outcome.plugin && { ...i.outcome.plugin },
     reason: i.outcome.reason,
     message: clip(i.outcome.message),
   });

@@ -29,6 +29,9 @@ function tidy(node: JsonSchema): JsonSchema {
   }
   if (out.format === 'date-time') delete out.pattern;
   if (out.additionalProperties === false) delete out.additionalProperties;
+  // A free-form map (z.record of unknown) kept by the apiserver as is: no schema for its values.
+  const ap = out.additionalProperties;
+  if (out['x-kubernetes-preserve-unknown-fields'] === true && ap && typeof ap === 'object' && Object.keys(ap).length === 0) delete out.additionalProperties;
   return out;
 }
 

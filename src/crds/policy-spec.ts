@@ -94,6 +94,16 @@ export const labelSelector = z.object({
 });
 export type LabelSelector = z.infer<typeof labelSelector>;
 
+/** A plugin an admin allows, pinned by the sha256 of its .wasm file. */
+export const pluginPin = z.object({
+  name: dnsLabel.describe('The plugin\'s manifest name, as targets write it in plugin.name.'),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'lowercase hex SHA-256 (64 characters)')
+    .describe('Lowercase hex SHA-256 of the plugin\'s .wasm file (sha256sum). A plugin whose file has another digest is refused.'),
+});
+export type PluginPin = z.infer<typeof pluginPin>;
+
 export const policySpec = z
   .object({
     namespaces: z
@@ -123,6 +133,11 @@ export const policySpec = z
       .boolean()
       .default(false)
       .describe('Whether cloud connectors may use the operator pod\'s own cloud identity (IRSA, workload identity) instead of a credentials Secret.'),
+    plugins: z
+      .array(pluginPin)
+      .max(MAX_POLICY_ITEMS)
+      .optional()
+      .describe('WASM plugins targets in the selected namespaces may use, each pinned by its sha256. A plugin is loaded for a target only when a selecting policy pins exactly its digest; unrestricted does not waive this.'),
     unrestricted: z
       .boolean()
       .default(false)

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { dnsLabel, hostName, hostPort, localObjectReference } from './common.ts';
+import { PLUGIN_BLOCK, pluginBlock } from './plugin-block.ts';
 
 export const MAX_TARGETS = 32;
 export const MAX_VERIFY_ENDPOINTS = 8;
@@ -29,10 +30,12 @@ export const verify = z.object({
 });
 
 /**
- * Builds the target schema from the connector blocks: each block is optional, and a CEL rule
- * (plus the same rule in zod) requires exactly one per target.
+ * Builds the target schema from the connector blocks (the registered ones plus `plugin`): each
+ * block is optional, and a CEL rule (plus the same rule in zod) requires exactly one per target.
  */
-export function targetSchema<B extends Record<string, z.ZodType>>(blocks: B) {
+export function targetSchema<B extends Record<string, z.ZodType>>(registered: B) {
+  // The plugin block is there whatever is registered: a plugin is not compiled in.
+  const blocks: Record<string, z.ZodType> = { ...registered, [PLUGIN_BLOCK]: pluginBlock };
   const names = Object.keys(blocks);
   const optionalBlocks = Object.fromEntries(Object.entries(blocks).map(([k, v]) => [k, v.optional()]));
   const rule = names.length === 0 ? 'false' : `[${names.map((n) => `has(self.${n})`).join(', ')}].exists_one(x, x)`;

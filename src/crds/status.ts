@@ -23,6 +23,14 @@ export const targetStatus = z.object({
     .describe('Names of the DeploymentPolicies whose grants this target used on its last attempt (the policies that select the namespace and allow this host).'),
   reason: z.string().max(1024).optional().describe('CamelCase reason of the last result, e.g. Deployed, DeployFailed, PolicyDenied.'),
   message: z.string().max(4096).optional().describe('Human-readable result of the last attempt. Never contains key material.'),
+  plugin: z
+    .object({
+      name: z.string().max(63).describe('The plugin\'s manifest name.'),
+      version: z.string().max(64).describe('The plugin\'s manifest version.'),
+      sha256: z.string().max(64).describe('SHA-256 of the plugin file the operator loaded (what a DeploymentPolicy must pin).'),
+    })
+    .optional()
+    .describe('For a plugin target: the plugin the operator loaded (or refused) on the last attempt.'),
   servedNotAfter: timestamp.optional().describe('Expiry of the certificate the verify endpoints served at the last verification (the earliest, when several): what clients really get, which can differ from the Secret.'),
 });
 export type TargetStatus = z.infer<typeof targetStatus>;

@@ -11,6 +11,8 @@ import type { ReconcileOutcome } from '../../src/controller/reconcile/reconcile.
 import type { EventSink } from '../../src/controller/kube-port.ts';
 import { createMetrics } from '../../src/controller/metrics.ts';
 import { kubeClients } from '../../hack/local-cluster/kube-objects.ts';
+import type { PluginCatalog } from '../../src/sandbox/wasm/index.ts';
+import type { ConnectorRuntime } from '../../src/controller/pipeline/connector-runtime.ts';
 import { allowAll } from './policy-fixtures.ts';
 
 export interface RunningController {
@@ -26,7 +28,7 @@ export interface RunningController {
  * of `config.namespaces` (the tests of other concerns predate deny-by-default; the --policy flag
  * still narrows as before). Pass `allowAll: false` to start under whatever policies exist.
  */
-export function startController(kubeconfigPath: string, config: Partial<Config> = {}, opts: { allowAll?: boolean } = {}): RunningController {
+export function startController(kubeconfigPath: string, config: Partial<Config> = {}, opts: { allowAll?: boolean; plugins?: PluginCatalog; connectorRuntime?: ConnectorRuntime } = {}): RunningController {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfigPath);
   const counts = { reconciles: 0, invocations: 0, statusWrites: 0 };
@@ -35,6 +37,8 @@ export function startController(kubeconfigPath: string, config: Partial<Config> 
   const cfg = configSchema.parse({ identity: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, leaderElect: false, ...config });
   const controller = new Controller({
     kc, config: cfg, logger: pino({ level: process.env.CD_TEST_LOG ?? 'silent' }), metrics: createMetrics({ defaultMetrics: false }), events: sink,
+    ...(opts.plugins === undefined ? {} : { plugins: opts.plugins }),
+    ...(opts.connectorRuntime === undefined ? {} : { connectorRuntime: opts.connectorRuntime }),
     onReconciled: (_key: string, o: ReconcileOutcome) => {
       counts.reconciles++;
       counts.invocations += o.invocations;

@@ -28,7 +28,7 @@ export interface DeployTargetInput {
 export async function deployTarget(input: DeployTargetInput): Promise<TargetOutcome> {
   const verify = input.target.verify;
   const prepared = prepareTarget(input.registry, input.target, input.env.access, verify?.endpoints.map((e) => e.address) ?? []);
-  if (!prepared.ok) return { ...failed(prepared.failure.reason, prepared.failure.message, false), policies: prepared.failure.policies ?? [] };
+  if (!prepared.ok) return { ...failed(prepared.failure.reason, prepared.failure.message, false), policies: prepared.failure.policies ?? [], plugin: prepared.failure.plugin };
   const t = prepared.target;
 
   let result;
@@ -37,10 +37,10 @@ export async function deployTarget(input: DeployTargetInput): Promise<TargetOutc
       (runtime, call) => runtime.deploy(call, input.deployment));
   } catch (err) {
     const c = classifyDeployError(err, err instanceof DeadlineError);
-    return { ...failed(c.reason, c.message, c.retryable, true), policies: t.policies };
+    return { ...failed(c.reason, c.message, c.retryable, true), policies: t.policies, plugin: t.plugin };
   }
 
-  const base = { invoked: true, changed: result.changed, remoteId: result.remoteId, policies: t.policies };
+  const base = { invoked: true, changed: result.changed, remoteId: result.remoteId, policies: t.policies, plugin: t.plugin };
   const tofu = t.sshAddress && !t.sshPinned ? input.env.hosts.observedHostKey(input.env.namespace, t.host) : undefined;
   const deployed = `${result.message ?? 'deployed'}${tofu ? `; host key accepted on first use, pin it as hostKey: ${tofu}` : ''}`;
   if (!verify) return { ok: true, reason: Reason.Deployed, message: deployed, retryable: false, verified: false, ...base };

@@ -10,9 +10,13 @@
 import type { Connector, ConnectorDefinition } from '@cert-deployer/connector-sdk';
 import type { HostConfig } from '@cert-deployer/connector-sdk';
 import type { Grant, Policy } from '@cert-deployer/connector-sdk/sandbox';
+import type { PluginBlock } from '../../crds/plugin-block.ts';
+import { isPluginDefinition } from '../plugins/plugin-definition.ts';
+import type { PluginIdentity } from '../plugins/plugin-pins.ts';
 import type { PolicyAccess } from '../policy/policy-access.ts';
 import { credentialRefsOf } from '../credential-refs.ts';
 import { resolveTargetPolicy } from '../policy/resolve-policy.ts';
+import { selectingPolicies } from '../policy/select-namespace.ts';
 import { Reason } from '../reasons.ts';
 
 /** Block name → definition; type-erased once here so no caller needs a cast. */
@@ -38,6 +42,8 @@ export interface PreparedTarget {
   readonly policy: Policy;
   /** Names of the DeploymentPolicies that applied (status shows them per target). */
   readonly policies: readonly string[];
+  /** For a plugin target: the plugin loaded for it (status shows name, version, digest). */
+  readonly plugin?: PluginIdentity | undefined;
 }
 
 /** Why a target cannot run: a status reason and a message naming what is missing. */
@@ -46,6 +52,8 @@ export interface PrepareFailure {
   readonly message: string;
   /** The DeploymentPolicies that were considered, if any (status shows them). */
   readonly policies?: readonly string[];
+  /** For a plugin target refused before it ran: the installed plugin, when there is one. */
+  readonly plugin?: PluginIdentity | undefined;
 }
 
 export type PrepareResult = { readonly ok: true; readonly target: PreparedTarget } | { readonly ok: false; readonly failure: PrepareFailure };
@@ -68,7 +76,16 @@ export function prepareTarget(registry: ConnectorRegistry, target: TargetSpec, a
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     return { ok: false, failure: { reason: Reason.InvalidSpec, message: `invalid ${found.name} block: ${issues}` } };
   }
-  const connector = found.definition.create(parsed.data);
+  // A plugin target passes its own gate first (installed, pinned by digest, config valid):
+  // nothing of the plugin runs, not even its grant template, unless a policy pins it.
+  let connector: Connector;
+  let plugin: PluginIdentity | undefined;
+  let pinnedBy: readonly string[] = [];
+  if (isPluginDefinition(found.definition)) {
+    const admitted = found.definition.admit(parsed.data as PluginBlock, access.namespace.name, selectingPolicies(access.policies, access.namespace));
+    if (!admitted.ok) return { ok: false, failure: { reason: admitted.reason, message: admitted.message, policies: admitted.policies ?? [], plugin: admitted.plugin } };
+    ({ connector, plugin, pinnedBy } = admitted);
+  } else connector = found.definition.create(parsed.data);
   const declared = connector.capabilities();
   const host = found.definition.hostOf?.(parsed.data);
   const ssh = host?.ssh;
@@ -84,7 +101,7 @@ export function prepareTarget(registry: ConnectorRegistry, target: TargetSpec, a
     ok: true,
     target: {
       name: target.name, connectorName: found.name, connector, config: parsed.data, declared, host, secretRefs,
-      sshAddress: ssh?.address, sshPinned: Boolean(ssh?.hostKey), policy: resolved.policy, policies: resolved.names,
+      sshAddress: ssh?.address, sshPinned: Boolean(ssh?.hostKey), policy: resolved.policy, policies: [...new Set([...resolved.names, ...pinnedBy])].sort(), plugin,
     },
   };
 }

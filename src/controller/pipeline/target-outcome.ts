@@ -2,6 +2,7 @@
  * What one pipeline call reports back to the reconcile: never an exception for a target
  * failure, so one target can neither block nor crash the others.
  */
+import type { PluginIdentity } from '../plugins/plugin-pins.ts';
 import type { Reason } from '../reasons.ts';
 
 export interface TargetOutcome {
@@ -18,6 +19,8 @@ export interface TargetOutcome {
   readonly servedNotAfter?: string | undefined;
   /** The DeploymentPolicies that applied to this call (status shows them per target). */
   readonly policies?: readonly string[] | undefined;
+  /** For a plugin target: the plugin loaded (or refused) for this call. */
+  readonly plugin?: PluginIdentity | undefined;
 }
 
 /** A failed outcome; `invoked` says whether the connector was called before it failed. */

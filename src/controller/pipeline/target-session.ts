@@ -55,7 +55,10 @@ export async function runSession<T>(target: PreparedTarget, env: TargetEnv, base
     const sandbox = createSandbox({ grant: target.declared, policy: target.policy, host, clock: env.clock });
     try {
       const context: DeployContext = { ...base, secrets, allowAmbientIdentity: target.policy.ambientCloudIdentity === true, clock: env.clock };
-      return await call(env.runtime ?? inProcessRuntime, {
+      // A plugin target runs in the WASM tier: Extism in this process is its confinement (a
+      // worker process has no plugin catalog to re-create it from).
+      const runtime = target.plugin !== undefined ? inProcessRuntime : (env.runtime ?? inProcessRuntime);
+      return await call(runtime, {
         affinity: env.namespace, connectorName: target.connectorName, config: target.config, connector: target.connector, sandbox, context, signal: deadline,
       });
     } catch (err) {

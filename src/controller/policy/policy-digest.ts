@@ -11,7 +11,8 @@ import type { PolicyAccess } from './policy-access.ts';
 /** 16 hex chars identifying the policy outcome of `target` under `access`. */
 export function policyDigest(registry: ConnectorRegistry, target: TargetSpec, access: PolicyAccess): string {
   const p = prepareTarget(registry, target, access, target.verify?.endpoints.map((e) => e.address) ?? []);
-  const view = p.ok ? { policy: p.target.policy, names: p.target.policies } : { denied: p.failure.reason, message: p.failure.message };
+  // The plugin's digest is part of it: replacing a plugin file re-runs its targets.
+  const view = p.ok ? { policy: p.target.policy, names: p.target.policies, plugin: p.target.plugin } : { denied: p.failure.reason, message: p.failure.message };
   return createHash('sha256').update(JSON.stringify(view)).digest('hex').slice(0, 16);
 }
 

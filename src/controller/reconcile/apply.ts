@@ -82,6 +82,7 @@ function report(obj: CertificateDeploymentObject, target: string, o: TargetOutco
     return;
   }
   if (previous && !previous.ready && previous.reason === o.reason && previous.message === o.message) return; // no repeat
-  const reason = o.reason === Reason.GrantDenied ? EventReason.GrantDenied : o.reason === Reason.PolicyDenied ? EventReason.PolicyDenied : o.reason === Reason.VerifyFailed ? EventReason.VerifyFailed : EventReason.DeployFailed;
+  const pluginRefused = o.reason === Reason.PluginNotInstalled || o.reason === Reason.PluginNotPinned || o.reason === Reason.PluginDigestMismatch;
+  const reason = o.reason === Reason.GrantDenied ? EventReason.GrantDenied : o.reason === Reason.PolicyDenied ? EventReason.PolicyDenied : pluginRefused ? EventReason.PluginRefused : o.reason === Reason.VerifyFailed ? EventReason.VerifyFailed : EventReason.DeployFailed;
   deps.events.event(obj, 'Warning', reason, o.reason === Reason.VerifyFailed ? EventAction.Verify : EventAction.Deploy, `${target}: ${o.message}`);
 }

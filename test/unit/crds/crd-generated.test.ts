@@ -49,7 +49,7 @@ describe('generated CRD', () => {
     const spec = toStructuralSchema(specSchema({ a: z.object({ x: z.string() }), b: z.object({ y: z.string() }) }));
     const items = ((spec.properties as Record<string, JsonSchema>).targets!.items as JsonSchema);
     expect(items['x-kubernetes-validations']).toEqual([
-      { rule: '[has(self.a), has(self.b)].exists_one(x, x)', message: 'exactly one connector block must be set: one of a, b' },
+      { rule: '[has(self.a), has(self.b), has(self.plugin)].exists_one(x, x)', message: 'exactly one connector block must be set: one of a, b, plugin' },
     ]);
   });
 

@@ -57,6 +57,14 @@ export const plantedViolations: readonly PlantedViolation[] = [
   { file: 'src/sandbox/mine.ts', code: use('../crds/names.ts'), tag: 'sandbox/no-upper' },
   { file: 'src/sandbox/mine.ts', code: use('@kubernetes/client-node', 'KubeConfig'), tag: 'layer/kube' },
   { file: 'src/sandbox/mine.ts', code: use('../../test/support/kube.ts'), tag: 'layer/test' },
+  // WASM plugins: the Extism runtime only in src/sandbox/wasm, the guest toolchain nowhere in src,
+  // the controller through the runtime's contract only
+  { file: 'src/sandbox/host/mine.ts', code: use('@extism/extism', 'createPlugin'), tag: 'sandbox/wasm-only' },
+  { file: 'src/controller/mine.ts', code: use('@extism/extism', 'createPlugin'), tag: 'layer/io' },
+  { file: 'src/connectors/mine/mine.ts', code: `export const m = () => import('@extism/extism');\n`, tag: 'layer/io' },
+  { file: 'src/sandbox/wasm/mine.ts', code: use('@extism/as-pdk', 'Host'), tag: 'wasm/guest-toolchain' },
+  { file: 'src/controller/mine.ts', code: use('assemblyscript', 'x'), tag: 'wasm/guest-toolchain' },
+  { file: 'src/controller/plugins/mine.ts', code: use('../../sandbox/wasm/plugin-runtime.ts', 'callPlugin'), tag: 'controller/wasm-contract' },
   // crds: only zod, yaml, its own files and connector config atoms
   { file: 'src/crds/mine.ts', code: use('../sandbox/grant.ts'), tag: 'crds/pure' },
   { file: 'src/crds/mine.ts', code: use('@cert-deployer/connector-sdk/sandbox', 'EMPTY_GRANT'), tag: 'crds/pure' },
@@ -125,6 +133,8 @@ export const cleanImports: readonly LayerCase[] = [
   { file: 'src/sandbox/worker/mine.ts', code: use('node:child_process', 'fork') },
   { file: 'src/sandbox/worker/mine.ts', code: use('@cert-deployer/connector-sdk/sandbox', 'createSandbox') },
   { file: 'src/controller/pipeline/mine.ts', code: use('../../connector-worker/index.ts', 'WorkerConnectorRuntime') },
+  { file: 'src/sandbox/wasm/mine.ts', code: use('@extism/extism', 'createPlugin') },
+  { file: 'src/controller/plugins/mine.ts', code: use('../../sandbox/wasm/index.ts', 'callPlugin') },
   { file: 'src/connectors/mine/mine.ts', code: use('@cert-deployer/connector-sdk', 'terminal') },
   { file: 'src/connectors/mine/mine.ts', code: `import { clockOf, type DeployContext } from '@cert-deployer/connector-sdk';\nexport const t = (ctx: DeployContext) => clockOf(ctx).now();\n` },
   { file: 'src/connectors/mine/mine.ts', code: `export const d = (iso: string) => new Date(iso);\n` },

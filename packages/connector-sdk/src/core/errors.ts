@@ -44,6 +44,8 @@ export const ErrorCode = {
   WorkerTimeout: 'CD_ERR_WORKER_TIMEOUT',
   /** A connector worker sent a message outside the IPC protocol (wrong version or shape). */
   WorkerProtocol: 'CD_ERR_WORKER_PROTOCOL',
+  /** A WASM plugin trapped, ran past its time limit, returned something the ABI does not allow, or could not be started. */
+  Plugin: 'CD_ERR_PLUGIN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
