@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { condition, dnsLabel, fingerprint, timestamp } from './common.ts';
+import { targetDrift } from './drift-status.ts';
 
 export const targetStatus = z.object({
   name: dnsLabel.describe('Name of the target this entry describes.'),
@@ -24,6 +25,7 @@ export const targetStatus = z.object({
   reason: z.string().max(1024).optional().describe('CamelCase reason of the last result, e.g. Deployed, DeployFailed, PolicyDenied.'),
   message: z.string().max(4096).optional().describe('Human-readable result of the last attempt. Never contains key material.'),
   servedNotAfter: timestamp.optional().describe('Expiry of the certificate the verify endpoints served at the last verification (the earliest, when several): what clients really get, which can differ from the Secret.'),
+  drift: targetDrift.optional().describe('The last periodic re-verification of this Ready target (spec.verify.interval): the verdict and what was seen.'),
 });
 export type TargetStatus = z.infer<typeof targetStatus>;
 
