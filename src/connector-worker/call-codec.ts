@@ -7,15 +7,17 @@
  * are validated with zod.
  */
 import { z } from 'zod';
-import { SecretValue, type DeployContext, type DeployResult, type Deployment } from '@cert-deployer/connector-sdk';
+import { SecretValue, type DeployContext, type DeployResult, type Deployment, type InspectResult } from '@cert-deployer/connector-sdk';
 
 /** One call of a connector: the operation, the registered block name and its validated config. */
 export interface ConnectorCall {
-  readonly op: 'deploy' | 'undeploy';
+  readonly op: 'deploy' | 'undeploy' | 'inspect';
   readonly connector: string;
   readonly config: unknown;
   readonly deployment?: Deployment | undefined;
   readonly context: DeployContext;
+  /** For `inspect`: the fingerprint the operator last deployed to the target (public). */
+  readonly fingerprint?: string | undefined;
 }
 
 const secret = z.object({ secret: z.string() }).strict();
@@ -36,12 +38,16 @@ const contextWire = z.object({
   allowAmbientIdentity: z.boolean().optional(),
 }).strict();
 export const callWireSchema = z.object({
-  op: z.enum(['deploy', 'undeploy']),
+  op: z.enum(['deploy', 'undeploy', 'inspect']),
   connector: z.string().min(1),
   config: z.unknown(),
   deployment: deploymentWire.optional(),
   context: contextWire,
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 }).strict();
+const heldWire = z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/), notAfter: z.string().optional() }).strict();
+/** What an inspect returns: public facts of a certificate, never key material. */
+export const inspectResultSchema = z.object({ active: heldWire.nullable(), expectedInstalled: z.boolean().optional(), message: z.string().optional() }).strict();
 export const deployResultSchema = z.object({ changed: z.boolean(), remoteId: z.string().optional(), message: z.string().optional() }).strict();
 
 const wrap = (s: SecretValue): { secret: string } => ({ secret: s.reveal() });
@@ -54,6 +60,7 @@ export function encodeCall(call: ConnectorCall): z.input<typeof callWireSchema> 
     op: call.op,
     connector: call.connector,
     config: call.config,
+    ...(call.fingerprint !== undefined ? { fingerprint: call.fingerprint } : {}),
     ...(d ? { deployment: { fingerprint: d.fingerprint, certificatePem: d.certificatePem, chainPem: [...d.chainPem], privateKey: wrap(d.privateKey), keyAlgorithm: d.keyAlgorithm, notBefore: d.notBefore, notAfter: d.notAfter, dnsNames: [...d.dnsNames] } } : {}),
     context: {
       ownerId: c.ownerId,
@@ -73,6 +80,7 @@ export function decodeCall(raw: unknown): ConnectorCall {
     connector: w.connector,
     config: w.config,
     deployment: d ? { ...d, privateKey: new SecretValue(d.privateKey.secret) } : undefined,
+    ...(w.fingerprint !== undefined ? { fingerprint: w.fingerprint } : {}),
     context: {
       ownerId: w.context.ownerId,
       ...(w.context.remoteId !== undefined ? { remoteId: w.context.remoteId } : {}),
@@ -85,4 +93,9 @@ export function decodeCall(raw: unknown): ConnectorCall {
 /** Validates what the worker says a deploy returned (plain data: an id and a message, never a key). */
 export function decodeDeployResult(raw: unknown): DeployResult {
   return deployResultSchema.parse(raw);
+}
+
+/** Validates what the worker says an inspect found (a fingerprint and dates, never a key). */
+export function decodeInspectResult(raw: unknown): InspectResult {
+  return inspectResultSchema.parse(raw);
 }

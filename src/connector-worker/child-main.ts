@@ -2,7 +2,7 @@
  * The entry of a connector worker process (started by the pool with Node's permission model).
  * It loads the registry of connectors — the in-tree one, or the module named by the first
  * argument (tests load hostile connectors that way) — and serves calls: decode, create the
- * connector from its validated config, run deploy or undeploy against the proxied Sandbox,
+ * connector from its validated config, run deploy, undeploy or inspect against the proxied Sandbox,
  * encode the result. The grant is not checked here: the parent checks every Sandbox request.
  */
 import type { ConnectorDefinition } from '@cert-deployer/connector-sdk';
@@ -24,6 +24,15 @@ serveCalls(async (payload, sandbox, signal) => {
     if (call.deployment === undefined) throw new Error('connector worker: a deploy call without a deployment');
     const r = await connector.deploy(signal, sandbox, call.deployment, call.context);
     return { changed: r.changed, ...(r.remoteId !== undefined ? { remoteId: r.remoteId } : {}), ...(r.message !== undefined ? { message: r.message } : {}) };
+  }
+  if (call.op === 'inspect') {
+    if (connector.inspect === undefined || call.fingerprint === undefined) throw new Error('connector worker: an inspect call for a connector without inspect, or without a fingerprint');
+    const r = await connector.inspect(signal, sandbox, { ...call.context, fingerprint: call.fingerprint });
+    return {
+      active: r.active === null ? null : { fingerprint: r.active.fingerprint, ...(r.active.notAfter !== undefined ? { notAfter: r.active.notAfter } : {}) },
+      ...(r.expectedInstalled !== undefined ? { expectedInstalled: r.expectedInstalled } : {}),
+      ...(r.message !== undefined ? { message: r.message } : {}),
+    };
   }
   await connector.undeploy?.(signal, sandbox, call.context);
   return null;

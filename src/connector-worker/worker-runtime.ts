@@ -1,5 +1,5 @@
 /**
- * The worker connector runtime: every deploy and undeploy of a connector runs in a confined
+ * The worker connector runtime: every deploy, undeploy and inspect of a connector runs in a confined
  * worker process (src/sandbox/worker) while the operator keeps the checked sandbox, so the
  * grant is enforced in the parent exactly as in-process. This module composes the generic
  * pool with the connector-aware codec and the worker entry; the controller's pipeline uses it
@@ -7,9 +7,9 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Connector, DeployContext, DeployResult, Deployment, Sandbox } from '@cert-deployer/connector-sdk';
+import type { Connector, DeployContext, DeployResult, Deployment, InspectResult, Sandbox } from '@cert-deployer/connector-sdk';
 import { appReadRoots, appRoot, ConfinedPool, permissionFlags } from '../sandbox/worker/index.ts';
-import { decodeDeployResult, encodeCall, type ConnectorCall } from './call-codec.ts';
+import { decodeDeployResult, decodeInspectResult, encodeCall, type ConnectorCall } from './call-codec.ts';
 
 export interface WorkerRuntimeOptions {
   /** Module exporting `connectorsByName` for the worker; default the in-tree registry. */
@@ -95,6 +95,11 @@ export class WorkerConnectorRuntime {
     await this.#run(call, 'undeploy', undefined);
   }
 
+  /** Drift: runs `inspect` in a worker; `call.sandbox` is the parent's read-only sandbox. */
+  async inspect(call: WorkerCall, fingerprint: string): Promise<InspectResult> {
+    return decodeInspectResult(await this.#run(call, 'inspect', undefined, fingerprint));
+  }
+
   stats(): { busy: number; idle: number; spares: number } {
     return this.#pool.stats();
   }
@@ -107,8 +112,8 @@ export class WorkerConnectorRuntime {
     return this.#pool.close();
   }
 
-  #run(call: WorkerCall, op: ConnectorCall['op'], deployment: Deployment | undefined): Promise<unknown> {
-    const payload = encodeCall({ op, connector: call.connectorName, config: call.config, deployment, context: call.context });
+  #run(call: WorkerCall, op: ConnectorCall['op'], deployment: Deployment | undefined, fingerprint?: string): Promise<unknown> {
+    const payload = encodeCall({ op, connector: call.connectorName, config: call.config, deployment, context: call.context, ...(fingerprint !== undefined ? { fingerprint } : {}) });
     return this.#pool.run(call.affinity, payload, call.sandbox, call.signal);
   }
 }

@@ -38,6 +38,8 @@ export const configSchema = z.object({
   identity: z.string().min(1),
   concurrency: z.int().min(1).max(64).default(4),
   deployTimeoutSeconds: z.int().min(1).max(3600).default(300),
+  /** Drift checks (re-verifications of Ready targets) in flight at once, across all deployments. */
+  driftConcurrency: z.int().min(1).max(256).default(8),
   shutdownGraceSeconds: z.int().min(1).max(600).default(25),
   logLevel: z.enum(LOG_LEVELS).default('info'),
   /** `json` for log collectors (Kubernetes), `text` for a human at a terminal. */
@@ -86,6 +88,7 @@ export const FLAGS = {
   'leader-election-id': { key: 'leaderElectionId', kind: 'string', value: 'NAME', help: 'name of the leader election Lease' },
   identity: { key: 'identity', kind: 'string', value: 'NAME', alsoEnv: ['POD_NAME'], defaultText: '<hostname>-<random>', help: 'this replica\'s name in the Lease and in Events' },
   concurrency: { key: 'concurrency', kind: 'int', value: 'N', help: 'deployments reconciled in parallel (1-64)' },
+  'drift-concurrency': { key: 'driftConcurrency', kind: 'int', value: 'N', help: 'drift checks (re-verifications of Ready targets) in flight at once, all deployments together (1-256)' },
   'deploy-timeout-seconds': { key: 'deployTimeoutSeconds', kind: 'int', value: 'N', help: 'upper bound of one target deploy (1-3600)' },
   'shutdown-grace-seconds': { key: 'shutdownGraceSeconds', kind: 'int', value: 'N', help: 'time in-flight deploys get after SIGTERM (1-600)' },
   'log-level': { key: 'logLevel', kind: 'string', value: LOG_LEVELS.join('|'), help: 'least severe level logged' },

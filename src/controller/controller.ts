@@ -4,6 +4,7 @@
  * this replica holds the leader Lease. Keys, not objects, go on the queue (cert-manager's
  * model): a reconcile always reads the latest cached object.
  */
+import { createLimiter } from '../core/limiter.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { connectorsByName } from '../connectors/registry.ts';
@@ -95,6 +96,7 @@ export class Controller {
       kube, registry, connectorRuntime: o.connectorRuntime, events: o.events, log: o.logger, metrics: o.metrics, policy: o.config.policy, policySource: this.#policies, hosts: this.#hosts,
       secretMeta: (namespace, name) => this.#secrets.map((i) => i.get(`${namespace}/${name}`)).find((m) => m !== undefined)?.metadata,
       clock, specSchema: specSchema(Object.fromEntries([...registry].map(([name, d]) => [name, d.configSchema]))), deployTimeoutMs: o.config.deployTimeoutSeconds * 1000, weakCredentials: o.config.weakCredentials, ...(o.spans ? { spans: o.spans } : {}),
+      driftLimiter: createLimiter(o.config.driftConcurrency),
     };
     const namespaces = o.config.namespaces.length > 0 ? o.config.namespaces : [undefined];
     for (const namespace of namespaces) {

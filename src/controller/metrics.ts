@@ -18,6 +18,8 @@ export interface TargetSample {
   lastSuccessSeconds?: number;
   /** notAfter of the certificate the target served at its last verification (epoch seconds). */
   servedNotAfterSeconds?: number;
+  /** The last drift check found another certificate (Diverged, InstalledNotBound, Absent); absent until a check ran. */
+  drifted?: boolean;
 }
 
 /** What the informers report for the stale-watch alert (a subset of InformerHealth). */
@@ -44,6 +46,8 @@ export interface ControllerMetrics extends ReconcilerMetrics {
   leader(isLeader: boolean): void;
   /** Sets the per-target series of one target of a deployment. */
   target(namespace: string, name: string, target: string, connector: string, sample: TargetSample): void;
+  driftCheck(connector: string, verdict: string): void;
+  driftRepair(connector: string, result: string): void;
   /** Removes the series of one target that left the deployment's spec. */
   forgetTarget(namespace: string, name: string, target: string): void;
   /** Registers the source of watch health, read at every scrape. */
@@ -86,6 +90,9 @@ export function createMetrics(opts: MetricsOptions = {}): ControllerMetrics {
   const targetReady = new Gauge({ name: 'cert_deployer_target_ready', help: '1 when the target\'s Ready condition is True, else 0', labelNames: targetLabels, registers });
   const targetSuccess = new Gauge({ name: 'cert_deployer_target_last_deploy_success_timestamp_seconds', help: 'When the target last deployed successfully', labelNames: targetLabels, registers });
   const targetServed = new Gauge({ name: 'cert_deployer_target_served_certificate_expiry_timestamp_seconds', help: 'notAfter of the certificate the target served at its last verification (not the Secret\'s)', labelNames: targetLabels, registers });
+  const targetDrifted = new Gauge({ name: 'cert_deployer_target_drifted', help: '1 while the last re-verification of the target found another certificate (Diverged, InstalledNotBound, Absent), 0 when it found the deployed one or no verdict', labelNames: targetLabels, registers });
+  const driftChecks = new Counter({ name: 'cert_deployer_drift_checks_total', help: 'Re-verifications of Ready targets by connector and verdict', labelNames: ['connector', 'verdict'], registers });
+  const driftRepairs = new Counter({ name: 'cert_deployer_drift_repairs_total', help: 'Redeploys made because of drift (driftPolicy: Repair) by connector and result', labelNames: ['connector', 'result'], registers });
   let watchSource: () => readonly WatchSample[] = () => [];
   new Gauge({
     name: 'cert_deployer_watch_last_activity_timestamp_seconds', help: 'When each watch last heard from the API server (event, bookmark or reconnect)', labelNames: ['informer'], registers,
@@ -114,7 +121,7 @@ export function createMetrics(opts: MetricsOptions = {}): ControllerMetrics {
   const dkey = (namespace: string, name: string) => `${namespace}/${name}`;
   const removeTarget = (namespace: string, name: string, target: string, connector: string) => {
     const labels = { namespace, name, target, connector };
-    for (const g of [targetReady, targetSuccess, targetServed]) g.remove(labels);
+    for (const g of [targetReady, targetSuccess, targetServed, targetDrifted]) g.remove(labels);
   };
 
   return {
@@ -135,7 +142,7 @@ export function createMetrics(opts: MetricsOptions = {}): ControllerMetrics {
     leader(isLeader) {
       leaderStatus.set(lease, isLeader ? 1 : 0);
       if (isLeader) return;
-      for (const g of [expiry, targetReady, targetSuccess, targetServed]) g.reset();
+      for (const g of [expiry, targetReady, targetSuccess, targetServed, targetDrifted]) g.reset();
       targets.clear();
     },
     deploy(connector, result, seconds) {
@@ -153,7 +160,10 @@ export function createMetrics(opts: MetricsOptions = {}): ControllerMetrics {
       targetReady.set(labels, sample.ready ? 1 : 0);
       if (sample.lastSuccessSeconds !== undefined) targetSuccess.set(labels, sample.lastSuccessSeconds);
       if (sample.servedNotAfterSeconds !== undefined) targetServed.set(labels, sample.servedNotAfterSeconds);
+      if (sample.drifted !== undefined) targetDrifted.set(labels, sample.drifted ? 1 : 0);
     },
+    driftCheck: (connector, verdict) => driftChecks.inc({ connector, verdict }),
+    driftRepair: (connector, result) => driftRepairs.inc({ connector, result }),
     forgetTarget(namespace, name, target) {
       const known = targets.get(dkey(namespace, name));
       const connector = known?.get(target);

@@ -11,6 +11,18 @@ export const ConditionType = {
    * the certificate is delivered (`--weak-credentials=Refuse` refuses it instead).
    */
   WeakCredential: 'WeakCredential',
+  /**
+   * True while a periodic re-verification found a Ready target serving or holding another
+   * certificate than the one deployed (reason: the verdict), Unknown while some target could not
+   * be asked, False when every checked target serves what was deployed. Absent until a check ran.
+   */
+  Drifted: 'Drifted',
+} as const;
+
+/** Reasons of the Drifted condition besides the verdicts themselves. */
+export const DriftReason = {
+  /** Some target could not be asked (unreachable, denied): no verdict. */
+  Unreachable: 'Unreachable',
 } as const;
 
 export const Reason = {
@@ -59,6 +71,11 @@ export const EventReason = {
   UndeployFailed: 'UndeployFailed',
   /** The Secret's credential is weak and was deployed anyway (`--weak-credentials=Warn`). */
   WeakCredential: 'WeakCredential',
+  /** A re-verification found another certificate (Warning). */
+  Drifted: 'Drifted',
+  /** driftPolicy: Repair redeployed a drifted target (Normal when it serves again, Warning when not). */
+  DriftRepaired: 'DriftRepaired',
+  DriftRepairFailed: 'DriftRepairFailed',
 } as const;
 
-export const EventAction = { Deploy: 'Deploy', Verify: 'Verify', Undeploy: 'Undeploy', Validate: 'Validate' } as const;
+export const EventAction = { Deploy: 'Deploy', Verify: 'Verify', Undeploy: 'Undeploy', Validate: 'Validate', Reverify: 'Reverify', Repair: 'Repair' } as const;

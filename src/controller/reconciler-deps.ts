@@ -13,6 +13,7 @@ import type { PolicySource } from './policy/policy-access.ts';
 import type { Clock } from '../core/clock.ts';
 import type { WeakCredentialPolicy } from '@cert-deployer/connector-sdk';
 import type { DeploySpanSink } from './deploy-spans.ts';
+import type { Limiter } from '../core/limiter.ts';
 
 /** Metric hooks of the reconciler (implemented with prom-client in metrics.ts). */
 export interface ReconcilerMetrics {
@@ -20,7 +21,11 @@ export interface ReconcilerMetrics {
   setExpiry(namespace: string, name: string, epochSeconds: number): void;
   forget(namespace: string, name: string): void;
   /** Per-target readiness, last success and served expiry (optional: test fakes may omit it). */
-  target?(namespace: string, name: string, target: string, connector: string, sample: { ready: boolean; lastSuccessSeconds?: number; servedNotAfterSeconds?: number }): void;
+  target?(namespace: string, name: string, target: string, connector: string, sample: { ready: boolean; lastSuccessSeconds?: number; servedNotAfterSeconds?: number; drifted?: boolean }): void;
+  /** One drift check and its verdict (Serving, Diverged, InstalledNotBound, Absent, Unknown). */
+  driftCheck?(connector: string, verdict: string): void;
+  /** One redeploy made because of drift, and how it went (`success` or the failure reason). */
+  driftRepair?(connector: string, result: string): void;
 }
 
 /** The log lines a reconcile writes (pino's Logger satisfies it). Never given key material. */
@@ -56,4 +61,6 @@ export interface ReconcilerDeps {
   readonly weakCredentials?: WeakCredentialPolicy;
   /** Opt-in start/end record of each target deploy (`--deploy-span-file`), for fault audits. */
   readonly spans?: DeploySpanSink;
+  /** Bounds drift checks in flight across all deployments (`--drift-concurrency`); unbounded when omitted. */
+  readonly driftLimiter?: Limiter;
 }

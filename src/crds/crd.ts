@@ -9,6 +9,7 @@ import { specSchema } from './spec.ts';
 import { status } from './status.ts';
 
 const READY = '.status.conditions[?(@.type=="Ready")]';
+const DRIFTED = '.status.conditions[?(@.type=="Drifted")]';
 
 /**
  * Builds the CRD for the given connector blocks (the registry's config schemas). `group`
@@ -36,6 +37,7 @@ export function buildCrd(blocks: Record<string, z.ZodType>, group: string = GROU
             { name: 'Ready', type: 'string', jsonPath: `${READY}.status` },
             { name: 'Secret', type: 'string', jsonPath: '.spec.secretRef.name' },
             { name: 'Reason', type: 'string', jsonPath: `${READY}.reason` },
+            { name: 'Drifted', type: 'string', jsonPath: `${DRIFTED}.status` },
             { name: 'Message', type: 'string', jsonPath: `${READY}.message`, priority: 1 },
             { name: 'Fingerprint', type: 'string', jsonPath: '.status.fingerprint', priority: 1 },
             { name: 'Not After', type: 'string', jsonPath: '.status.notAfter', priority: 1 }, // string: kubectl prints future dates as <invalid>

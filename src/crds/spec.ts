@@ -4,6 +4,7 @@
  * passed in, so this file stays pure schema and a new connector never edits it.
  */
 import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from '../core/duration.ts';
 import { dnsLabel, hostName, hostPort, localObjectReference } from './common.ts';
 import { PLUGIN_BLOCK, pluginBlock } from './plugin-block.ts';
 
@@ -27,6 +28,31 @@ export const verify = z.object({
     .max(900)
     .default(60)
     .describe('How long to keep retrying the handshake until the endpoints serve the new fingerprint.'),
+});
+
+/** Shortest re-verification interval: a probe every few seconds would be load, not assurance. */
+export const MIN_VERIFY_INTERVAL = '10s';
+/** Longest: a week; longer and drift is found by users first. */
+export const MAX_VERIFY_INTERVAL = '168h';
+export const DEFAULT_VERIFY_INTERVAL = '1h';
+
+const intervalRule = `self == '0s' || (duration(self) >= duration('${MIN_VERIFY_INTERVAL}') && duration(self) <= duration('${MAX_VERIFY_INTERVAL}'))`;
+const intervalMessage = `interval must be 0s (off) or between ${MIN_VERIFY_INTERVAL} and ${MAX_VERIFY_INTERVAL}`;
+
+/** Deployment-wide re-verification of Ready targets (drift detection). */
+export const deploymentVerify = z.object({
+  interval: z
+    .string()
+    .min(2)
+    .max(16)
+    .regex(DURATION_PATTERN)
+    .refine((v) => {
+      const ms = parseDuration(v);
+      return ms === 0 || (ms !== undefined && ms >= parseDuration(MIN_VERIFY_INTERVAL)! && ms <= parseDuration(MAX_VERIFY_INTERVAL)!);
+    }, intervalMessage)
+    .default(DEFAULT_VERIFY_INTERVAL)
+    .meta({ 'x-kubernetes-validations': [{ rule: intervalRule, message: intervalMessage }] })
+    .describe(`How often Ready targets are checked again (verify endpoints by a fresh handshake; the target itself where its connector can inspect it), e.g. 1h, 30m, 1h30m; 0s turns checks off. Each target gets a fixed offset within the interval, so many deployments do not probe at once. Default ${DEFAULT_VERIFY_INTERVAL}.`),
 });
 
 /**
@@ -68,5 +94,10 @@ export function specSchema<B extends Record<string, z.ZodType>>(blocks: B) {
       .default('Retain')
       .describe('Retain leaves deployed certificates in place on deletion; Delete removes what the connectors created.'),
     suspend: z.boolean().default(false).describe('Stops all work on this deployment while true.'),
+    verify: deploymentVerify.optional().describe('Periodic re-verification of Ready targets (drift detection).'),
+    driftPolicy: z
+      .enum(['Report', 'Repair'])
+      .default('Report')
+      .describe('What a drift check that finds another certificate (Diverged, InstalledNotBound, Absent) does: Report sets the Drifted condition, a Warning Event and a metric; Repair also redeploys through the normal path. Unknown (unreachable) never redeploys.'),
   });
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { condition, dnsLabel, fingerprint, timestamp } from './common.ts';
+import { targetDrift } from './drift-status.ts';
 
 export const targetStatus = z.object({
   name: dnsLabel.describe('Name of the target this entry describes.'),
@@ -32,6 +33,7 @@ export const targetStatus = z.object({
     .optional()
     .describe('For a plugin target: the plugin the operator loaded (or refused) on the last attempt.'),
   servedNotAfter: timestamp.optional().describe('Expiry of the certificate the verify endpoints served at the last verification (the earliest, when several): what clients really get, which can differ from the Secret.'),
+  drift: targetDrift.optional().describe('The last periodic re-verification of this Ready target (spec.verify.interval): the verdict and what was seen.'),
 });
 export type TargetStatus = z.infer<typeof targetStatus>;
 

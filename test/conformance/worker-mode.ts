@@ -2,14 +2,14 @@
  * The conformance harness's worker mode. `inWorker(definition, factory)` turns a connector test
  * file's factory into one whose connectors run in confined workers: the factory still builds
  * its connector through `definition.create(config)` (so the config under test is the real,
- * validated one), and the connector `create` returns runs every deploy and undeploy in a
+ * validated one), and the connector `create` returns runs every deploy, undeploy and inspect in a
  * worker of the shared runtime, with the harness's (checked, counting) sandbox served by this
  * process. Wrappers a factory puts around the connector (a DeployContext with secrets) keep
  * working: they wrap the worker-backed connector.
  */
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import type { Connector, ConnectorDefinition } from '@cert-deployer/connector-sdk';
+import type { Connector, ConnectorDefinition, InspectContext } from '@cert-deployer/connector-sdk';
 import type { ConnectorFactory } from '@cert-deployer/connector-sdk/conformance';
 import { WorkerConnectorRuntime, type WorkerRuntimeOptions } from '../../src/connector-worker/index.ts';
 
@@ -34,6 +34,7 @@ export function workerConnector(runtime: WorkerConnectorRuntime, name: string, c
     capabilities: () => local.capabilities(),
     deploy: (signal, sandbox, deployment, context) => runtime.deploy(call(signal, sandbox, context), deployment),
     ...(local.undeploy ? { undeploy: (signal: AbortSignal, sandbox: Parameters<Connector['deploy']>[1], context: Parameters<Connector['deploy']>[3]) => runtime.undeploy(call(signal, sandbox, context)) } : {}),
+    ...(local.inspect ? { inspect: (signal: AbortSignal, sandbox: Parameters<Connector['deploy']>[1], context: InspectContext) => runtime.inspect(call(signal, sandbox, context), context.fingerprint) } : {}),
   };
 }
 

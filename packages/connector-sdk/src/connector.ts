@@ -10,6 +10,7 @@ import type { Sandbox } from './sandbox/sandbox.ts';
 import type { Clock } from './core/clock.ts';
 import type { Deployment, SecretValue } from './deployment.ts';
 import type { HostConfig } from './host-config.ts';
+import type { InspectContext, InspectResult } from './inspect.ts';
 
 /** What a deploy did. `changed: false` means the target already held the fingerprint. */
 export interface DeployResult {
@@ -48,6 +49,12 @@ export interface Connector {
   deploy(signal: AbortSignal, sandbox: Sandbox, deployment: Deployment, ctx: DeployContext): Promise<DeployResult>;
   /** Removes what deploy created (deletionPolicy: Delete). Optional: file targets may retain. */
   undeploy?(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void>;
+  /**
+   * Reports which certificate the target holds, changing nothing (drift detection). Optional:
+   * omitted where the target cannot say. Runs in a read-only sandbox (every write, exec, socket
+   * send and mutating request is denied), so it must only read.
+   */
+  inspect?(signal: AbortSignal, sandbox: Sandbox, ctx: InspectContext): Promise<InspectResult>;
 }
 
 /**

@@ -13,6 +13,7 @@ export * from './connector-error.ts';
 export * from './deployment.ts';
 export * from './file-plan.ts';
 export * from './host-config.ts';
+export * from './inspect.ts';
 export * from './redact.ts';
 export * from './server-files.ts';
 export * from './server-grant.ts';

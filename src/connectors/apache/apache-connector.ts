@@ -11,7 +11,7 @@
  * match", "AH00020: Configuration Failed, exiting"). So a mismatched pair must never reach the
  * disk; `loadBundle` refuses it with a terminal error.
  */
-import { type Connector, type DeployResult, terminal, type Deployment, parseMode, planFiles, type PlannedFile, loadBundle, applyServerFiles, type ServerFilesPlan, serverGrant } from '@cert-deployer/connector-sdk';
+import { inspectPemFile, type Connector, type DeployResult, terminal, type Deployment, parseMode, planFiles, type PlannedFile, loadBundle, applyServerFiles, type ServerFilesPlan, serverGrant } from '@cert-deployer/connector-sdk';
 import type { ApacheConfig } from './config.ts';
 
 const pem = (blocks: readonly string[]): string => blocks.map((b) => (b.endsWith('\n') ? b : `${b}\n`)).join('');
@@ -57,5 +57,7 @@ export function createApacheConnector(config: ApacheConfig): Connector {
       const r = await applyServerFiles(signal, sandbox, planApache(config, dep));
       return { changed: r.changed, message: r.message };
     },
+    // certificatePath holds the leaf first in both layouts (with or without chainPath).
+    inspect: (signal, sandbox) => inspectPemFile(signal, sandbox, config.certificatePath),
   };
 }

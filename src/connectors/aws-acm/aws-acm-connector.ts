@@ -18,13 +18,13 @@
  * token file to `capabilities()`, so the operator policy must list them, and the lookup itself
  * goes through the same sandbox (ambient-credentials.ts).
  */
-import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment } from '@cert-deployer/connector-sdk';
+import { heldCertificateOf, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment } from '@cert-deployer/connector-sdk';
 import { createAcmApi, type AcmApi } from './acm-api.ts';
 import { ambientNeeds, ambientSource, type AmbientSource, type Env } from './ambient-source.ts';
 import type { AwsAcmConfig } from './config.ts';
 import { credentialSource } from './credentials.ts';
 import { resolveEndpoint } from './endpoint.ts';
-import { findOwned } from './find-owned.ts';
+import { findOwned, isAcmArn } from './find-owned.ts';
 import { acmPrivateKey, holdsDeployment, publicMaterial } from './import-material.ts';
 import { desiredTags, missingTags, tagValueProblem, type AcmTag } from './tags.ts';
 
@@ -98,6 +98,22 @@ export function createAwsAcmConnector(config: AwsAcmConfig, options: AwsAcmConne
       }
       const arn = await api.importCertificate({ ...publicMaterial(dep), privateKey: key.reveal(), tags });
       return { changed: true, remoteId: arn, message: `imported as ${arn}` };
+    },
+
+    // Drift: what the ARN in status holds (the ARN services are attached to, read even when
+    // its owner tag is gone), else the certificate the owner tag finds; read with GetCertificate.
+    // Someone re-importing another certificate into the ARN shows as Diverged.
+    async inspect(signal, sandbox, ctx) {
+      signal.throwIfAborted();
+      const api = apiFor(signal, sandbox, ctx);
+      const statusArn = isAcmArn(ctx.remoteId) ? ctx.remoteId : null;
+      const fromStatus = statusArn === null ? null : await api.getCertificate(statusArn);
+      const arn = fromStatus !== null ? statusArn : (await findOwned(api, checkedOwnerId(ctx), undefined)).arn;
+      if (arn === null) return { active: null, message: statusArn === null ? "no ACM certificate carries this target's owner tag" : `${statusArn} no longer exists and no certificate carries this target's owner tag` };
+      const stored = fromStatus ?? (await api.getCertificate(arn));
+      if (stored === null) return { active: null, message: `${arn} does not exist` };
+      const held = heldCertificateOf(stored.certificate);
+      return { active: held, message: held ? `ACM ${arn} holds ${held.fingerprint.slice(0, 12)}…` : `ACM ${arn} holds no readable certificate` };
     },
 
     async undeploy(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void> {

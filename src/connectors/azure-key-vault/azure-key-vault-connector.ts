@@ -25,7 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import { CertificateClient, type KeyVaultCertificate } from '@azure/keyvault-certificates';
-import { type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, Pkcs12Encryption, thumbprintSha1, toPkcs12 } from '@cert-deployer/connector-sdk';
+import { heldCertificateOfDer, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, Pkcs12Encryption, thumbprintSha1, toPkcs12 } from '@cert-deployer/connector-sdk';
 import { classifyAzureError } from './classify-error.ts';
 import type { AzureKeyVaultConfig } from './config.ts';
 import { buildCredential, credentialPlan, planReads, type CredentialPlan, type Env } from './credential.ts';
@@ -97,18 +97,23 @@ export function createAzureKeyVaultConnector(config: AzureKeyVaultConfig, option
         throw classifyAzureError(err, { operation, lastTransportFailure: transport.lastFailure(), signal });
       }
     }
-    /** The latest version, or null when the name holds no (live) certificate. */
-    async function current(): Promise<CurrentVersion | null> {
+    /** The latest version as the SDK returns it, or null when the name holds no (live) certificate. */
+    async function latest(): Promise<KeyVaultCertificate | null> {
       return run(`reading certificate ${name}`, async () => {
         try {
-          return currentOf(await client.getCertificate(name, { abortSignal: signal, requestOptions: { timeout: REQUEST_TIMEOUT_MS } }));
+          return await client.getCertificate(name, { abortSignal: signal, requestOptions: { timeout: REQUEST_TIMEOUT_MS } });
         } catch (err) {
           if ((err as { statusCode?: unknown }).statusCode === 404) return null;
           throw err;
         }
       });
     }
-    return { client, run, current };
+    /** The latest version, or null when the name holds no (live) certificate. */
+    async function current(): Promise<CurrentVersion | null> {
+      const cert = await latest();
+      return cert === null ? null : currentOf(cert);
+    }
+    return { client, run, current, latest };
   }
 
   return {
@@ -147,6 +152,18 @@ export function createAzureKeyVaultConnector(config: AzureKeyVaultConfig, option
         }
       });
       return { changed: true, remoteId, message: `imported ${dep.fingerprint.slice(0, 12)} as version ${imported.properties.version ?? '?'} of ${name} (${decision.why})` };
+    },
+
+    // Drift: the current version's certificate (GET only; the token request is a read for the
+    // read-only sandbox). A disabled current version is not served by anything reading the name.
+    async inspect(signal, sandbox, ctx) {
+      signal.throwIfAborted();
+      const cert = await open(sandbox, signal, ctx).latest();
+      if (cert === null) return { active: null, message: `${name} does not exist in ${config.vaultUrl}` };
+      const version = cert.properties.version ?? '?';
+      if (cert.properties.enabled === false) return { active: null, message: `the current version ${version} of ${name} is disabled` };
+      const held = cert.cer === undefined ? null : heldCertificateOfDer(cert.cer);
+      return { active: held, message: held ? `${name} version ${version} holds ${held.fingerprint.slice(0, 12)}…` : `${name} version ${version} has no readable certificate` };
     },
 
     async undeploy(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void> {

@@ -23,7 +23,7 @@
  * Keep the decision pure (`planExample`: what to write and run) and the I/O in one call, so
  * the plan is unit-testable without a host.
  */
-import { applyServerFiles, planFiles, serverGrant, type Connector, type Deployment, type DeployResult, type ServerFilesPlan } from '@cert-deployer/connector-sdk';
+import { applyServerFiles, inspectPemFile, planFiles, serverGrant, type Connector, type Deployment, type DeployResult, type ServerFilesPlan } from '@cert-deployer/connector-sdk';
 import type { ExampleConfig } from './config.ts';
 
 /**
@@ -52,5 +52,7 @@ export function createExampleConnector(config: ExampleConfig): Connector {
       const r = await applyServerFiles(signal, sandbox, planExample(config, dep));
       return { changed: r.changed, message: r.message };
     },
+    // Optional: what the target holds, for drift checks. Reads only; it runs in a read-only sandbox.
+    inspect: (signal, sandbox) => inspectPemFile(signal, sandbox, config.certificatePath),
   };
 }

@@ -13,14 +13,14 @@
  * `undeploy` cannot detach a certificate (a client-ssl profile needs one), so it leaves the
  * profile as it is and removes only this target's objects the profile does not use.
  */
-import { clockOf, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, type SecretValue } from '@cert-deployer/connector-sdk';
+import { clockOf, type InspectContext, type InspectResult, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, type SecretValue } from '@cert-deployer/connector-sdk';
 import type { F5BigIpConfig } from './config.ts';
 import { certFingerprint } from './crypto-objects.ts';
 import { httpError } from './http-errors.ts';
 import { IControlClient } from './icontrol-client.ts';
 import { cleanup, deleteObjects, installObjects, planObjects } from './install-objects.ts';
 import { fullPath, objectNames, ownerHash, urlPath } from './object-names.ts';
-import { certKeyChainOf, chainOf, planProfile, type DesiredObjects } from './profile-plan.ts';
+import { certKeyChainOf, chainOf, pickEntry, planProfile, type DesiredObjects } from './profile-plan.ts';
 import { saveRunningConfig } from './save-config.ts';
 import { sweepOwnedObjects } from './sweep.ts';
 import { swapCertKeyChain } from './transaction.ts';
@@ -117,9 +117,35 @@ export function createF5BigIpConnector(config: F5BigIpConfig): Connector {
     return { changed: true, remoteId: profilePath, message };
   }
 
+  /**
+   * Drift: which certificate the profile's managed certKeyChain entry binds (HTTP Basic GETs
+   * only, no login), and whether this deployment's own object still exists unbound. BIG-IP
+   * reports each certificate object's SHA-256; an object that reports none gives no verdict.
+   */
+  async function inspectWith(api: IControlClient, signal: AbortSignal, ctx: InspectContext): Promise<InspectResult> {
+    const entries = certKeyChainOf(await readProfile(api, signal), profilePath);
+    const bound = entries.length === 0 ? undefined : entries[pickEntry(entries, config.certKeyChainName, profilePath)]?.cert;
+    const ours = path(objectNames(config.objectPrefix, ctx.ownerId, ctx.fingerprint).cert);
+    const held = bound === undefined ? null : await certFingerprint(api, bound, signal);
+    if (held === 'unreported') throw retryable(`BIG-IP reports no SHA-256 fingerprint for ${bound}; cannot tell what ${profilePath} serves`);
+    const oursInstalled = bound !== ours && (await certFingerprint(api, ours, signal)) === ctx.fingerprint;
+    const what = bound === undefined ? `${profilePath} binds no certificate` : held === null ? `${profilePath} binds ${bound}, which does not exist` : `${profilePath} binds ${bound} (${held.slice(0, 12)}…)`;
+    return { active: held === null ? null : { fingerprint: held }, expectedInstalled: oursInstalled, message: oursInstalled ? `${what}; ${ours} is installed but not bound` : what };
+  }
+
   return {
     name: CONNECTOR_NAME,
     capabilities: () => grant,
+
+    async inspect(signal, sandbox, ctx) {
+      signal.throwIfAborted();
+      const api = client(sandbox, ctx);
+      try {
+        return await inspectWith(api, signal, ctx);
+      } finally {
+        await api.logout();
+      }
+    },
 
     async deploy(signal: AbortSignal, sandbox: Sandbox, dep: Deployment, ctx: DeployContext): Promise<DeployResult> {
       signal.throwIfAborted();

@@ -54,7 +54,7 @@ export function certKeyChainOf(profile: unknown, profilePath: string): CertKeyCh
 }
 
 /** Which entry this target manages: the named one, or the only one, or a new one when there is none. */
-function pickEntry(entries: readonly CertKeyChainEntry[], wanted: string | undefined, profilePath: string): number {
+export function pickEntry(entries: readonly CertKeyChainEntry[], wanted: string | undefined, profilePath: string): number {
   if (wanted !== undefined) {
     const i = entries.findIndex((e) => e.name === wanted);
     if (i < 0) throw terminal(`client-ssl profile ${profilePath} has no certKeyChain entry named ${JSON.stringify(wanted)} (it has: ${entries.map((e) => JSON.stringify(e.name)).join(', ') || 'none'})`);

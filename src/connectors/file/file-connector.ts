@@ -10,7 +10,7 @@
  * `changed: false` and never reload: the server would keep serving the old certificate. The
  * sequence is the one nginx and apache use (`sdk/server-files.ts`), without a config test.
  */
-import { type Grant, type Sandbox, type Connector, type DeployResult, type Deployment, planFiles, applyServerFiles } from '@cert-deployer/connector-sdk';
+import { inspectPemFile, type Grant, type Sandbox, type Connector, type DeployResult, type Deployment, planFiles, applyServerFiles } from '@cert-deployer/connector-sdk';
 import type { FileConfig } from './config.ts';
 
 /** Creates a file connector for one target's configuration. */
@@ -30,5 +30,6 @@ export function createFileConnector(config: FileConfig): Connector {
     async deploy(signal: AbortSignal, sandbox: Sandbox, dep: Deployment): Promise<DeployResult> {
       return applyServerFiles(signal, sandbox, { files: planFiles(config, dep), reload, layout: config.layout });
     },
+    inspect: (signal, sandbox) => inspectPemFile(signal, sandbox, config.certificatePath),
   };
 }

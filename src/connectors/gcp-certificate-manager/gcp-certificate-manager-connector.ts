@@ -11,7 +11,7 @@
  *
  * All HTTP, token exchange included, goes through the sandbox (see sandbox-transport.ts).
  */
-import { clockOf, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, type Sandbox } from '@cert-deployer/connector-sdk';
+import { clockOf, heldCertificateOf, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, type Sandbox } from '@cert-deployer/connector-sdk';
 import { readableName } from './api-errors.ts';
 import { CertificateApi, type OperationKind, type OperationState } from './certificate-api.ts';
 import type { GcpCertificateManagerConfig } from './config.ts';
@@ -82,6 +82,14 @@ export function createGcpCertificateManagerConnector(config: GcpCertificateManag
 
   return {
     name: GCP_CERTIFICATE_MANAGER,
+
+    // Drift: the certificate under the configured name (one GET, after the token exchange).
+    inspect: (signal, sandbox, ctx) => withApi(signal, sandbox, ctx, async (api) => {
+      const cert = await api.get(name);
+      if (cert === null) return { active: null, message: `${label} does not exist` };
+      const held = cert.pemCertificate ? heldCertificateOf(cert.pemCertificate) : null;
+      return { active: held, message: held ? `${label} holds ${held.fingerprint.slice(0, 12)}…` : `${label} holds no readable certificate` };
+    }),
     capabilities: () => grant,
 
     async deploy(signal: AbortSignal, sandbox: Sandbox, deployment: Deployment, ctx: DeployContext): Promise<DeployResult> {

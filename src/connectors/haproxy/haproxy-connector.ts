@@ -13,7 +13,7 @@
  * payload holds the key, and nothing of it may reach status, Events or logs.
  */
 import { X509Certificate } from 'node:crypto';
-import { CertDeployerError, type Grant, type FileWrite, type Sandbox, type Connector, type DeployResult, retryable, terminal, type Deployment, parseMode, thumbprintSha1, toCombinedPem } from '@cert-deployer/connector-sdk';
+import { inspectPemFile, CertDeployerError, type Grant, type FileWrite, type Sandbox, type Connector, type DeployResult, retryable, terminal, type Deployment, parseMode, thumbprintSha1, toCombinedPem } from '@cert-deployer/connector-sdk';
 import type { HaproxyConfig } from './config.ts';
 import type { LoadFailure, LoadStrategy } from './load-strategy.ts';
 import { createReloadStrategy } from './reload-strategy.ts';
@@ -103,5 +103,7 @@ export function createHaproxyConnector(config: HaproxyConfig): Connector {
       const what = fileCurrent ? `${path} already held ${short}; loaded it by ${strategy.summary}` : `wrote ${path} and loaded ${short} by ${strategy.summary}`;
       return { changed: true, message: what };
     },
+    // The combined PEM starts with the leaf; its key block is never parsed or returned.
+    inspect: (signal, sandbox) => inspectPemFile(signal, sandbox, path),
   };
 }

@@ -9,7 +9,7 @@
  * writes nor runs anything. Before any I/O it checks that the key belongs to the leaf, so a
  * hand-built Deployment with a mismatched pair never reaches the server.
  */
-import { type Connector, type DeployResult, type Deployment, planFiles, loadBundle, applyServerFiles, type ServerFilesPlan, serverGrant } from '@cert-deployer/connector-sdk';
+import { inspectPemFile, type Connector, type DeployResult, type Deployment, planFiles, loadBundle, applyServerFiles, type ServerFilesPlan, serverGrant } from '@cert-deployer/connector-sdk';
 import type { NginxConfig } from './config.ts';
 
 /** Pure: what nginx should hold for `dep` and the commands that make it take it. */
@@ -34,5 +34,6 @@ export function createNginxConnector(config: NginxConfig): Connector {
       const r = await applyServerFiles(signal, sandbox, planNginx(config, dep));
       return { changed: r.changed, message: r.message };
     },
+    inspect: (signal, sandbox) => inspectPemFile(signal, sandbox, config.certificatePath),
   };
 }

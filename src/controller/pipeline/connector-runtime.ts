@@ -11,7 +11,7 @@
  *
  * Either way the grant check is the same code on the same side: see docs/confinement.md.
  */
-import type { Connector, DeployContext, DeployResult, Deployment, Sandbox } from '@cert-deployer/connector-sdk';
+import type { Connector, DeployContext, DeployResult, Deployment, InspectResult, Sandbox } from '@cert-deployer/connector-sdk';
 
 export const CONNECTOR_RUNTIMES = ['worker', 'in-process'] as const;
 export type ConnectorRuntimeKind = (typeof CONNECTOR_RUNTIMES)[number];
@@ -35,6 +35,8 @@ export interface ConnectorRuntime {
   readonly kind: ConnectorRuntimeKind;
   deploy(call: RuntimeCall, deployment: Deployment): Promise<DeployResult>;
   undeploy(call: RuntimeCall): Promise<void>;
+  /** Drift: the connector's `inspect` (the pipeline only calls it for connectors that have one). */
+  inspect(call: RuntimeCall, fingerprint: string): Promise<InspectResult>;
 }
 
 /** The connector runs in this process. */
@@ -43,5 +45,9 @@ export const inProcessRuntime: ConnectorRuntime = {
   deploy: (c, deployment) => c.connector.deploy(c.signal, c.sandbox, deployment, c.context),
   undeploy: async (c) => {
     await c.connector.undeploy?.(c.signal, c.sandbox, c.context);
+  },
+  inspect: async (c, fingerprint) => {
+    if (c.connector.inspect === undefined) throw new Error(`${c.connectorName} has no inspect`);
+    return c.connector.inspect(c.signal, c.sandbox, { ...c.context, fingerprint });
   },
 };

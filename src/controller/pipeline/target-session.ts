@@ -1,14 +1,15 @@
 /**
  * The second half of the one target pipeline: given a prepared target, open its host, read the
  * credentials Secrets it references, build the checked sandbox (declared grant ∩ policy), and
- * run one connector call under a deadline on the injected clock. Deploy, undeploy and verify
- * all go through here, so host, secrets, sandbox and deadline are handled the same way.
+ * run one connector call under a deadline on the injected clock. Deploy, undeploy, verify and
+ * drift inspection (read-only) all go through here, so host, secrets, sandbox and deadline are
+ * handled the same way.
  */
 import type { DeployContext } from '@cert-deployer/connector-sdk';
 import { ErrorCode, hasCode, SecretValue } from '@cert-deployer/connector-sdk';
 import type { Clock } from '../../core/clock.ts';
 import { DeadlineError, withTimeout } from '../../core/clock.ts';
-import { createSandbox } from '@cert-deployer/connector-sdk/sandbox';
+import { createSandbox, readOnlySandbox } from '@cert-deployer/connector-sdk/sandbox';
 import type { PolicyAccess } from '../policy/policy-access.ts';
 import type { HostPool } from '../host-pool.ts';
 import { inProcessRuntime, type ConnectorRuntime, type RuntimeCall } from './connector-runtime.ts';
@@ -48,7 +49,7 @@ export async function readSecrets(read: TargetEnv['readSecret'], names: readonly
  * Runs `call` for `target`. Throws what the call (or the host) throws; when the session's own
  * deadline ended it, the error is a {@link DeadlineError} so callers can tell a timeout apart.
  */
-export async function runSession<T>(target: PreparedTarget, env: TargetEnv, base: Pick<DeployContext, 'ownerId' | 'remoteId'>, signal: AbortSignal, call: SessionCall<T>): Promise<T> {
+export async function runSession<T>(target: PreparedTarget, env: TargetEnv, base: Pick<DeployContext, 'ownerId' | 'remoteId'>, signal: AbortSignal, call: SessionCall<T>, opts: { readonly readOnly?: boolean } = {}): Promise<T> {
   return withTimeout(env.clock, env.timeoutMs, signal, async (deadline) => {
     const host = await env.hosts.hostFor(env.namespace, target.host, deadline);
     const secrets = await readSecrets(env.readSecret, target.secretRefs);
@@ -56,10 +57,11 @@ export async function runSession<T>(target: PreparedTarget, env: TargetEnv, base
     try {
       const context: DeployContext = { ...base, secrets, allowAmbientIdentity: target.policy.ambientCloudIdentity === true, clock: env.clock };
       // A plugin target runs in the WASM tier: Extism in this process is its confinement (a
-      // worker process has no plugin catalog to re-create it from).
+      // worker process has no plugin catalog to re-create it from). Drift inspection: the same
+      // grant, wrapped here in this process whatever the runtime, so that nothing but reads gets through.
       const runtime = target.plugin !== undefined ? inProcessRuntime : (env.runtime ?? inProcessRuntime);
       return await call(runtime, {
-        affinity: env.namespace, connectorName: target.connectorName, config: target.config, connector: target.connector, sandbox, context, signal: deadline,
+        affinity: env.namespace, connectorName: target.connectorName, config: target.config, connector: target.connector, sandbox: opts.readOnly ? readOnlySandbox(sandbox) : sandbox, context, signal: deadline,
       });
     } catch (err) {
       // A call cut short by our deadline reports the deadline, not whatever the abort broke.

@@ -13,6 +13,7 @@ import { EventAction, EventReason, Reason } from '../reasons.ts';
 import type { ReconcilerDeps } from '../reconciler-deps.ts';
 import type { Facts } from './gather.ts';
 import { composeStatus, type Plan } from './plan.ts';
+import type { DriftResults } from '../drift/compose-drift.ts';
 
 /**
  * The pipeline environment for targets of `obj`: one policy snapshot for the namespace (the
@@ -55,9 +56,9 @@ export async function runPlannedTargets(obj: CertificateDeploymentObject, facts:
 }
 
 /** Writes status once; `false` when the composed status equals what the object holds. */
-export function writeStatus(obj: CertificateDeploymentObject, facts: Facts, p: Plan, outcomes: ReadonlyMap<string, TargetOutcome>, now: number, deps: ReconcilerDeps): Promise<boolean> {
+export function writeStatus(obj: CertificateDeploymentObject, facts: Facts, p: Plan, outcomes: ReadonlyMap<string, TargetOutcome>, now: number, deps: ReconcilerDeps, drift?: DriftResults): Promise<boolean> {
   const generation = obj.metadata.generation;
-  return deps.kube.patchStatus(obj, (current: DeploymentStatus) => composeStatus(current, generation, facts, p, outcomes, now, obj.metadata.namespace));
+  return deps.kube.patchStatus(obj, (current: DeploymentStatus) => composeStatus(current, generation, facts, p, outcomes, now, obj.metadata.namespace, drift));
 }
 
 function connectorOf(deps: ReconcilerDeps, target: Readonly<Record<string, unknown>>): string {

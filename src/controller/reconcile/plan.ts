@@ -20,6 +20,8 @@ import { targetSpecHash } from '../target-spec-hash.ts';
 import { nextTargetStatus } from '../target-status.ts';
 import { withReady } from '../with-ready.ts';
 import { weakCredentialMessage, weakCredentialNoted, withWeakCredential } from '../weak-credential.ts';
+import { planDrift, type DriftPlan } from '../drift/plan-drift.ts';
+import { withDrift, withDriftedCondition, type DriftResults } from '../drift/compose-drift.ts';
 import type { Facts } from './gather.ts';
 
 /** A validation Warning worth emitting (it is not a repeat of what status already says). */
@@ -48,6 +50,8 @@ export interface Plan {
   readonly redeployRequest?: string;
   /** The policy snapshot the target hashes were computed with (apply judges by the same one). */
   readonly access?: PolicyAccess;
+  /** Settled targets to re-verify now (drift detection), and when the next one is due. */
+  readonly drift?: DriftPlan;
 }
 
 const readyOf = (s: DeploymentStatus | undefined) => s?.conditions?.find((c) => c.type === 'Ready');
@@ -103,7 +107,10 @@ export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number
   });
   const weak = facts.weaknesses && facts.weaknesses.length > 0 ? weakCredentialMessage(facts.weaknesses) : undefined;
   const weakEvent = weak !== undefined && weak !== weakCredentialNoted(prev) ? { event: { reason: EventReason.WeakCredential, note: `Secret ${facts.spec.secretRef.name}: ${weak}` } } : {};
-  return { undeploy: false, targets, ...finalizerChange, ...weakEvent, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), ...(redeploy ? { redeployRequest: redeploy.value } : {}), ...(judge ? { access: judge.access } : {}) };
+  const settled = targets.filter((t) => t.decision.action === 'skip').map((t) => previous.get(t.target.name)).filter((t): t is TargetStatus => t !== undefined);
+  const drift = planDrift({ uid: obj.metadata.uid, interval: facts.spec.verify?.interval, driftPolicy: facts.spec.driftPolicy, settled, now });
+  if (drift.nextInMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, drift.nextInMs);
+  return { undeploy: false, targets, drift, ...finalizerChange, ...weakEvent, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), ...(redeploy ? { redeployRequest: redeploy.value } : {}), ...(judge ? { access: judge.access } : {}) };
 }
 
 /** When a target that just failed is due again (its status says how many times it failed). */
@@ -120,7 +127,7 @@ export function requeueAfterFailures(next: DeploymentStatus, outcomes: ReadonlyM
  * The next status, composed from `current` (the status as last read — the cached object's,
  * or a fresh one after a conflict), the facts, and the outcomes of the targets that ran.
  */
-export function composeStatus(current: DeploymentStatus, generation: number, facts: Facts, p: Plan, outcomes: ReadonlyMap<string, TargetOutcome>, now: number, namespace: string): DeploymentStatus | undefined {
+export function composeStatus(current: DeploymentStatus, generation: number, facts: Facts, p: Plan, outcomes: ReadonlyMap<string, TargetOutcome>, now: number, namespace: string, drift?: DriftResults): DeploymentStatus | undefined {
   switch (facts.kind) {
     case 'deleting': return undefined;
     case 'invalidSpec': return withReady(current, generation, 'False', Reason.InvalidSpec, facts.message, now);
@@ -136,12 +143,12 @@ export function composeStatus(current: DeploymentStatus, generation: number, fac
   for (const { target, specHash } of p.targets) {
     const previous = prevTargets.get(target.name);
     const outcome = outcomes.get(target.name);
-    if (outcome) targets.push(nextTargetStatus({ name: target.name, previous, outcome, fingerprint, lastSeenFingerprint: current.fingerprint, generation, specHash, now: nowIso }));
-    else if (previous) targets.push(previous);
+    const next = outcome ? nextTargetStatus({ name: target.name, previous, outcome, fingerprint, lastSeenFingerprint: current.fingerprint, generation, specHash, now: nowIso }) : previous;
+    if (next) targets.push(withDrift(next, previous, drift?.get(target.name)));
   }
   const summary = summarizeReady(p.targets.map((t) => t.target.name), targets, fingerprint);
   return {
-    ...withWeakCredential(withReady(current, generation, summary.status, summary.reason, summary.message, now), facts.deployment ? facts.weaknesses ?? [] : undefined, generation, now),
+    ...withDriftedCondition(withWeakCredential(withReady(current, generation, summary.status, summary.reason, summary.message, now), facts.deployment ? facts.weaknesses ?? [] : undefined, generation, now), targets, generation, now),
     fingerprint,
     notAfter: facts.certificate.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     ...(facts.secretResourceVersion ? { secretResourceVersion: facts.secretResourceVersion } : {}),

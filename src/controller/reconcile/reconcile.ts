@@ -14,6 +14,10 @@ import { credentialVersions } from '../credential-refs.ts';
 import { policyAccess } from '../policy/policy-access.ts';
 import { policyJudge } from '../policy/policy-digest.ts';
 import { undeployTargets } from './undeploy.ts';
+import { checkAndRepair } from './drift-step.ts';
+import { currentDrift } from '../drift/compose-drift.ts';
+import { planDrift } from '../drift/plan-drift.ts';
+import { ACTIONABLE_VERDICTS } from '../drift/verdict.ts';
 
 export interface ReconcileOutcome {
   readonly requeueAfterMs?: number;
@@ -47,13 +51,24 @@ export async function reconcileDeployment(obj: CertificateDeploymentObject, deps
 
   if (facts.kind === 'active') deps.metrics.setExpiry(obj.metadata.namespace, obj.metadata.name, facts.certificate.notAfter.getTime() / 1000);
   const outcomes = await runPlannedTargets(obj, facts, p, deps, signal);
-  const statusWritten = await writeStatus(obj, facts, p, outcomes, now, deps);
+  const drifted = await checkAndRepair(obj, facts, p, outcomes, now, deps, signal, gatherDeps);
+  facts = drifted.facts;
+  const statusWritten = await writeStatus(obj, facts, p, outcomes, now, deps, drifted.records);
   // Failed targets come due again after their backoff, counted on the status just composed.
-  const next = composeStatus(obj.status ?? {}, obj.metadata.generation, facts, p, outcomes, now, obj.metadata.namespace);
+  const next = composeStatus(obj.status ?? {}, obj.metadata.generation, facts, p, outcomes, now, obj.metadata.namespace, drifted.records);
   const retry = next ? requeueAfterFailures(next, outcomes, deps.backoff) : undefined;
   if (next && facts.kind === 'active') reportTargets(obj, facts, next, deps);
-  const requeueAfterMs = [p.requeueAfterMs, retry].filter((x): x is number => x !== undefined).reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
+  // The next drift check of every settled target, this reconcile's fresh deploys included (our
+  // own status write does not come back as work, so nothing else would wake us for it).
+  const driftNext = next && facts.kind === 'active' ? nextDriftCheckIn(obj, facts, next, now) : undefined;
+  const requeueAfterMs = [p.requeueAfterMs, retry, drifted.nextInMs, driftNext].filter((x): x is number => x !== undefined).reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
   return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), invocations: [...outcomes.values()].filter((o) => o.invoked).length, statusWritten };
+}
+
+/** Time until the soonest drift check among the settled targets of `next`. */
+function nextDriftCheckIn(obj: CertificateDeploymentObject, facts: Extract<Facts, { kind: 'active' }>, next: DeploymentStatus, now: number): number | undefined {
+  const settled = (next.targets ?? []).filter((t) => t.ready && t.fingerprint === facts.certificate.fingerprint);
+  return planDrift({ uid: obj.metadata.uid, interval: facts.spec.verify?.interval, driftPolicy: 'Report', settled, now }).nextInMs;
 }
 
 /** Debug lines for what the plan decided and why (skips, backoffs, non-active states). */
@@ -80,8 +95,10 @@ function reportTargets(obj: CertificateDeploymentObject, facts: Extract<Facts, {
     const connector = spec ? [...deps.registry.keys()].find((k) => (spec as Readonly<Record<string, unknown>>)[k] !== undefined) ?? 'unknown' : 'unknown';
     const lastSuccessSeconds = seconds(t.deployedAt);
     const servedNotAfterSeconds = seconds(t.servedNotAfter);
+    const drift = currentDrift(t);
     deps.metrics.target(obj.metadata.namespace, obj.metadata.name, t.name, connector, {
       ready: t.ready === true && t.fingerprint === facts.certificate.fingerprint,
+      ...(drift ? { drifted: ACTIONABLE_VERDICTS.has(drift.verdict) } : {}),
       ...(lastSuccessSeconds !== undefined ? { lastSuccessSeconds } : {}),
       ...(servedNotAfterSeconds !== undefined ? { servedNotAfterSeconds } : {}),
     });

@@ -119,20 +119,23 @@ describe('CertificateDeployment CRD on a real apiserver', () => {
     expect(stdout).toMatch(/Proof that the target really serves the new certificate/);
   });
 
-  it('prints the Secret and Ready reason by default, and the Ready message, fingerprint and notAfter in wide output', async () => {
+  it('prints the Secret, Ready reason and Drifted by default, and the Ready message, fingerprint and notAfter in wide output', async () => {
     const kubectl = join(inject('k8sBinDir'), 'kubectl');
     await create('columns', { secretRef: { name: 'shop-tls' }, targets: [{ name: 'edge', file }] });
     const message = 'edge: DeployFailed: reload exited 1';
     await api.patchNamespacedCustomObjectStatus({
       group: GROUP, version: VERSION, namespace: ns, plural: PLURAL, name: 'columns',
-      body: { status: { fingerprint: 'ab'.repeat(32), notAfter: '2027-03-01T00:00:00Z', conditions: [{ type: 'Ready', status: 'False', reason: 'DeployFailed', message, lastTransitionTime: '2026-12-04T00:00:00Z', observedGeneration: 1 }] } },
+      body: { status: { fingerprint: 'ab'.repeat(32), notAfter: '2027-03-01T00:00:00Z', conditions: [
+        { type: 'Ready', status: 'False', reason: 'DeployFailed', message, lastTransitionTime: '2026-12-04T00:00:00Z', observedGeneration: 1 },
+        { type: 'Drifted', status: 'True', reason: 'Diverged', message: 'edge: serves another', lastTransitionTime: '2026-12-04T00:00:00Z', observedGeneration: 1 },
+      ] } },
     }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     const get = async (...extra: string[]) => (await run(kubectl, ['--kubeconfig', inject('kubeconfigPath'), 'get', 'certdeploy', 'columns', '-n', ns, ...extra])).stdout.split('\n');
     const [head, row] = await get();
-    expect(head).toMatch(/^NAME\s+READY\s+SECRET\s+REASON\s+AGE$/);
-    expect(row).toMatch(/^columns\s+False\s+shop-tls\s+DeployFailed\s+\S+$/);
+    expect(head).toMatch(/^NAME\s+READY\s+SECRET\s+REASON\s+DRIFTED\s+AGE$/);
+    expect(row).toMatch(/^columns\s+False\s+shop-tls\s+DeployFailed\s+True\s+\S+$/);
     const [wideHead, wideRow] = await get('-o', 'wide');
-    expect(wideHead).toMatch(/^NAME\s+READY\s+SECRET\s+REASON\s+MESSAGE\s+FINGERPRINT\s+NOT AFTER\s+AGE$/);
-    expect(wideRow).toContain(`shop-tls   DeployFailed   ${message}   ${'ab'.repeat(32)}   2027-03-01T00:00:00Z`);
+    expect(wideHead).toMatch(/^NAME\s+READY\s+SECRET\s+REASON\s+DRIFTED\s+MESSAGE\s+FINGERPRINT\s+NOT AFTER\s+AGE$/);
+    expect(wideRow).toContain(`shop-tls   DeployFailed   True      ${message}   ${'ab'.repeat(32)}   2027-03-01T00:00:00Z`);
   });
 });

@@ -11,6 +11,7 @@ import { CertDeployerError, ErrorCode } from '../../../packages/connector-sdk/sr
 import type { Grant } from '../../../packages/connector-sdk/src/sandbox/grant.ts';
 import type { FileWrite } from '../../../packages/connector-sdk/src/sandbox/sandbox.ts';
 import type { FileTargetContext } from '@cert-deployer/connector-sdk/conformance';
+import { heldCertificateOf } from '../../../packages/connector-sdk/src/inspect.ts';
 
 export const FLAWS = [
   'overDeclares', // declares a write root it never uses
@@ -26,6 +27,8 @@ export const FLAWS = [
   'leafOnly', // writes the leaf without its chain
   'groupWritableKey', // writes the key 0660
   'retryableReloadFailure', // calls a refused reload retryable
+  'inspectWrites', // "inspects" by touching the target (and ignores the refusal)
+  'inspectTrustsExpected', // reports the fingerprint it was told to expect without reading
 ] as const;
 export type Flaw = (typeof FLAWS)[number];
 
@@ -77,6 +80,12 @@ export function naiveConnector(ctx: FileTargetContext, flaw?: Flaw): Connector {
         throw terminal(`reload failed: ${r.stderr}`);
       }
       return flaw === 'extraResultKey' ? ({ changed: true, files: files.length } as { changed: boolean }) : { changed: true };
+    },
+    async inspect(signal, sandbox, ictx) {
+      if (flaw === 'inspectTrustsExpected') return { active: { fingerprint: ictx.fingerprint } };
+      if (flaw === 'inspectWrites') await sandbox.writeFile(`${ctx.certificatePath}.checked`, 'x', { signal }).catch(() => undefined);
+      const bytes = await sandbox.readFile(ctx.certificatePath, { signal });
+      return { active: bytes === null ? null : heldCertificateOf(new TextDecoder().decode(bytes)) };
     },
   };
 }

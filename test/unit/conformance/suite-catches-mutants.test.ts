@@ -26,6 +26,8 @@ const CAUGHT_BY: Readonly<Record<Flaw, readonly [TestId, RegExp]>> = {
   leafOnly: ['inputs.longChain', /a long chain.*the target holds the chain/],
   groupWritableKey: ['keyHygiene.keyFileMode', /key file mode is 0660/],
   retryableReloadFailure: ['errorClassification.reloadFailure', /"retryable":true/],
+  inspectWrites: ['inspect.readOnly', /mutating operations attempted by inspect: expected 1 to be \+0/],
+  inspectTrustsExpected: ['inspect.readOnly', /inspect after B replaced A/],
 };
 
 function run(id: TestId, flaw?: Flaw): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SecretValue, type Deployment } from '@cert-deployer/connector-sdk';
-import { decodeCall, decodeDeployResult, encodeCall } from '../../../src/connector-worker/call-codec.ts';
+import { decodeCall, decodeDeployResult, decodeInspectResult, encodeCall } from '../../../src/connector-worker/call-codec.ts';
 import { describeMessage, toParentSchema, toWorkerSchema } from '../../../src/sandbox/worker/protocol.ts';
 import { sandboxArgs } from '../../../src/sandbox/worker/sandbox-wire.ts';
 import { fromWireError, toWireError } from '../../../src/sandbox/worker/worker-errors.ts';
@@ -17,6 +17,22 @@ const deployment: Deployment = {
   keyAlgorithm: 'ecdsa-p256', notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2026-04-01T00:00:00Z'), dnsNames: ['a.example'],
 };
 const context = { ownerId: 'uid/t', remoteId: 'arn:x', allowAmbientIdentity: false, secrets: new Map([['creds', { token: new SecretValue('tok-123') }]]) };
+
+describe('call codec: inspect', () => {
+  it('carries the expected fingerprint and no deployment (no key) toward the worker', () => {
+    const wire = structuredClone(encodeCall({ op: 'inspect', connector: 'nginx', config: {}, context: { ownerId: 'uid/t' }, fingerprint: 'cd'.repeat(32) }));
+    expect(wire).not.toHaveProperty('deployment');
+    expect(decodeCall(wire)).toMatchObject({ op: 'inspect', fingerprint: 'cd'.repeat(32), deployment: undefined });
+    expect(() => decodeCall({ ...wire, fingerprint: 'not-hex' })).toThrow();
+  });
+
+  it('accepts only public facts back: a fingerprint, dates and a message', () => {
+    expect(decodeInspectResult({ active: { fingerprint: 'ab'.repeat(32), notAfter: '2027-01-01T00:00:00Z' }, expectedInstalled: false, message: 'x' })).toEqual({ active: { fingerprint: 'ab'.repeat(32), notAfter: '2027-01-01T00:00:00Z' }, expectedInstalled: false, message: 'x' });
+    expect(decodeInspectResult({ active: null })).toEqual({ active: null });
+    expect(() => decodeInspectResult({ active: { fingerprint: 'ab'.repeat(32), pem: KEY } })).toThrow();
+    expect(() => decodeInspectResult({ active: null, key: KEY })).toThrow();
+  });
+});
 
 describe('call codec', () => {
   it('round-trips a deploy call through structured clone, key material wrapped again on arrival', () => {

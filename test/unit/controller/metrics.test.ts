@@ -36,6 +36,28 @@ describe('per-target series', () => {
   });
 });
 
+describe('drift series', () => {
+  it('reports drifted per target, counts checks by verdict and repairs by result, and forget removes drifted', async () => {
+    const m = createMetrics({ defaultMetrics: false });
+    m.target('ns', 'd', 't', 'nginx', { ready: true, drifted: true });
+    m.target('ns', 'd', 'u', 'file', { ready: true });
+    m.driftCheck('nginx', 'Diverged');
+    m.driftCheck('nginx', 'Diverged');
+    m.driftCheck('file', 'Unknown');
+    m.driftRepair('nginx', 'success');
+    expect(await series(m, 'cert_deployer_target_drifted')).toEqual(['cert_deployer_target_drifted{namespace="ns",name="d",target="t",connector="nginx"} 1']);
+    expect(await series(m, 'cert_deployer_drift_')).toEqual([
+      'cert_deployer_drift_checks_total{connector="nginx",verdict="Diverged"} 2',
+      'cert_deployer_drift_checks_total{connector="file",verdict="Unknown"} 1',
+      'cert_deployer_drift_repairs_total{connector="nginx",result="success"} 1',
+    ]);
+    m.target('ns', 'd', 't', 'nginx', { ready: true, drifted: false });
+    expect(await series(m, 'cert_deployer_target_drifted')).toEqual(['cert_deployer_target_drifted{namespace="ns",name="d",target="t",connector="nginx"} 0']);
+    m.forget('ns', 'd');
+    expect(await series(m, 'cert_deployer_target_drifted')).toEqual([]);
+  });
+});
+
 describe('forget', () => {
   it('removes every series of the deployment, including the Secret expiry, and nothing of others', async () => {
     const m = createMetrics({ defaultMetrics: false });

@@ -5,6 +5,8 @@
  * captured rather than thrown so a case can assert on errors.
  */
 import type { DeployResult } from '../connector.ts';
+import type { InspectResult } from '../inspect.ts';
+import { readOnlySandbox } from '../sandbox/read-only-sandbox.ts';
 import type { Deployment } from '../deployment.ts';
 import { createSandbox } from '../sandbox/checked-sandbox.ts';
 import type { Grant } from '../sandbox/grant.ts';
@@ -51,6 +53,23 @@ export async function mustDeploy<C>(env: CaseEnv<C>, target: ConformanceTarget<C
   const o = await deployTo(env, target, dep, opts);
   if (!o.ok) throw new Error(`deploy was expected to succeed but failed: ${describeError(o.error)}`, { cause: o.error });
   return { ...o.result, sandbox: o.sandbox };
+}
+
+/**
+ * Runs a new connector's `inspect` on `target` as the operator does: the checked sandbox on the
+ * declared grant, wrapped read-only. `deniedAttempts` counts the changes it tried (and was refused).
+ */
+export async function inspectOn<C>(env: CaseEnv<C>, target: ConformanceTarget<C>, fingerprint: string): Promise<{ result: InspectResult; deniedAttempts: number }> {
+  const connector = env.factory(target.context);
+  if (connector.inspect === undefined) throw new Error('the connector has no inspect');
+  const checked = createSandbox({ grant: connector.capabilities(), host: target.host });
+  const ro = readOnlySandbox(checked);
+  try {
+    const result = await connector.inspect(new AbortController().signal, ro, { ownerId: 'conformance/target', fingerprint });
+    return { result, deniedAttempts: ro.deniedAttempts };
+  } finally {
+    await checked.close();
+  }
 }
 
 /** Runs `fn` on a fresh target and disposes of it afterwards. */

@@ -4,7 +4,7 @@
  *   runConformance((ctx) => myConnector.create(myConnector.configSchema.parse({ ...ctx })), localFileFixture());
  *
  * and gets every case as vitest tests: grant honesty, idempotent replay, deployment shape,
- * rollback, key hygiene, cancellation, error classification and inputs. Opt-outs live on the
+ * rollback, key hygiene, cancellation, error classification, inputs and inspect. Opt-outs live on the
  * fixture (`skip: { rollback: 'no reload step' }`) and must give a reason, else this throws
  * before registering anything. See packages/connector-sdk/README.md.
  */
@@ -15,6 +15,7 @@ import { errorClassificationTests } from './cases/error-classification.ts';
 import { grantHonestyTests } from './cases/grant-honesty.ts';
 import { idempotentReplayTests } from './cases/idempotent-replay.ts';
 import { inputTests } from './cases/inputs.ts';
+import { inspectTests } from './cases/inspect.ts';
 import { keyHygieneTests } from './cases/key-hygiene.ts';
 import { rollbackTests } from './cases/rollback.ts';
 import type { ConformanceTest } from './conformance-test.ts';
@@ -36,6 +37,7 @@ export const CONFORMANCE_GROUPS: readonly { readonly name: string; readonly test
   { name: 'cancellation', tests: cancellationTests },
   { name: 'error classification', tests: errorClassificationTests },
   { name: 'inputs', tests: inputTests },
+  { name: 'inspect', tests: inspectTests },
 ];
 
 const DEFAULT_TIMEOUT_MS = 60_000;

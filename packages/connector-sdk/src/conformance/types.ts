@@ -29,6 +29,7 @@ export const TEST_IDS = [
   'inputs.ecdsaP384',
   'inputs.ed25519',
   'inputs.longChain',
+  'inspect.readOnly',
 ] as const;
 export type TestId = (typeof TEST_IDS)[number];
 export type CaseName = TestId extends `${infer C}.${string}` ? C : never;

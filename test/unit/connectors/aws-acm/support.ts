@@ -5,6 +5,7 @@
  */
 import { awsAcmConnector } from '../../../../src/connectors/aws-acm/index.ts';
 import type { Connector, DeployContext, DeployResult } from '../../../../packages/connector-sdk/src/connector.ts';
+import type { InspectContext } from '../../../../packages/connector-sdk/src/inspect.ts';
 import { SecretValue, type Deployment } from '../../../../packages/connector-sdk/src/deployment.ts';
 import { createSandbox } from '../../../../packages/connector-sdk/src/sandbox/checked-sandbox.ts';
 import type { Grant } from '../../../../packages/connector-sdk/src/sandbox/grant.ts';
@@ -34,6 +35,7 @@ export function withControllerContext(connector: Connector, extra: Partial<Deplo
     name: connector.name,
     capabilities: () => connector.capabilities(),
     deploy: (signal, sandbox, dep, ctx) => connector.deploy(signal, sandbox, dep, ctxOf(ctx)),
+    ...(connector.inspect ? { inspect: (signal: AbortSignal, sandbox: Sandbox, ctx: InspectContext) => connector.inspect!(signal, sandbox, { ...ctx, ...ctxOf(ctx) }) } : {}),
     ...(connector.undeploy ? { undeploy: (signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext) => connector.undeploy!(signal, sandbox, ctxOf(ctx)) } : {}),
   };
 }
