@@ -31,6 +31,10 @@ export const Reason = {
   /** Some targets are still being worked on (first deploy, or after a change). */
   Progressing: 'Progressing',
   UndeployFailed: 'UndeployFailed',
+  /** spec.rollout: a target of the current wave failed (haltOnFailure); later waves keep the previous certificate. */
+  RolloutHalted: 'RolloutHalted',
+  /** spec.rollout: a wave is done; the next starts when pauseAfterWave has passed. */
+  RolloutPaused: 'RolloutPaused',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 

@@ -20,6 +20,8 @@ import { targetSpecHash } from '../target-spec-hash.ts';
 import { nextTargetStatus } from '../target-status.ts';
 import { withReady } from '../with-ready.ts';
 import { weakCredentialMessage, weakCredentialNoted, withWeakCredential } from '../weak-credential.ts';
+import { gateTarget } from '../rollout/gate.ts';
+import { rolloutOf, rolloutStatusOf, withRolloutSummary } from '../rollout/compose-rollout.ts';
 import type { Facts } from './gather.ts';
 
 /** A validation Warning worth emitting (it is not a repeat of what status already says). */
@@ -94,11 +96,14 @@ export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number
   const previous = new Map((prev.targets ?? []).map((t) => [t.name, t]));
   const redeploy = redeployRequestOf(obj);
   let requeueAfterMs: number | undefined;
+  const rollout = rolloutOf(facts.spec, prev.targets ?? [], facts.certificate.fingerprint, now);
   const targets = facts.spec.targets.map((target): PlannedTarget => {
     const specHash = specHashOf(target, judge, credentials);
     let decision = decideTarget({ fingerprint: facts.certificate.fingerprint, lastSeenFingerprint: prev.fingerprint, specHash, status: previous.get(target.name), now, ...(backoff ? { backoff } : {}) });
     if (redeploy && decision.action !== 'deploy' && (!redeploy.targets || redeploy.targets.has(target.name))) decision = { action: 'deploy', why: `redeploy requested (${redeploy.value})` };
+    if (rollout) decision = gateTarget(rollout, target.name, decision, now);
     if (decision.action === 'wait') requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, decision.delayMs);
+    if (decision.action === 'waitForWave' && decision.delayMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, decision.delayMs);
     return { target, specHash, decision };
   });
   const weak = facts.weaknesses && facts.weaknesses.length > 0 ? weakCredentialMessage(facts.weaknesses) : undefined;
@@ -139,7 +144,8 @@ export function composeStatus(current: DeploymentStatus, generation: number, fac
     if (outcome) targets.push(nextTargetStatus({ name: target.name, previous, outcome, fingerprint, lastSeenFingerprint: current.fingerprint, generation, specHash, now: nowIso }));
     else if (previous) targets.push(previous);
   }
-  const summary = summarizeReady(p.targets.map((t) => t.target.name), targets, fingerprint);
+  const rollout = rolloutOf(facts.spec, targets, fingerprint, now);
+  const summary = withRolloutSummary(summarizeReady(p.targets.map((t) => t.target.name), targets, fingerprint), rollout, targets);
   return {
     ...withWeakCredential(withReady(current, generation, summary.status, summary.reason, summary.message, now), facts.deployment ? facts.weaknesses ?? [] : undefined, generation, now),
     fingerprint,
@@ -147,6 +153,7 @@ export function composeStatus(current: DeploymentStatus, generation: number, fac
     ...(facts.secretResourceVersion ? { secretResourceVersion: facts.secretResourceVersion } : {}),
     ...(p.redeployRequest ? { redeployRequest: p.redeployRequest } : {}),
     targets,
+    rollout: rollout ? rolloutStatusOf(rollout, now) : undefined,
   };
 }
 
