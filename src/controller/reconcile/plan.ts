@@ -9,6 +9,8 @@
 import type { DeploymentStatus, TargetStatus } from '../../crds/status.ts';
 import { FINALIZER, REDEPLOY_AT_ANNOTATION, REDEPLOY_TARGETS_ANNOTATION } from '../../crds/names.ts';
 import { decideTarget, retryDelay, type BackoffPolicy, type TargetDecision } from '../decide-target.ts';
+import { gateTarget, rolloutWake } from '../rollout/gate.ts';
+import { rolloutOf, rolloutStatusOf, withRolloutSummary } from '../rollout/compose-rollout.ts';
 import type { CertificateDeploymentObject } from '../kube-types.ts';
 import type { TargetSpec } from '../pipeline/prepare-target.ts';
 import type { PolicyAccess } from '../policy/policy-access.ts';
@@ -20,8 +22,6 @@ import { targetSpecHash } from '../target-spec-hash.ts';
 import { nextTargetStatus } from '../target-status.ts';
 import { withReady } from '../with-ready.ts';
 import { weakCredentialMessage, weakCredentialNoted, withWeakCredential } from '../weak-credential.ts';
-import { gateTarget } from '../rollout/gate.ts';
-import { rolloutOf, rolloutStatusOf, withRolloutSummary } from '../rollout/compose-rollout.ts';
 import type { Facts } from './gather.ts';
 
 /** A validation Warning worth emitting (it is not a repeat of what status already says). */
@@ -103,7 +103,8 @@ export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number
     if (redeploy && decision.action !== 'deploy' && (!redeploy.targets || redeploy.targets.has(target.name))) decision = { action: 'deploy', why: `redeploy requested (${redeploy.value})` };
     if (rollout) decision = gateTarget(rollout, target.name, decision, now);
     if (decision.action === 'wait') requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, decision.delayMs);
-    if (decision.action === 'waitForWave' && decision.delayMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, decision.delayMs);
+    const wake = rollout ? rolloutWake(rollout, decision) : undefined;
+    if (wake !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, wake);
     return { target, specHash, decision };
   });
   const weak = facts.weaknesses && facts.weaknesses.length > 0 ? weakCredentialMessage(facts.weaknesses) : undefined;

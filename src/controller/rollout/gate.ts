@@ -18,22 +18,24 @@ export function gateTarget(r: RolloutDecision, name: string, decision: TargetDec
   const why = r.phase === 'Halted'
     ? `rollout halted by ${r.haltedBy.join(', ')}: wave ${wave + 1} waits`
     : r.phase === 'Paused' ? `pausing after wave ${r.wave}: wave ${wave + 1} waits` : `wave ${wave + 1} waits for wave ${r.wave + 1}`;
-  const delayMs = wakeAfter(r, now);
+  // Paused: look again exactly when the pause ends.
+  const delayMs = r.phase === 'Paused' && r.pausedUntil !== undefined ? Math.max(0, r.pausedUntil - now) : undefined;
   return { action: 'waitForWave', wave: wave + 1, why, ...(delayMs !== undefined ? { delayMs } : {}) };
 }
 
 /**
- * When the plan should look again at held targets.
- * - Paused: exactly when the pause ends.
- * - Progressing: the current wave has targets that do not hold the certificate and did not
- *   fail for it (a failure would halt, or settle them with haltOnFailure false), so they deploy
- *   in this reconcile and may complete the wave; our own status write does not come back as
- *   work, so look again after one pause (a look that comes early finds Paused and waits the
- *   rest; with no pause, right away — the state has moved, so this is no loop).
- * - Halted: no timer; the failed target's own retry, a fix or a new certificate brings the next look.
+ * When the plan should look again because of the rollout, for one (gated) target decision.
+ * - A held target while Paused: when the pause ends.
+ * - A target that deploys now while others are held: it may complete its wave (or, fixed,
+ *   resume a halted rollout), and our own status write does not come back as work, so look
+ *   again one pause after this reconcile; a look that comes early finds Paused and waits the
+ *   rest. With no pause, right away: the state has moved, so this is no loop.
+ * - Otherwise no timer: a halted rollout waits for its failed target's own retry, a fix or a
+ *   new certificate, and is never polled.
  */
-export function wakeAfter(r: RolloutDecision, now: number): number | undefined {
-  if (r.phase === 'Paused' && r.pausedUntil !== undefined) return Math.max(0, r.pausedUntil - now);
-  if (r.phase === 'Progressing') return r.pauseMs;
+export function rolloutWake(r: RolloutDecision, decision: TargetDecision): number | undefined {
+  if (decision.action === 'waitForWave') return decision.delayMs;
+  const held = r.pending.length > 0 || (r.phase === 'Paused' && r.current.length > 0);
+  if (decision.action === 'deploy' && held) return r.pauseMs;
   return undefined;
 }

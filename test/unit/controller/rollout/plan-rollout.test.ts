@@ -54,7 +54,7 @@ describe('rollout through plan and composeStatus', () => {
     // Wave 1 only; the held targets ask to be looked at again after one pause.
     const a = step(undefined, NOW);
     expect(actions(a.p)).toEqual({ t1: 'deploy', t2: 'waitForWave', t3: 'waitForWave', t4: 'waitForWave' });
-    expect(a.p.targets[1]!.decision).toMatchObject({ wave: 2, delayMs: 30_000 });
+    expect(a.p.targets[1]!.decision).toMatchObject({ action: 'waitForWave', wave: 2, why: 'wave 2 waits for wave 1' });
     expect(a.p.requeueAfterMs).toBe(30_000);
     expect(a.next.rollout).toEqual({ phase: 'Paused', wave: 2, waves: 3, current: ['t2', 't3'], pending: ['t4'], pausedUntil: '2026-12-01T12:00:30.000Z', message: 'wave 1/3 deployed and verified; wave 2 (2 target(s)) starts when pauseAfterWave has passed' });
     expect(ready(a.next)).toMatchObject({ status: 'False', reason: 'RolloutPaused' });
@@ -84,9 +84,11 @@ describe('rollout through plan and composeStatus', () => {
     const fixed = spec('/bin/true');
     const e = step(d.next, NOW + 40_000, {}, facts(one, fixed), fixed);
     expect(actions(e.p)).toEqual({ t1: 'skip', t2: 'skip', t3: 'deploy', t4: 'waitForWave' });
+    expect(e.p.requeueAfterMs).toBe(30_000); // the fix may complete wave 2: look again after one pause
     expect(e.next.rollout).toMatchObject({ phase: 'Paused', wave: 3, current: ['t4'], pausedUntil: '2026-12-01T12:01:10.000Z' });
     const g = step(e.next, NOW + 70_000, {}, facts(one, fixed), fixed);
     expect(actions(g.p)).toEqual({ t1: 'skip', t2: 'skip', t3: 'skip', t4: 'deploy' });
+    expect(g.p.requeueAfterMs).toBeUndefined(); // the last wave: nothing held, nothing to wake for
     expect(g.next.rollout).toEqual({ phase: 'Complete', wave: 3, waves: 3, message: 'all 3 wave(s) hold the current certificate' });
     expect(ready(g.next)).toMatchObject({ status: 'True', reason: 'Deployed' });
   });
