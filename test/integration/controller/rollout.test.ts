@@ -47,7 +47,8 @@ let next: MintedChain;
 beforeAll(async () => {
   ns = await createTestNamespace('rollout');
   [previous, next] = await Promise.all([mintChain({ dnsNames: ['edges.rollout.test'] }), mintChain({ dnsNames: ['edges.rollout.test'] })]);
-  nginx = await startNginxSites(NAMES, { chainPem: previous.chainPem.slice(0, -1).join(''), keyPem: previous.keyPem, leafFingerprint: fp(previous.leafPem) });
+  // One nginx process per site (30 processes): each target's reload parses only its own pair.
+  nginx = await startNginxSites(NAMES, { chainPem: previous.chainPem.slice(0, -1).join(''), keyPem: previous.keyPem, leafFingerprint: fp(previous.leafPem) }, { sitesPerProcess: 1 });
   ctl = startController(kubeconfig, { namespaces: [ns] });
 }, 180_000);
 
@@ -61,12 +62,27 @@ const ready = (s: DeploymentStatus) => s.conditions?.find((c) => c.type === 'Rea
 const byName = (s: DeploymentStatus) => new Map((s.targets ?? []).map((t) => [t.name, t] as const));
 const at = (t: TargetStatus | undefined) => Date.parse(t?.deployedAt ?? 'x');
 
-function target(name: string, reload: readonly string[]) {
-  const site = nginx.sites.find((s) => s.name === name)!;
+/** Waits for `want` on the deployment's status; a timeout says where the rollout stood. */
+async function until(want: (s: DeploymentStatus) => boolean, what: string, timeoutMs = 90_000): Promise<DeploymentStatus> {
+  let last: DeploymentStatus = {};
+  try {
+    return await eventually(async () => {
+      last = await status('edges');
+      return want(last) ? last : undefined;
+    }, timeoutMs, what);
+  } catch (err) {
+    const notReady = (last.targets ?? []).filter((t) => !t.ready || t.fingerprint !== last.fingerprint).map((t) => ({ name: t.name, reason: t.reason, message: t.message }));
+    throw new Error(`${(err as Error).message}; rollout ${JSON.stringify(last.rollout)}; Ready ${JSON.stringify(ready(last))}; not ready ${JSON.stringify(notReady)}`, { cause: err });
+  }
+}
+
+/** A file target for site `name`; `broken` gives it a reload command that fails. */
+function target(name: string, broken = false) {
+  const site = nginx.site(name);
   return {
     name,
-    file: { certificatePath: site.certificatePath, privateKeyPath: site.privateKeyPath, reload: { argv: [...reload] } },
-    verify: { endpoints: [{ address: nginx.address, serverName: site.serverName }], timeoutSeconds: 60 },
+    file: { certificatePath: site.certificatePath, privateKeyPath: site.privateKeyPath, reload: { argv: broken ? ['/bin/false'] : [...site.reloadArgv] } },
+    verify: { endpoints: [{ address: site.address, serverName: site.serverName }], timeoutSeconds: 60 },
   };
 }
 
@@ -91,34 +107,27 @@ describe('progressive rollout', () => {
   });
 
   it('30 nginx sites over 3 waves: wave by wave, halted by a failing target in wave 2, resumed by its fix', async () => {
-    const good = nginx.reloadArgv;
     const spec = {
       secretRef: { name: 'edges-tls' },
       rollout: { waves: [{ targets: WAVE1 }, { targets: WAVE2 }], pauseAfterWave: `${PAUSE_MS / 1000}s` },
-      targets: NAMES.map((n) => target(n, good)),
+      targets: NAMES.map((n) => target(n)),
     };
     // First deploy: the sites already serve `previous`; the rollout takes it through the waves.
     await putTlsSecret(core, ns, 'edges-tls', previous.chainPem.slice(0, -1).join(''), previous.keyPem);
     await createDeployment(objects, ns, 'edges', spec);
-    const first = await eventually(async () => {
-      const s = await status('edges');
-      return ready(s)?.status === 'True' ? s : undefined;
-    }, 90_000, 'first deploy Ready');
+    const first = await until((s) => ready(s)?.status === 'True', 'first deploy Ready');
     expect(first.rollout).toMatchObject({ phase: 'Complete', wave: 3, waves: 3 });
     // Now give edge-15 the refused reload (a spec change of a done target changes nothing yet).
-    await objects.patchNamespacedCustomObject({ ...crd, namespace: ns, name: 'edges', body: [{ op: 'replace', path: `/spec/targets/${NAMES.indexOf(BROKEN)}/file/reload/argv`, value: ['/bin/false'] }] });
+    await objects.patchNamespacedCustomObject({ ...crd, namespace: ns, name: 'edges', body: [{ op: 'replace', path: `/spec/targets/${NAMES.indexOf(BROKEN)}`, value: target(BROKEN, true) }] });
     await eventually(async () => ((await status('edges')).targets?.find((t) => t.name === BROKEN)?.observedGeneration === 2 ? true : undefined), 30_000, 'edge-15 re-run on the new spec');
 
     // Rotation.
     const rotatedAt = Date.now();
     await putTlsSecret(core, ns, 'edges-tls', next.chainPem.slice(0, -1).join(''), next.keyPem);
-    const halted = await eventually(async () => {
-      const s = await status('edges');
-      return s.rollout?.phase === 'Halted' && ready(s)?.reason === 'RolloutHalted' ? s : undefined;
-    }, 90_000, 'RolloutHalted');
+    const halted = await until((s) => s.rollout?.phase === 'Halted' && ready(s)?.reason === 'RolloutHalted', 'RolloutHalted');
     const NEW = fp(next.leafPem);
     const OLD = fp(previous.leafPem);
-    expect(halted.rollout).toMatchObject({ wave: 2, waves: 3, haltedBy: [BROKEN], current: [BROKEN], pending: WAVE3 });
+    expect(halted.rollout, JSON.stringify(halted.targets?.filter((x) => !x.ready))).toMatchObject({ wave: 2, waves: 3, haltedBy: [BROKEN], current: [BROKEN], pending: WAVE3 });
     expect(ready(halted)?.message).toMatch(/^rollout halted at wave 2\/3 by edge-15; 10 target\(s\) of later waves keep the previous certificate: edge-15 failed \(DeployFailed: /);
     const t = byName(halted);
     // Wave by wave: every target of wave 2 started after the last of wave 1 was done plus the pause.
@@ -132,13 +141,13 @@ describe('progressive rollout', () => {
     for (const n of WAVE3) expect(at(t.get(n)), n).toBeLessThan(rotatedAt);
 
     // Wave 3 and edge-15 keep the previous certificate on disk and, after a reload of our own
-    // (nginx re-reads every site's files), on the wire; waves 1 and 2 serve the new one.
-    const onDisk = async (n: string) => fp((await readFile(nginx.sites.find((s) => s.name === n)!.certificatePath, 'utf8')).match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/)![0]);
+    // (nginx re-reads the site's files), on the wire; waves 1 and 2 serve the new one.
+    const onDisk = async (n: string) => fp((await readFile(nginx.site(n).certificatePath, 'utf8')).match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/)![0]);
     for (const n of [...WAVE3, BROKEN]) expect(await onDisk(n), n).toBe(OLD);
-    await run(good[0]!, good.slice(1));
-    const site = (n: string) => nginx.sites.find((s) => s.name === n)!.serverName;
-    for (const n of [...WAVE3, BROKEN]) expect(await waitUntilServed(nginx.address, site(n), OLD), n).toBe(OLD);
-    for (const n of [...WAVE1, ...WAVE2.filter((x) => x !== BROKEN)]) expect(await servedLeaf(nginx.address, site(n)), n).toBe(NEW);
+    for (const n of [...WAVE3, BROKEN]) await run(nginx.site(n).reloadArgv[0]!, nginx.site(n).reloadArgv.slice(1));
+    const served = (n: string, want: string) => waitUntilServed(nginx.site(n).address, nginx.site(n).serverName, want);
+    for (const n of [...WAVE3, BROKEN]) expect(await served(n, OLD), n).toBe(OLD);
+    for (const n of [...WAVE1, ...WAVE2.filter((x) => x !== BROKEN)]) expect(await servedLeaf(nginx.site(n).address, nginx.site(n).serverName), n).toBe(NEW);
 
     // While halted, longer than a pause: nothing is deployed, wave 3 is untouched.
     const invocations = ctl.counts.invocations;
@@ -149,17 +158,14 @@ describe('progressive rollout', () => {
 
     // The fix: edge-15 gets the working reload; it deploys at once, wave 2 is done, wave 3 follows after the pause.
     const fixedAt = Date.now();
-    await objects.patchNamespacedCustomObject({ ...crd, namespace: ns, name: 'edges', body: [{ op: 'replace', path: `/spec/targets/${NAMES.indexOf(BROKEN)}/file/reload/argv`, value: good }] });
-    const done = await eventually(async () => {
-      const s = await status('edges');
-      return ready(s)?.status === 'True' ? s : undefined;
-    }, 90_000, 'Ready after the fix');
+    await objects.patchNamespacedCustomObject({ ...crd, namespace: ns, name: 'edges', body: [{ op: 'replace', path: `/spec/targets/${NAMES.indexOf(BROKEN)}`, value: target(BROKEN) }] });
+    const done = await until((s) => ready(s)?.status === 'True', 'Ready after the fix');
     expect(done.rollout).toMatchObject({ phase: 'Complete', wave: 3, waves: 3 });
     const d = byName(done);
     for (const n of NAMES) expect(d.get(n), n).toMatchObject({ ready: true, fingerprint: NEW });
     expect(at(d.get(BROKEN))).toBeGreaterThanOrEqual(fixedAt - 1_000);
     const wave2Done = Math.max(...WAVE2.map((n) => at(d.get(n))));
     expect(Math.min(...WAVE3.map((n) => at(d.get(n)))) - wave2Done).toBeGreaterThanOrEqual(PAUSE_MS);
-    for (const n of NAMES) expect(await waitUntilServed(nginx.address, site(n), NEW), n).toBe(NEW);
+    for (const n of NAMES) expect(await served(n, NEW), n).toBe(NEW);
   }, 240_000);
 });
