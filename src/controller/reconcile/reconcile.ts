@@ -87,4 +87,6 @@ function reportTargets(obj: CertificateDeploymentObject, facts: Extract<Facts, {
       ...(servedNotAfterSeconds !== undefined ? { servedNotAfterSeconds } : {}),
     });
   }
+  const r = next.rollout;
+  deps.metrics.rollout?.(obj.metadata.namespace, obj.metadata.name, r ? { wave: r.wave, waves: r.waves, halted: r.phase === 'Halted' } : undefined);
 }
