@@ -3,8 +3,11 @@
  * API server side is test/integration/controller/rollout.test.ts): names exist, a target is in
  * at most one wave, waves and canary are exclusive, the pause is bounded.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { yamlBlocks } from '../../support/connector-docs.ts';
 import { connectorBlocks } from '../../../src/connectors/registry.ts';
+import { buildWaves } from '../../../src/controller/rollout/waves.ts';
 import { MAX_ROLLOUT_NAMES } from '../../../src/crds/rollout.ts';
 import { MAX_TARGETS, specSchema } from '../../../src/crds/spec.ts';
 
@@ -36,6 +39,11 @@ describe('spec.rollout schema', () => {
     ['an empty wave', { waves: [{ targets: [] }] }, /rollout.waves.0.targets/],
   ])('refuses %s', (_n, rollout, want) => {
     expect(messages(rollout).join('\n')).toMatch(want);
+  });
+  it('the docs/rollout.md manifest validates, and its rollout builds the waves the page describes', async () => {
+    const doc = (await yamlBlocks(join(import.meta.dirname, '..', '..', '..', 'docs', 'rollout.md'))).find((b) => b.kind === 'CertificateDeployment') as { spec: unknown };
+    const spec = schema.parse(doc.spec);
+    expect(buildWaves(spec.rollout!, spec.targets.map((t) => t.name))).toEqual([['edge-1'], ['edge-2', 'edge-3'], ['edge-4', 'edge-5'], ['edge-6']]);
   });
   it('list bounds follow spec.targets', () => {
     expect(MAX_ROLLOUT_NAMES).toBe(MAX_TARGETS);
