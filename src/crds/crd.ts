@@ -39,7 +39,6 @@ export function buildCrd(blocks: Record<string, z.ZodType>, group: string = GROU
             { name: 'Message', type: 'string', jsonPath: `${READY}.message`, priority: 1 },
             { name: 'Fingerprint', type: 'string', jsonPath: '.status.fingerprint', priority: 1 },
             { name: 'Not After', type: 'string', jsonPath: '.status.notAfter', priority: 1 }, // string: kubectl prints future dates as <invalid>
-            { name: 'Rollout', type: 'string', jsonPath: '.status.rollout.phase', priority: 1 },
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
           ],
           schema: {

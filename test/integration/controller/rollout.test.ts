@@ -87,7 +87,7 @@ function target(name: string, broken = false) {
 }
 
 describe('progressive rollout', () => {
-  it('the docs/rollout.md manifest is accepted as written; CEL refuses what zod refuses', async () => {
+  it('the docs/rollout.md manifest is accepted as written; CEL refuses what zod refuses; kubectl explain describes the fields', async () => {
     const doc = (await yamlBlocks(join(import.meta.dirname, '..', '..', '..', 'docs', 'rollout.md'))).find((b) => b.kind === 'CertificateDeployment') as { metadata: Record<string, unknown>; spec: Record<string, unknown> & { rollout: Record<string, unknown> } };
     const body = (name: string, rollout: Record<string, unknown>) => ({ ...doc, metadata: { name, namespace: ns }, spec: { ...doc.spec, rollout } });
     const created = await objects.createNamespacedCustomObject({ ...crd, namespace: ns, body: body('from-docs', doc.spec.rollout) }) as { spec: { rollout: Record<string, unknown> } };
@@ -101,6 +101,12 @@ describe('progressive rollout', () => {
       [{ canary: ['edge-1'], pauseAfterWave: '25h' }, /pauseAfterWave must be a duration such as 30s, 5m or 1h, at most 24h/],
       [{ waves: [{ targets: ['edge-1', 'edge-1'] }] }, /Duplicate value/],
     ];
+    // kubectl explain shows the schema's descriptions.
+    const kubectl = join(inject('k8sBinDir'), 'kubectl');
+    const explain = async (field: string) => (await run(kubectl, ['--kubeconfig', kubeconfig, 'explain', `certdeploy.${field}`])).stdout;
+    expect(await explain('spec.rollout')).toMatch(/Progressive rollout: a new certificate goes to the targets in ordered waves/);
+    expect(await explain('spec.rollout.pauseAfterWave')).toMatch(/How long to wait after a wave is deployed and verified before the next starts/);
+    expect(await explain('status.rollout.haltedBy')).toMatch(/Targets whose failure halted the rollout/);
     for (const [rollout, want] of refused) {
       await expect(objects.createNamespacedCustomObject({ ...crd, namespace: ns, body: body('refused', rollout) }), JSON.stringify(rollout)).rejects.toThrow(want);
     }
