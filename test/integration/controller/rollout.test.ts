@@ -103,7 +103,7 @@ describe('progressive rollout', () => {
     ];
     // kubectl explain shows the schema's descriptions.
     const kubectl = join(inject('k8sBinDir'), 'kubectl');
-    const explain = async (field: string) => (await run(kubectl, ['--kubeconfig', kubeconfig, 'explain', `certdeploy.${field}`])).stdout;
+    const explain = async (field: string) => (await run(kubectl, ['--kubeconfig', kubeconfig, 'explain', `certdeploy.${field}`])).stdout.replace(/\s+/g, ' '); // kubectl wraps long descriptions
     expect(await explain('spec.rollout')).toMatch(/Progressive rollout: a new certificate goes to the targets in ordered waves/);
     expect(await explain('spec.rollout.pauseAfterWave')).toMatch(/How long to wait after a wave is deployed and verified before the next starts/);
     expect(await explain('status.rollout.haltedBy')).toMatch(/Targets whose failure halted the rollout/);
