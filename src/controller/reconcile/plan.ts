@@ -154,7 +154,7 @@ export function composeStatus(current: DeploymentStatus, generation: number, fac
     ...(facts.secretResourceVersion ? { secretResourceVersion: facts.secretResourceVersion } : {}),
     ...(p.redeployRequest ? { redeployRequest: p.redeployRequest } : {}),
     targets,
-    rollout: rollout ? rolloutStatusOf(rollout, now) : undefined,
+    rollout: rollout ? rolloutStatusOf(rollout, now, current.rollout) : undefined,
   };
 }
 

@@ -21,8 +21,22 @@ export function rolloutOf(spec: { readonly rollout?: RolloutSpec | undefined; re
   return decideRollout({ rollout: spec.rollout, targetNames: spec.targets.map((t) => t.name), targets, fingerprint, now });
 }
 
-/** `status.rollout` for a decision. */
-export function rolloutStatusOf(r: RolloutDecision, now: number): RolloutStatus {
+/**
+ * `status.rollout` for a decision; `current` itself when it says the same (the API server hands
+ * status back with its keys sorted, and the status write compares serialised JSON, so an equal
+ * object in another key order would be written again on every reconcile and every restart).
+ */
+export function rolloutStatusOf(r: RolloutDecision, now: number, current?: RolloutStatus): RolloutStatus {
+  const next = composeRolloutStatus(r, now);
+  return current !== undefined && canonicalJson(current) === canonicalJson(next) ? current : next;
+}
+
+/** JSON with object keys sorted (arrays keep their order). */
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+}
+
+function composeRolloutStatus(r: RolloutDecision, now: number): RolloutStatus {
   const list = (names: readonly string[]) => (names.length > 0 ? { [names === r.current ? 'current' : names === r.pending ? 'pending' : 'haltedBy']: [...names] } : {});
   return {
     phase: r.phase,

@@ -8,7 +8,8 @@
  *   goes wave by wave (asserted from the targets' deploy times in status), edge-15 in wave 2 has
  *   a reload command that fails → the rollout halts with RolloutHalted naming it, wave 3 keeps
  *   the previous certificate on disk and on the wire, and nothing happens to it while halted;
- *   fixing edge-15's reload resumes the rollout and wave 3 follows after the pause.
+ *   fixing edge-15's reload resumes the rollout and wave 3 follows after the pause; a restart
+ *   over the completed rollout makes no connector call and no status write.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -173,5 +174,13 @@ describe('progressive rollout', () => {
     const wave2Done = Math.max(...WAVE2.map((n) => at(d.get(n))));
     expect(Math.min(...WAVE3.map((n) => at(d.get(n)))) - wave2Done).toBeGreaterThanOrEqual(PAUSE_MS);
     for (const n of NAMES) expect(await served(n, NEW), n).toBe(NEW);
+
+    // A restart over the completed rollout: no connector call, no status write (status.rollout
+    // comes back from the API server with its keys sorted and must compare equal).
+    await ctl.stop();
+    ctl = startController(kubeconfig, { namespaces: [ns] });
+    await eventually(async () => (ctl.counts.reconciles >= 1 ? true : undefined), 30_000, 'a reconcile after the restart');
+    expect(ctl.counts.invocations).toBe(0);
+    expect(ctl.counts.statusWrites).toBe(0);
   }, 240_000);
 });

@@ -106,6 +106,15 @@ describe('rollout through plan and composeStatus', () => {
     expect(s.p.targets[2]!.decision.why).toBe('rollout wave 2/3');
   });
 
+  it('status read back with sorted keys (as the API server returns it) composes to the same JSON: nothing to write', () => {
+    const a = step(undefined, NOW);
+    const sorted = JSON.parse(JSON.stringify(a.next.rollout, Object.keys(a.next.rollout!).sort())) as DeploymentStatus['rollout'];
+    expect(Object.keys(sorted!)).not.toEqual(Object.keys(a.next.rollout!));
+    const stored = { ...a.next, rollout: sorted };
+    const b = step(stored, NOW + 10_000);
+    expect(JSON.stringify(b.next)).toBe(JSON.stringify(stored));
+  });
+
   it('no spec.rollout: every target deploys at once and status has no rollout', () => {
     const s = schema.parse({ secretRef: { name: 's' }, targets: [file('t1'), file('t2')] }) as Spec;
     const a = step({ rollout: { phase: 'Halted', wave: 1, waves: 2 } }, NOW, {}, facts(one, s), s);
