@@ -13,6 +13,7 @@ export interface DeploymentView {
     fingerprint?: string;
     notAfter?: string;
     conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+    rollout?: { phase: string; wave: number; waves: number; pending?: string[]; pausedUntil?: string; haltedBy?: string[] };
     targets?: Array<{
       name: string; ready?: boolean; fingerprint?: string; deployedAt?: string; verifiedAt?: string; lastAttemptAt?: string;
       attempts?: number; reason?: string; message?: string; servedNotAfter?: string;
@@ -33,6 +34,15 @@ export function formatTable(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('   ').trimEnd()).join('\n');
 }
 
+/** spec.rollout at a glance: phase, wave, who halted it, when the pause ends, how many wait. */
+function rolloutLine(r: NonNullable<NonNullable<DeploymentView['status']>['rollout']>): string {
+  const parts = [`${r.phase}, wave ${r.wave}/${r.waves}`];
+  if (r.haltedBy?.length) parts.push(`halted by ${r.haltedBy.join(', ')}`);
+  if (r.pausedUntil) parts.push(`paused until ${r.pausedUntil}`);
+  if (r.pending?.length) parts.push(`${r.pending.length} target(s) wait for later waves`);
+  return parts.join('; ');
+}
+
 /** Header lines plus one row per target in spec order (targets without status show `Unknown`). */
 export function renderStatus(d: DeploymentView): string {
   const ready = d.status?.conditions?.find((c) => c.type === 'Ready');
@@ -44,6 +54,7 @@ export function renderStatus(d: DeploymentView): string {
     ...(ready?.message ? [`Message:      ${ready.message}`] : []),
     `Fingerprint:  ${d.status?.fingerprint ?? '-'}`,
     `Not After:    ${d.status?.notAfter ?? '-'}`,
+    ...(d.status?.rollout ? [`Rollout:      ${rolloutLine(d.status.rollout)}`] : []),
     ...(d.spec?.suspend ? ['Suspended:    true'] : []),
     '',
   ];

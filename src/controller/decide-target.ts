@@ -34,7 +34,13 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 5_000, maxMs: 5 * 60_
 export type TargetDecision =
   | { readonly action: 'skip'; readonly why: string }
   | { readonly action: 'deploy'; readonly why: string }
-  | { readonly action: 'wait'; readonly delayMs: number; readonly why: string };
+  | { readonly action: 'wait'; readonly delayMs: number; readonly why: string }
+  /**
+   * Held by a progressive rollout (spec.rollout): the target's wave has not started. Never
+   * returned by {@link decideTarget}; the rollout gate (src/controller/rollout/) sets it.
+   * `delayMs`, when known, is when the plan should look again (the pause's end).
+   */
+  | { readonly action: 'waitForWave'; readonly wave: number; readonly delayMs?: number; readonly why: string };
 
 /** Decides what to do with one target. */
 export function decideTarget(input: TargetDecisionInput): TargetDecision {

@@ -6,7 +6,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { WorkQueueMetrics } from './runtime/work-queue.ts';
-import type { ReconcilerMetrics } from './reconciler-deps.ts';
+import type { ReconcilerMetrics, RolloutSample } from './reconciler-deps.ts';
 
 export const CONTROLLER_NAME = 'certificatedeployment';
 
@@ -34,6 +34,8 @@ export interface ControllerMetrics extends ReconcilerMetrics {
   readonly registry: Registry;
   readonly queue: WorkQueueMetrics;
   reconcile(result: 'success' | 'error' | 'requeue' | 'requeue_after', seconds: number): void;
+  /** Sets (or, with `undefined`, removes) the rollout series of a deployment. */
+  rollout(namespace: string, name: string, sample: RolloutSample | undefined): void;
   /** A reconcile returned an error (controller_runtime_reconcile_errors_total). */
   reconcileError(): void;
   /** Workers currently reconciling a key. */
@@ -86,6 +88,10 @@ export function createMetrics(opts: MetricsOptions = {}): ControllerMetrics {
   const deploys = new Counter({ name: 'cert_deployer_deploys_total', help: 'Connector deploy attempts by connector and result', labelNames: ['connector', 'result'], registers });
   const deployTime = new Histogram({ name: 'cert_deployer_deploy_duration_seconds', help: 'Time of one target deploy including verification', labelNames: ['connector'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120], registers });
   const expiry = new Gauge({ name: 'cert_deployer_certificate_expiry_timestamp_seconds', help: 'notAfter of the certificate in the Secret of each CertificateDeployment', labelNames: ['namespace', 'name'], registers });
+  const rolloutWave = new Gauge({ name: 'cert_deployer_rollout_wave', help: 'The current wave (1-based) of the progressive rollout of each CertificateDeployment with spec.rollout', labelNames: ['namespace', 'name'], registers });
+  const rolloutWaves = new Gauge({ name: 'cert_deployer_rollout_waves', help: 'How many waves the progressive rollout of each CertificateDeployment has', labelNames: ['namespace', 'name'], registers });
+  const rolloutHalted = new Gauge({ name: 'cert_deployer_rollout_halted', help: '1 while the progressive rollout of a CertificateDeployment is halted by a failed target (RolloutHalted), else 0', labelNames: ['namespace', 'name'], registers });
+  const rolloutGauges = [rolloutWave, rolloutWaves, rolloutHalted];
   const targetLabels = ['namespace', 'name', 'target', 'connector'] as const;
   const targetReady = new Gauge({ name: 'cert_deployer_target_ready', help: '1 when the target\'s Ready condition is True, else 0', labelNames: targetLabels, registers });
   const targetSuccess = new Gauge({ name: 'cert_deployer_target_last_deploy_success_timestamp_seconds', help: 'When the target last deployed successfully', labelNames: targetLabels, registers });
@@ -144,12 +150,23 @@ export function createMetrics(opts: MetricsOptions = {}): ControllerMetrics {
       if (isLeader) return;
       for (const g of [expiry, targetReady, targetSuccess, targetServed, targetDrifted]) g.reset();
       targets.clear();
+      for (const g of rolloutGauges) g.reset();
     },
     deploy(connector, result, seconds) {
       deploys.inc({ connector, result });
       deployTime.observe({ connector }, seconds);
     },
     setExpiry: (namespace, name, epochSeconds) => expiry.set({ namespace, name }, epochSeconds),
+    rollout(namespace, name, sample) {
+      const labels = { namespace, name };
+      if (!sample) {
+        for (const g of rolloutGauges) g.remove(labels);
+        return;
+      }
+      rolloutWave.set(labels, sample.wave);
+      rolloutWaves.set(labels, sample.waves);
+      rolloutHalted.set(labels, sample.halted ? 1 : 0);
+    },
     target(namespace, name, target, connector, sample) {
       const known = targets.get(dkey(namespace, name)) ?? new Map<string, string>();
       targets.set(dkey(namespace, name), known);
@@ -173,6 +190,7 @@ export function createMetrics(opts: MetricsOptions = {}): ControllerMetrics {
     },
     forget(namespace, name) {
       expiry.remove({ namespace, name });
+      for (const g of rolloutGauges) g.remove({ namespace, name });
       for (const [target, connector] of targets.get(dkey(namespace, name)) ?? []) removeTarget(namespace, name, target, connector);
       targets.delete(dkey(namespace, name));
     },

@@ -49,6 +49,10 @@ export const Reason = {
   PluginNotPinned: 'PluginNotPinned',
   /** Policies pin the plugin's name, but with another sha256 than the installed file's: not loaded. */
   PluginDigestMismatch: 'PluginDigestMismatch',
+  /** spec.rollout: a target of the current wave failed (haltOnFailure); later waves keep the previous certificate. */
+  RolloutHalted: 'RolloutHalted',
+  /** spec.rollout: a wave is done; the next starts when pauseAfterWave has passed. */
+  RolloutPaused: 'RolloutPaused',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 

@@ -15,10 +15,20 @@ import type { WeakCredentialPolicy } from '@cert-deployer/connector-sdk';
 import type { DeploySpanSink } from './deploy-spans.ts';
 import type { Limiter } from '../core/limiter.ts';
 
+/** A deployment's rollout as the metrics show it. */
+export interface RolloutSample {
+  /** The current wave, 1-based. */
+  readonly wave: number;
+  readonly waves: number;
+  readonly halted: boolean;
+}
+
 /** Metric hooks of the reconciler (implemented with prom-client in metrics.ts). */
 export interface ReconcilerMetrics {
   deploy(connector: string, result: string, seconds: number): void;
   setExpiry(namespace: string, name: string, epochSeconds: number): void;
+  /** Where a deployment's progressive rollout stands (spec.rollout); `undefined` removes its series. */
+  rollout?(namespace: string, name: string, sample: RolloutSample | undefined): void;
   forget(namespace: string, name: string): void;
   /** Per-target readiness, last success and served expiry (optional: test fakes may omit it). */
   target?(namespace: string, name: string, target: string, connector: string, sample: { ready: boolean; lastSuccessSeconds?: number; servedNotAfterSeconds?: number; drifted?: boolean }): void;

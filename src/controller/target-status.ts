@@ -50,6 +50,7 @@ export function nextTargetStatus(i: TargetStatusInput): TargetStatus {
     name: i.name,
     ready: false,
     fingerprint: prev?.fingerprint,
+    attemptedFingerprint: i.fingerprint,
     observedGeneration: i.generation,
     specHash: i.specHash,
     deployedAt: prev?.deployedAt,

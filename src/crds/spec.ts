@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from '../core/duration.ts';
 import { dnsLabel, hostName, hostPort, localObjectReference } from './common.ts';
 import { PLUGIN_BLOCK, pluginBlock } from './plugin-block.ts';
+import { rollout, withRolloutRules } from './rollout.ts';
 
 export const MAX_TARGETS = 32;
 export const MAX_VERIFY_ENDPOINTS = 8;
@@ -76,8 +77,8 @@ export function targetSchema<B extends Record<string, z.ZodType>>(registered: B)
     .meta({ 'x-kubernetes-validations': [{ rule, message }] });
 }
 
-/** Builds the spec schema around the given connector blocks. */
-export function specSchema<B extends Record<string, z.ZodType>>(blocks: B) {
+/** The spec's fields around the given connector blocks (see {@link specSchema}). */
+function specFields<B extends Record<string, z.ZodType>>(blocks: B) {
   return z.object({
     secretRef: localObjectReference.describe(
       'The kubernetes.io/tls Secret in this namespace holding tls.crt, tls.key and optionally ca.crt (cert-manager writes it).',
@@ -89,6 +90,7 @@ export function specSchema<B extends Record<string, z.ZodType>>(blocks: B) {
       .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, 'target names must be unique')
       .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] })
       .describe('Where the certificate goes. Each target has exactly one connector block.'),
+    rollout: rollout.optional().describe('Progressive rollout: a new certificate goes to the targets in ordered waves, each wave deployed and verified before the next starts. Absent: every target takes it at once.'),
     deletionPolicy: z
       .enum(['Retain', 'Delete'])
       .default('Retain')
@@ -100,4 +102,9 @@ export function specSchema<B extends Record<string, z.ZodType>>(blocks: B) {
       .default('Report')
       .describe('What a drift check that finds another certificate (Diverged, InstalledNotBound, Absent) does: Report sets the Drifted condition, a Warning Event and a metric; Repair also redeploys through the normal path. Unknown (unreachable) never redeploys.'),
   });
+}
+
+/** Builds the spec schema around the given connector blocks, with the rules across its fields. */
+export function specSchema<B extends Record<string, z.ZodType>>(blocks: B) {
+  return withRolloutRules(specFields(blocks));
 }

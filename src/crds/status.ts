@@ -2,6 +2,7 @@
  * The CertificateDeployment status: written only by the controller through the status
  * subresource. Per-target detail lets a failing target be seen (and retried) on its own.
  */
+import { rolloutStatus } from './rollout-status.ts';
 import { z } from 'zod';
 import { condition, dnsLabel, fingerprint, timestamp } from './common.ts';
 import { targetDrift } from './drift-status.ts';
@@ -10,6 +11,7 @@ export const targetStatus = z.object({
   name: dnsLabel.describe('Name of the target this entry describes.'),
   ready: z.boolean().describe('True when the target holds the current certificate (and serves it, where verification is asked).'),
   fingerprint: fingerprint.optional().describe('Fingerprint of the last certificate this target took successfully.'),
+  attemptedFingerprint: fingerprint.optional().describe('Set while the last attempt failed: the fingerprint it tried to deploy. A failure for an older certificate does not halt the rollout of a newer one.'),
   observedGeneration: z.int().min(0).optional().describe('The .metadata.generation of the spec this result was reached for.'),
   specHash: z.string().max(64).optional().describe("Hash of this target's spec when it was last acted on: changing one target redeploys only that target."),
   deployedAt: timestamp.optional().describe('When the target last took a certificate.'),
@@ -43,6 +45,7 @@ export const status = z.object({
   notAfter: timestamp.optional().describe('Expiry of the certificate now in the Secret.'),
   secretResourceVersion: z.string().max(64).optional().describe('resourceVersion of the Secret the last plan read: while the Secret is unchanged the controller does not read it again.'),
   redeployRequest: z.string().max(128).optional().describe('The certdeployer.io/redeploy-at annotation value last acted on; a request runs once.'),
+  rollout: rolloutStatus.optional().describe('Where the progressive rollout of the current certificate stands (spec.rollout).'),
   conditions: z
     .array(condition)
     .max(16)

@@ -9,6 +9,8 @@
 import type { DeploymentStatus, TargetStatus } from '../../crds/status.ts';
 import { FINALIZER, REDEPLOY_AT_ANNOTATION, REDEPLOY_TARGETS_ANNOTATION } from '../../crds/names.ts';
 import { decideTarget, retryDelay, type BackoffPolicy, type TargetDecision } from '../decide-target.ts';
+import { gateTarget, rolloutWake } from '../rollout/gate.ts';
+import { rolloutOf, rolloutStatusOf, withRolloutSummary } from '../rollout/compose-rollout.ts';
 import type { CertificateDeploymentObject } from '../kube-types.ts';
 import type { TargetSpec } from '../pipeline/prepare-target.ts';
 import type { PolicyAccess } from '../policy/policy-access.ts';
@@ -98,11 +100,15 @@ export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number
   const previous = new Map((prev.targets ?? []).map((t) => [t.name, t]));
   const redeploy = redeployRequestOf(obj);
   let requeueAfterMs: number | undefined;
+  const rollout = rolloutOf(facts.spec, prev.targets ?? [], facts.certificate.fingerprint, now);
   const targets = facts.spec.targets.map((target): PlannedTarget => {
     const specHash = specHashOf(target, judge, credentials);
     let decision = decideTarget({ fingerprint: facts.certificate.fingerprint, lastSeenFingerprint: prev.fingerprint, specHash, status: previous.get(target.name), now, ...(backoff ? { backoff } : {}) });
     if (redeploy && decision.action !== 'deploy' && (!redeploy.targets || redeploy.targets.has(target.name))) decision = { action: 'deploy', why: `redeploy requested (${redeploy.value})` };
+    if (rollout) decision = gateTarget(rollout, target.name, decision, now);
     if (decision.action === 'wait') requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, decision.delayMs);
+    const wake = rollout ? rolloutWake(rollout, decision) : undefined;
+    if (wake !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, wake);
     return { target, specHash, decision };
   });
   const weak = facts.weaknesses && facts.weaknesses.length > 0 ? weakCredentialMessage(facts.weaknesses) : undefined;
@@ -146,7 +152,8 @@ export function composeStatus(current: DeploymentStatus, generation: number, fac
     const next = outcome ? nextTargetStatus({ name: target.name, previous, outcome, fingerprint, lastSeenFingerprint: current.fingerprint, generation, specHash, now: nowIso }) : previous;
     if (next) targets.push(withDrift(next, previous, drift?.get(target.name)));
   }
-  const summary = summarizeReady(p.targets.map((t) => t.target.name), targets, fingerprint);
+  const rollout = rolloutOf(facts.spec, targets, fingerprint, now);
+  const summary = withRolloutSummary(summarizeReady(p.targets.map((t) => t.target.name), targets, fingerprint), rollout, targets);
   return {
     ...withDriftedCondition(withWeakCredential(withReady(current, generation, summary.status, summary.reason, summary.message, now), facts.deployment ? facts.weaknesses ?? [] : undefined, generation, now), targets, generation, now),
     fingerprint,
@@ -154,6 +161,7 @@ export function composeStatus(current: DeploymentStatus, generation: number, fac
     ...(facts.secretResourceVersion ? { secretResourceVersion: facts.secretResourceVersion } : {}),
     ...(p.redeployRequest ? { redeployRequest: p.redeployRequest } : {}),
     targets,
+    rollout: rollout ? rolloutStatusOf(rollout, now, current.rollout) : undefined,
   };
 }
 

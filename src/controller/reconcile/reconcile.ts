@@ -82,6 +82,7 @@ function logDecisions(obj: CertificateDeploymentObject, facts: Facts, p: Plan, n
   for (const { target, decision } of p.targets) {
     if (decision.action === 'skip') deps.log.debug({ deployment, target: target.name, why: decision.why }, 'skip: target holds this fingerprint');
     else if (decision.action === 'wait') deps.log.debug({ deployment, target: target.name, why: decision.why, until: new Date(now + decision.delayMs).toISOString() }, 'backing off');
+    else if (decision.action === 'waitForWave') deps.log.debug({ deployment, target: target.name, why: decision.why, wave: decision.wave }, 'waiting for its rollout wave');
     else deps.log.debug({ deployment, target: target.name, why: decision.why }, 'deploying');
   }
 }
@@ -103,4 +104,6 @@ function reportTargets(obj: CertificateDeploymentObject, facts: Extract<Facts, {
       ...(servedNotAfterSeconds !== undefined ? { servedNotAfterSeconds } : {}),
     });
   }
+  const r = next.rollout;
+  deps.metrics.rollout?.(obj.metadata.namespace, obj.metadata.name, r ? { wave: r.wave, waves: r.waves, halted: r.phase === 'Halted' } : undefined);
 }

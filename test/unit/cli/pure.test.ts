@@ -53,6 +53,15 @@ describe('renderStatus', () => {
   });
 });
 
+describe('renderStatus: rollout', () => {
+  it('shows where a progressive rollout stands, and nothing without one', () => {
+    const view = (rollout?: Record<string, unknown>) => renderStatus({ metadata: { name: 'edges' }, spec: { targets: [] }, status: { ...(rollout ? { rollout: rollout as never } : {}) } });
+    expect(view({ phase: 'Halted', wave: 2, waves: 3, haltedBy: ['edge-15'], pending: ['edge-21', 'edge-22'] })).toContain('Rollout:      Halted, wave 2/3; halted by edge-15; 2 target(s) wait for later waves');
+    expect(view({ phase: 'Paused', wave: 2, waves: 3, pausedUntil: '2026-12-05T09:00:30.000Z' })).toContain('Rollout:      Paused, wave 2/3; paused until 2026-12-05T09:00:30.000Z');
+    expect(view()).not.toContain('Rollout:');
+  });
+});
+
 describe('--help', () => {
   it('has a block for every flag of the table, with the env var that loadConfig really reads', () => {
     const help = renderHelp();

@@ -58,6 +58,25 @@ describe('drift series', () => {
   });
 });
 
+describe('rollout series', () => {
+  it('reports the current wave, the number of waves and halted per deployment; undefined and forget remove them', async () => {
+    const m = createMetrics({ defaultMetrics: false });
+    m.rollout('shop', 'edges', { wave: 2, waves: 3, halted: true });
+    m.rollout('shop', 'other', { wave: 1, waves: 1, halted: false });
+    expect(await series(m, 'cert_deployer_rollout_')).toEqual([
+      'cert_deployer_rollout_wave{namespace="shop",name="edges"} 2',
+      'cert_deployer_rollout_wave{namespace="shop",name="other"} 1',
+      'cert_deployer_rollout_waves{namespace="shop",name="edges"} 3',
+      'cert_deployer_rollout_waves{namespace="shop",name="other"} 1',
+      'cert_deployer_rollout_halted{namespace="shop",name="edges"} 1',
+      'cert_deployer_rollout_halted{namespace="shop",name="other"} 0',
+    ]);
+    m.rollout('shop', 'other', undefined);
+    m.forget('shop', 'edges');
+    expect(await series(m, 'cert_deployer_rollout_')).toEqual([]);
+  });
+});
+
 describe('forget', () => {
   it('removes every series of the deployment, including the Secret expiry, and nothing of others', async () => {
     const m = createMetrics({ defaultMetrics: false });

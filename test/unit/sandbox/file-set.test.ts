@@ -57,6 +57,27 @@ describe('writeFileSet', () => {
     expect((await readdir(d)).sort()).toEqual([]);
   });
 
+  it('a second rotation from a new sandbox (the controller makes one per deploy) writes the set again', async () => {
+    // Found by the progressive rollout test: the grant's exact file path resolved into the
+    // version directory of the first write, so the next deploy was "outside the write roots".
+    await createSandbox({ grant: grant(), host }).writeFileSet([{ path: `${d}/tls.crt`, data: 'CERT-1' }, { path: `${d}/tls.key`, data: KEY }]);
+    const next = createSandbox({ grant: grant(), host });
+    const w = await next.writeFileSet([{ path: `${d}/tls.crt`, data: 'CERT-2' }, { path: `${d}/tls.key`, data: `${KEY}2` }]);
+    expect(w.previous.map(text)).toEqual(['CERT-1', KEY]);
+    expect(await readFile(`${d}/tls.crt`, 'utf8')).toBe('CERT-2');
+    expect(text(await next.readFile(`${d}/tls.crt`))).toBe('CERT-2');
+    await next.restoreFileSet(w);
+    expect(await readFile(`${d}/tls.crt`, 'utf8')).toBe('CERT-1');
+    await createSandbox({ grant: grant(), host }).writeFileSet([{ path: `${d}/tls.crt`, data: 'CERT-3' }, { path: `${d}/tls.key`, data: KEY }]);
+    expect(await readFile(`${d}/tls.crt`, 'utf8')).toBe('CERT-3');
+  });
+
+  it('a granted name that someone linked out of its directory still resolves (and is denied) where it points', async () => {
+    await symlink(`${dir}/elsewhere/tls.key`, `${d}/tls.key`);
+    expect(await denied(createSandbox({ grant: grant(), host }).writeFileSet([{ path: `${d}/tls.crt`, data: 'CERT' }, { path: `${d}/tls.key`, data: KEY }]))).toMatch(/outside the write roots|symbolic link/);
+    expect(await readFile(`${dir}/elsewhere/tls.key`, 'utf8')).toBe('OUTSIDE');
+  });
+
   it('converts plain files (the InPlace layout) and restores their contents', async () => {
     await writeFile(`${d}/tls.crt`, 'OLD-CERT', { mode: 0o644 });
     await writeFile(`${d}/tls.key`, 'OLD-KEY', { mode: 0o600 });

@@ -115,7 +115,28 @@ export async function canonicalizeRoots(host: Resolver, roots: readonly string[]
   const out = new Set<string>();
   for (const root of roots) {
     const c = await canonicalizeForRead(host, root, signal);
-    if (c.ok) out.add(c.path);
+    if (c.ok) out.add((await atomicSetMember(host, root, c.path, signal)) ?? c.path);
   }
   return [...out];
+}
+
+/**
+ * A root that is a member of an atomic file set (`writeFileSet`: `name -> ..data/name`,
+ * `..data -> ..<version>`) resolves into the set's current version directory, which the next
+ * write replaces; a grant of the file's own path must keep naming the file by its own name, as
+ * it did before the first set write, or every write after the first is "outside the write
+ * roots" (a second rotation of a `layout: Atomic` target failed exactly so). Recognised only
+ * when the resolved path is `<real parent>/..<something>/<same name>`: a link pointing anywhere
+ * else keeps resolving where it points (and is judged there), and the Host still follows no
+ * link below the root that it did not make itself.
+ */
+async function atomicSetMember(host: Resolver, root: string, resolved: string, signal?: AbortSignal): Promise<string | undefined> {
+  const n = normalizeAbsolutePath(root);
+  if (!n.ok) return undefined;
+  const { parent, name } = splitParent(n.path);
+  const { parent: versionDir, name: resolvedName } = splitParent(resolved);
+  const { parent: setDir, name: versionName } = splitParent(versionDir);
+  if (resolvedName !== name || !versionName.startsWith('..') || versionName === '..') return undefined;
+  const realParent = await resolveExistingPrefix(host, parent, signal).catch(() => undefined);
+  return realParent === setDir ? joinPath(realParent, name) : undefined;
 }
