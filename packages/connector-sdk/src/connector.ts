@@ -10,6 +10,7 @@ import type { Sandbox } from './sandbox/sandbox.ts';
 import type { Clock } from './core/clock.ts';
 import type { Deployment, SecretValue } from './deployment.ts';
 import type { HostConfig } from './host-config.ts';
+import type { PlanResult } from './plan.ts';
 
 /** What a deploy did. `changed: false` means the target already held the fingerprint. */
 export interface DeployResult {
@@ -48,6 +49,12 @@ export interface Connector {
   deploy(signal: AbortSignal, sandbox: Sandbox, deployment: Deployment, ctx: DeployContext): Promise<DeployResult>;
   /** Removes what deploy created (deletionPolicy: Delete). Optional: file targets may retain. */
   undeploy?(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void>;
+  /**
+   * Plan mode: reads the target and returns what `deploy` would do for `deployment` (see
+   * plan.ts), changing nothing. Runs in a plan sandbox that denies every mutating operation,
+   * so it must only read. Optional for third-party connectors; every in-tree one has it.
+   */
+  plan?(signal: AbortSignal, sandbox: Sandbox, deployment: Deployment, ctx: DeployContext): Promise<PlanResult>;
 }
 
 /**

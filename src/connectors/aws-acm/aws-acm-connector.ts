@@ -25,6 +25,7 @@ import type { AwsAcmConfig } from './config.ts';
 import { credentialSource } from './credentials.ts';
 import { resolveEndpoint } from './endpoint.ts';
 import { findOwned } from './find-owned.ts';
+import { planAcm } from './aws-acm-plan.ts';
 import { acmPrivateKey, holdsDeployment, publicMaterial } from './import-material.ts';
 import { desiredTags, missingTags, tagValueProblem, type AcmTag } from './tags.ts';
 
@@ -98,6 +99,14 @@ export function createAwsAcmConnector(config: AwsAcmConfig, options: AwsAcmConne
       }
       const arn = await api.importCertificate({ ...publicMaterial(dep), privateKey: key.reveal(), tags });
       return { changed: true, remoteId: arn, message: `imported as ${arn}` };
+    },
+
+    /** Plan mode: see aws-acm-plan.ts. */
+    async plan(signal: AbortSignal, sandbox: Sandbox, dep: Deployment, ctx: DeployContext) {
+      signal.throwIfAborted();
+      acmPrivateKey(dep);
+      const ownerId = checkedOwnerId(ctx);
+      return planAcm(apiFor(signal, sandbox, ctx), ownerId, desiredTags(ownerId, config.tags), dep, ctx);
     },
 
     async undeploy(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void> {

@@ -23,7 +23,7 @@
  * Keep the decision pure (`planExample`: what to write and run) and the I/O in one call, so
  * the plan is unit-testable without a host.
  */
-import { applyServerFiles, planFiles, serverGrant, type Connector, type Deployment, type DeployResult, type ServerFilesPlan } from '@cert-deployer/connector-sdk';
+import { applyServerFiles, planFiles, serverGrant, type Connector, type Deployment, type DeployResult, type ServerFilesPlan, planServerFiles } from '@cert-deployer/connector-sdk';
 import type { ExampleConfig } from './config.ts';
 
 /**
@@ -51,6 +51,11 @@ export function createExampleConnector(config: ExampleConfig): Connector {
       // Rules 2-5 live in the shared sequence; pass the signal so a cancel stops it.
       const r = await applyServerFiles(signal, sandbox, planExample(config, dep));
       return { changed: r.changed, message: r.message };
+    },
+    // Plan mode: the read-only twin of the sequence above. It runs in a sandbox that refuses
+    // every write, command and mutating request, so it may only read and predict.
+    async plan(signal, sandbox, dep) {
+      return planServerFiles(signal, sandbox, planExample(config, dep));
     },
   };
 }

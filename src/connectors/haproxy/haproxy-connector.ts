@@ -18,6 +18,7 @@ import type { HaproxyConfig } from './config.ts';
 import type { LoadFailure, LoadStrategy } from './load-strategy.ts';
 import { createReloadStrategy } from './reload-strategy.ts';
 import { createRuntimeStrategy } from './runtime-strategy.ts';
+import { planHaproxy } from './haproxy-plan.ts';
 
 /** The least grant: the one file, and the socket or the two commands. */
 export function haproxyGrant(config: HaproxyConfig): Grant {
@@ -103,5 +104,7 @@ export function createHaproxyConnector(config: HaproxyConfig): Connector {
       const what = fileCurrent ? `${path} already held ${short}; loaded it by ${strategy.summary}` : `wrote ${path} and loaded ${short} by ${strategy.summary}`;
       return { changed: true, message: what };
     },
+    /** Plan mode: see haproxy-plan.ts. */
+    plan: (signal: AbortSignal, sandbox: Sandbox, dep: Deployment) => planHaproxy(config, signal, sandbox, dep),
   };
 }
