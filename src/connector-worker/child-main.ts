@@ -25,6 +25,11 @@ serveCalls(async (payload, sandbox, signal) => {
     const r = await connector.deploy(signal, sandbox, call.deployment, call.context);
     return { changed: r.changed, ...(r.remoteId !== undefined ? { remoteId: r.remoteId } : {}), ...(r.message !== undefined ? { message: r.message } : {}) };
   }
+  if (call.op === 'plan') {
+    if (call.deployment === undefined || connector.plan === undefined) throw new Error('connector worker: a plan call without a deployment, or for a connector without plan');
+    const p = await connector.plan(signal, sandbox, call.deployment, call.context);
+    return { actions: p.actions, summary: p.summary };
+  }
   await connector.undeploy?.(signal, sandbox, call.context);
   return null;
 });

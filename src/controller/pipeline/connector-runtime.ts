@@ -11,7 +11,7 @@
  *
  * Either way the grant check is the same code on the same side: see docs/confinement.md.
  */
-import type { Connector, DeployContext, DeployResult, Deployment, Sandbox } from '@cert-deployer/connector-sdk';
+import type { Connector, DeployContext, DeployResult, Deployment, PlanResult, Sandbox } from '@cert-deployer/connector-sdk';
 
 export const CONNECTOR_RUNTIMES = ['worker', 'in-process'] as const;
 export type ConnectorRuntimeKind = (typeof CONNECTOR_RUNTIMES)[number];
@@ -35,6 +35,8 @@ export interface ConnectorRuntime {
   readonly kind: ConnectorRuntimeKind;
   deploy(call: RuntimeCall, deployment: Deployment): Promise<DeployResult>;
   undeploy(call: RuntimeCall): Promise<void>;
+  /** Plan mode: the connector's `plan` (the pipeline calls it only for connectors that have one). */
+  plan(call: RuntimeCall, deployment: Deployment): Promise<PlanResult>;
 }
 
 /** The connector runs in this process. */
@@ -43,5 +45,9 @@ export const inProcessRuntime: ConnectorRuntime = {
   deploy: (c, deployment) => c.connector.deploy(c.signal, c.sandbox, deployment, c.context),
   undeploy: async (c) => {
     await c.connector.undeploy?.(c.signal, c.sandbox, c.context);
+  },
+  plan: (c, deployment) => {
+    if (c.connector.plan === undefined) return Promise.reject(new Error(`${c.connectorName} has no plan step`));
+    return c.connector.plan(c.signal, c.sandbox, deployment, c.context);
   },
 };

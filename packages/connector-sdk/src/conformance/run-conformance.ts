@@ -16,6 +16,7 @@ import { grantHonestyTests } from './cases/grant-honesty.ts';
 import { idempotentReplayTests } from './cases/idempotent-replay.ts';
 import { inputTests } from './cases/inputs.ts';
 import { keyHygieneTests } from './cases/key-hygiene.ts';
+import { planTests } from './cases/plan.ts';
 import { rollbackTests } from './cases/rollback.ts';
 import type { ConformanceTest } from './conformance-test.ts';
 import { dispositionOf, validateOptOuts } from './opt-outs.ts';
@@ -36,6 +37,7 @@ export const CONFORMANCE_GROUPS: readonly { readonly name: string; readonly test
   { name: 'cancellation', tests: cancellationTests },
   { name: 'error classification', tests: errorClassificationTests },
   { name: 'inputs', tests: inputTests },
+  { name: 'plan mode', tests: planTests },
 ];
 
 const DEFAULT_TIMEOUT_MS = 60_000;

@@ -29,6 +29,8 @@ export const TEST_IDS = [
   'inputs.ecdsaP384',
   'inputs.ed25519',
   'inputs.longChain',
+  'plan.noChange',
+  'plan.matchesDeploy',
 ] as const;
 export type TestId = (typeof TEST_IDS)[number];
 export type CaseName = TestId extends `${infer C}.${string}` ? C : never;

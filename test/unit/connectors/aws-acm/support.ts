@@ -35,6 +35,7 @@ export function withControllerContext(connector: Connector, extra: Partial<Deplo
     capabilities: () => connector.capabilities(),
     deploy: (signal, sandbox, dep, ctx) => connector.deploy(signal, sandbox, dep, ctxOf(ctx)),
     ...(connector.undeploy ? { undeploy: (signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext) => connector.undeploy!(signal, sandbox, ctxOf(ctx)) } : {}),
+    ...(connector.plan ? { plan: (signal: AbortSignal, sandbox: Sandbox, dep: Deployment, ctx: DeployContext) => connector.plan!(signal, sandbox, dep, ctxOf(ctx)) } : {}),
   };
 }
 
