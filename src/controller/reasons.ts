@@ -31,6 +31,8 @@ export const Reason = {
   /** Some targets are still being worked on (first deploy, or after a change). */
   Progressing: 'Progressing',
   UndeployFailed: 'UndeployFailed',
+  /** mode: Plan: the target's plan is in status; nothing was changed. */
+  Planned: 'Planned',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 

@@ -65,5 +65,9 @@ export function specSchema<B extends Record<string, z.ZodType>>(blocks: B) {
       .default('Retain')
       .describe('Retain leaves deployed certificates in place on deletion; Delete removes what the connectors created.'),
     suspend: z.boolean().default(false).describe('Stops all work on this deployment while true.'),
+    mode: z
+      .enum(['Apply', 'Plan'])
+      .default('Apply')
+      .describe("Plan: each target's connector reads the target under a sandbox that refuses every change and status shows the actions a deploy would take (status.targets[].plan); nothing is written. Apply (default): deploy. Switching back to Apply deploys; see docs/plan.md."),
   });
 }

@@ -2,6 +2,7 @@
  * What one pipeline call reports back to the reconcile: never an exception for a target
  * failure, so one target can neither block nor crash the others.
  */
+import type { PlanResult } from '@cert-deployer/connector-sdk';
 import type { Reason } from '../reasons.ts';
 
 export interface TargetOutcome {
@@ -18,6 +19,8 @@ export interface TargetOutcome {
   readonly servedNotAfter?: string | undefined;
   /** The DeploymentPolicies that applied to this call (status shows them per target). */
   readonly policies?: readonly string[] | undefined;
+  /** mode: Plan: the connector's plan (reason Planned); nothing was changed. */
+  readonly plan?: PlanResult | undefined;
 }
 
 /** A failed outcome; `invoked` says whether the connector was called before it failed. */

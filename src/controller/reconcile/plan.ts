@@ -21,6 +21,7 @@ import { nextTargetStatus } from '../target-status.ts';
 import { withReady } from '../with-ready.ts';
 import { weakCredentialMessage, weakCredentialNoted, withWeakCredential } from '../weak-credential.ts';
 import type { Facts } from './gather.ts';
+import { decideMode } from './plan-mode.ts';
 
 /** A validation Warning worth emitting (it is not a repeat of what status already says). */
 export interface PlannedEvent {
@@ -32,6 +33,8 @@ export interface PlannedTarget {
   readonly target: TargetSpec;
   readonly specHash: string;
   readonly decision: TargetDecision;
+  /** spec.mode Plan: run the connector's plan step instead of deploy (see plan-mode.ts). */
+  readonly planOnly?: boolean;
 }
 
 export interface Plan {
@@ -98,8 +101,10 @@ export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number
     const specHash = specHashOf(target, judge, credentials);
     let decision = decideTarget({ fingerprint: facts.certificate.fingerprint, lastSeenFingerprint: prev.fingerprint, specHash, status: previous.get(target.name), now, ...(backoff ? { backoff } : {}) });
     if (redeploy && decision.action !== 'deploy' && (!redeploy.targets || redeploy.targets.has(target.name))) decision = { action: 'deploy', why: `redeploy requested (${redeploy.value})` };
+    const moded = decideMode(facts.spec.mode ?? 'Apply', decision, previous.get(target.name), facts.certificate.fingerprint, specHash);
+    decision = moded.decision;
     if (decision.action === 'wait') requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, decision.delayMs);
-    return { target, specHash, decision };
+    return { target, specHash, decision, ...(moded.planOnly ? { planOnly: true } : {}) };
   });
   const weak = facts.weaknesses && facts.weaknesses.length > 0 ? weakCredentialMessage(facts.weaknesses) : undefined;
   const weakEvent = weak !== undefined && weak !== weakCredentialNoted(prev) ? { event: { reason: EventReason.WeakCredential, note: `Secret ${facts.spec.secretRef.name}: ${weak}` } } : {};

@@ -133,8 +133,8 @@ describe('the packed connector SDK in a scratch project outside the repo', () =>
   it('the example connector passes every case on a local and an SSH target', () => {
     const failed = report.testResults.flatMap((f) => f.assertionResults).filter((a) => a.status === 'failed').map((a) => a.fullName);
     expect(failed).toEqual([]);
-    // 20 cases per fixture; the local host opts out of `unreachable` (it cannot be unreachable).
-    expect(report.numPassedTests).toBe(39);
+    // 22 cases per fixture (20, plus plan.noChange and plan.matchesDeploy); the local host opts out of `unreachable` (it cannot be unreachable).
+    expect(report.numPassedTests).toBe(43);
     expect(report.numPendingTests).toBe(1);
   });
 
