@@ -3,11 +3,12 @@
  * the on-call engineer sees which target fails and why without reading YAML. Pure: object in,
  * text out.
  */
+import { renderPlans, type PlanView } from './plan-text.ts';
 
 /** The fields of a CertificateDeployment the table reads (all optional: status may be empty). */
 export interface DeploymentView {
   metadata: { name: string; namespace?: string; generation?: number };
-  spec?: { secretRef?: { name?: string }; targets?: Array<Record<string, unknown> & { name: string }>; suspend?: boolean };
+  spec?: { secretRef?: { name?: string }; targets?: Array<Record<string, unknown> & { name: string }>; suspend?: boolean; mode?: string };
   status?: {
     observedGeneration?: number;
     fingerprint?: string;
@@ -16,7 +17,7 @@ export interface DeploymentView {
     rollout?: { phase: string; wave: number; waves: number; pending?: string[]; pausedUntil?: string; haltedBy?: string[] };
     targets?: Array<{
       name: string; ready?: boolean; fingerprint?: string; deployedAt?: string; verifiedAt?: string; lastAttemptAt?: string;
-      attempts?: number; reason?: string; message?: string; servedNotAfter?: string;
+      attempts?: number; reason?: string; message?: string; servedNotAfter?: string; plan?: PlanView;
     }>;
   };
 }
@@ -67,5 +68,6 @@ export function renderStatus(d: DeploymentView): string {
       s?.deployedAt ?? '-', s?.verifiedAt ?? '-', s?.servedNotAfter ?? '-', String(s?.attempts ?? 0), (s?.message ?? '').replace(/\s+/g, ' ') || '-',
     ]);
   }
-  return `${head.join('\n')}\n${formatTable(rows)}\n`;
+  const plans = renderPlans(d.spec?.mode, (d.spec?.targets ?? []).map((t) => ({ name: t.name, ...(byName.get(t.name)?.plan ? { plan: byName.get(t.name)!.plan! } : {}) })), d.status?.fingerprint);
+  return `${head.join('\n')}\n${formatTable(rows)}\n${plans}`;
 }

@@ -7,11 +7,11 @@
  * are validated with zod.
  */
 import { z } from 'zod';
-import { SecretValue, type DeployContext, type DeployResult, type Deployment, type InspectResult } from '@cert-deployer/connector-sdk';
+import { SecretValue, type DeployContext, type DeployResult, type Deployment, type InspectResult, type PlanResult } from '@cert-deployer/connector-sdk';
 
 /** One call of a connector: the operation, the registered block name and its validated config. */
 export interface ConnectorCall {
-  readonly op: 'deploy' | 'undeploy' | 'inspect';
+  readonly op: 'deploy' | 'undeploy' | 'inspect' | 'plan';
   readonly connector: string;
   readonly config: unknown;
   readonly deployment?: Deployment | undefined;
@@ -38,7 +38,7 @@ const contextWire = z.object({
   allowAmbientIdentity: z.boolean().optional(),
 }).strict();
 export const callWireSchema = z.object({
-  op: z.enum(['deploy', 'undeploy', 'inspect']),
+  op: z.enum(['deploy', 'undeploy', 'inspect', 'plan']),
   connector: z.string().min(1),
   config: z.unknown(),
   deployment: deploymentWire.optional(),
@@ -49,6 +49,17 @@ const heldWire = z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/), not
 /** What an inspect returns: public facts of a certificate, never key material. */
 export const inspectResultSchema = z.object({ active: heldWire.nullable(), expectedInstalled: z.boolean().optional(), message: z.string().optional() }).strict();
 export const deployResultSchema = z.object({ changed: z.boolean(), remoteId: z.string().optional(), message: z.string().optional() }).strict();
+
+/** A plan is names, paths, argv and ids (plan.ts's vocabulary), never bytes: validated as exactly that. */
+const planActionWire = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('writeFile'), path: z.string(), material: z.enum(['chain', 'certificate', 'ca', 'privateKey', 'combined', 'pfx']), mode: z.number().int().optional() }).strict(),
+  z.object({ kind: z.literal('exec'), argv: z.array(z.string()) }).strict(),
+  z.object({ kind: z.literal('http'), method: z.string(), url: z.string(), resource: z.string().optional() }).strict(),
+  z.object({ kind: z.literal('send'), address: z.string(), what: z.string() }).strict(),
+  z.object({ kind: z.literal('import'), into: z.string(), resource: z.string().optional() }).strict(),
+  z.object({ kind: z.literal('unpredictable'), what: z.string(), why: z.string() }).strict(),
+]);
+export const planResultSchema = z.object({ actions: z.array(planActionWire), summary: z.string() }).strict();
 
 const wrap = (s: SecretValue): { secret: string } => ({ secret: s.reveal() });
 
@@ -98,4 +109,9 @@ export function decodeDeployResult(raw: unknown): DeployResult {
 /** Validates what the worker says an inspect found (a fingerprint and dates, never a key). */
 export function decodeInspectResult(raw: unknown): InspectResult {
   return inspectResultSchema.parse(raw);
+}
+
+/** Validates what the worker says a plan returned. */
+export function decodePlanResult(raw: unknown): PlanResult {
+  return planResultSchema.parse(raw);
 }

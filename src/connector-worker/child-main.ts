@@ -34,6 +34,11 @@ serveCalls(async (payload, sandbox, signal) => {
       ...(r.message !== undefined ? { message: r.message } : {}),
     };
   }
+  if (call.op === 'plan') {
+    if (call.deployment === undefined || connector.plan === undefined) throw new Error('connector worker: a plan call without a deployment, or for a connector without plan');
+    const p = await connector.plan(signal, sandbox, call.deployment, call.context);
+    return { actions: p.actions, summary: p.summary };
+  }
   await connector.undeploy?.(signal, sandbox, call.context);
   return null;
 });

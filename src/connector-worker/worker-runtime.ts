@@ -7,9 +7,9 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Connector, DeployContext, DeployResult, Deployment, InspectResult, Sandbox } from '@cert-deployer/connector-sdk';
+import type { Connector, DeployContext, DeployResult, Deployment, InspectResult, Sandbox, PlanResult } from '@cert-deployer/connector-sdk';
 import { appReadRoots, appRoot, ConfinedPool, permissionFlags } from '../sandbox/worker/index.ts';
-import { decodeDeployResult, decodeInspectResult, encodeCall, type ConnectorCall } from './call-codec.ts';
+import { decodeDeployResult, decodeInspectResult, encodeCall, type ConnectorCall, decodePlanResult } from './call-codec.ts';
 
 export interface WorkerRuntimeOptions {
   /** Module exporting `connectorsByName` for the worker; default the in-tree registry. */
@@ -89,6 +89,11 @@ export class WorkerConnectorRuntime {
 
   async deploy(call: WorkerCall, deployment: Deployment): Promise<DeployResult> {
     return decodeDeployResult(await this.#run(call, 'deploy', deployment));
+  }
+
+  /** Plan mode: the call's sandbox is the plan wrapper, so the worker's requests are refused in this process. */
+  async plan(call: WorkerCall, deployment: Deployment): Promise<PlanResult> {
+    return decodePlanResult(await this.#run(call, 'plan', deployment));
   }
 
   async undeploy(call: WorkerCall): Promise<void> {

@@ -53,6 +53,8 @@ export const Reason = {
   RolloutHalted: 'RolloutHalted',
   /** spec.rollout: a wave is done; the next starts when pauseAfterWave has passed. */
   RolloutPaused: 'RolloutPaused',
+  /** mode: Plan: the target's plan is in status; nothing was changed. */
+  Planned: 'Planned',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 

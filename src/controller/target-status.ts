@@ -2,7 +2,8 @@
  * Pure status transitions for one target after a run. The entry keeps the last fingerprint the
  * target took successfully, so a failing rotation still shows what the target serves.
  */
-import type { TargetStatus } from '../crds/status.ts';
+import type { PlanAction } from '@cert-deployer/connector-sdk';
+import type { TargetPlan, TargetStatus } from '../crds/status.ts';
 import { Reason } from './reasons.ts';
 import type { TargetOutcome } from './pipeline/target-outcome.ts';
 
@@ -25,6 +26,7 @@ const clip = (s: string) => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE 
 export function nextTargetStatus(i: TargetStatusInput): TargetStatus {
   const prev = i.previous;
   const remoteId = i.outcome.remoteId ?? prev?.remoteId;
+  if (i.outcome.plan) return plannedStatus(i, remoteId);
   if (i.outcome.ok) {
     const tookNow = i.outcome.changed || prev?.fingerprint !== i.fingerprint || !prev?.deployedAt;
     return strip({
@@ -65,6 +67,35 @@ export function nextTargetStatus(i: TargetStatusInput): TargetStatus {
     message: clip(i.outcome.message),
   });
 }
+
+/**
+ * mode: Plan: what the target held stays as it was (its fingerprint, ready only if it already
+ * holds the current certificate); the plan is recorded with the certificate and spec it is for.
+ */
+function plannedStatus(i: TargetStatusInput, remoteId: string | undefined): TargetStatus {
+  const prev = i.previous;
+  const plan = i.outcome.plan!;
+  return strip({
+    name: i.name,
+    ready: prev?.ready === true && prev.fingerprint === i.fingerprint,
+    fingerprint: prev?.fingerprint,
+    observedGeneration: i.generation,
+    specHash: i.specHash,
+    deployedAt: prev?.deployedAt,
+    verifiedAt: prev?.verifiedAt,
+    servedNotAfter: prev?.servedNotAfter,
+    lastAttemptAt: i.now,
+    remoteId,
+    attempts: 0,
+    policies: policiesOf(i.outcome),
+    reason: Reason.Planned,
+    message: clip(i.outcome.message),
+    plan: { fingerprint: i.fingerprint, specHash: i.specHash, plannedAt: i.now, actions: plan.actions.slice(0, 64).map(toStatusAction) },
+  });
+}
+
+/** A plan action as status stores it (plain, mutable arrays). */
+const toStatusAction = (a: PlanAction): TargetPlan['actions'][number] => (a.kind === 'exec' ? { kind: a.kind, argv: [...a.argv] } : { ...a });
 
 /** The applied policy names, when the outcome carries any (absent rather than empty). */
 const policiesOf = (o: TargetOutcome) => (o.policies && o.policies.length > 0 ? [...o.policies] : undefined);

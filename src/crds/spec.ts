@@ -101,6 +101,10 @@ function specFields<B extends Record<string, z.ZodType>>(blocks: B) {
       .enum(['Report', 'Repair'])
       .default('Report')
       .describe('What a drift check that finds another certificate (Diverged, InstalledNotBound, Absent) does: Report sets the Drifted condition, a Warning Event and a metric; Repair also redeploys through the normal path. Unknown (unreachable) never redeploys.'),
+    mode: z
+      .enum(['Apply', 'Plan'])
+      .default('Apply')
+      .describe("Plan: each target's connector reads the target under a sandbox that refuses every change and status shows the actions a deploy would take (status.targets[].plan); nothing is written. Apply (default): deploy. Switching back to Apply deploys; see docs/plan.md."),
   });
 }
 

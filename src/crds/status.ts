@@ -7,6 +7,31 @@ import { z } from 'zod';
 import { condition, dnsLabel, fingerprint, timestamp } from './common.ts';
 import { targetDrift } from './drift-status.ts';
 
+/** One planned action (the SDK's plan vocabulary, see packages/connector-sdk/src/plan.ts), as status stores it. */
+export const plannedAction = z.object({
+  kind: z.enum(['writeFile', 'exec', 'http', 'send', 'import', 'unpredictable']).describe('What the deploy would do.'),
+  path: z.string().max(4096).optional().describe('writeFile: the file.'),
+  material: z.enum(['chain', 'certificate', 'ca', 'privateKey', 'combined', 'pfx']).optional().describe('writeFile: which material goes there (never the material itself).'),
+  mode: z.int().min(0).max(0o7777).optional().describe('writeFile: the permission bits.'),
+  argv: z.array(z.string().max(4096)).max(64).optional().describe('exec: the exact argv.'),
+  method: z.string().max(16).optional().describe('http: the method.'),
+  url: z.string().max(4096).optional().describe('http: the URL or API operation.'),
+  address: z.string().max(1024).optional().describe('send: the socket address.'),
+  what: z.string().max(1024).optional().describe('send: the command; unpredictable: what cannot be predicted.'),
+  into: z.string().max(2048).optional().describe('import: the remote object (ARN, vault certificate, object name), or that a new one is created.'),
+  resource: z.string().max(2048).optional().describe('http/import: the remote object or operation.'),
+  why: z.string().max(1024).optional().describe('unpredictable: why the plan cannot know.'),
+});
+
+/** The plan of a target in `mode: Plan`, and what it was computed for. */
+export const targetPlan = z.object({
+  fingerprint: fingerprint.describe('The certificate this plan is for.'),
+  specHash: z.string().max(64).describe("The target's spec hash this plan is for: switching to Apply deploys exactly this plan only while both still match."),
+  plannedAt: timestamp.describe('When the plan was computed.'),
+  actions: z.array(plannedAction).max(64).describe('What a deploy would do, in order; empty when the target already holds the certificate.'),
+});
+export type TargetPlan = z.infer<typeof targetPlan>;
+
 export const targetStatus = z.object({
   name: dnsLabel.describe('Name of the target this entry describes.'),
   ready: z.boolean().describe('True when the target holds the current certificate (and serves it, where verification is asked).'),
@@ -36,6 +61,7 @@ export const targetStatus = z.object({
     .describe('For a plugin target: the plugin the operator loaded (or refused) on the last attempt.'),
   servedNotAfter: timestamp.optional().describe('Expiry of the certificate the verify endpoints served at the last verification (the earliest, when several): what clients really get, which can differ from the Secret.'),
   drift: targetDrift.optional().describe('The last periodic re-verification of this Ready target (spec.verify.interval): the verdict and what was seen.'),
+  plan: targetPlan.optional().describe('mode: Plan only: what a deploy of the current certificate would do (reason Planned). Dropped when the target is next deployed.'),
 });
 export type TargetStatus = z.infer<typeof targetStatus>;
 

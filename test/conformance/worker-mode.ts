@@ -33,6 +33,7 @@ export function workerConnector(runtime: WorkerConnectorRuntime, name: string, c
     name: local.name,
     capabilities: () => local.capabilities(),
     deploy: (signal, sandbox, deployment, context) => runtime.deploy(call(signal, sandbox, context), deployment),
+    ...(local.plan ? { plan: (signal: AbortSignal, sandbox: Parameters<Connector['deploy']>[1], deployment: Parameters<Connector['deploy']>[2], context: Parameters<Connector['deploy']>[3]) => runtime.plan(call(signal, sandbox, context), deployment) } : {}),
     ...(local.undeploy ? { undeploy: (signal: AbortSignal, sandbox: Parameters<Connector['deploy']>[1], context: Parameters<Connector['deploy']>[3]) => runtime.undeploy(call(signal, sandbox, context)) } : {}),
     ...(local.inspect ? { inspect: (signal: AbortSignal, sandbox: Parameters<Connector['deploy']>[1], context: InspectContext) => runtime.inspect(call(signal, sandbox, context), context.fingerprint) } : {}),
   };

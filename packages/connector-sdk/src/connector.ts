@@ -11,6 +11,7 @@ import type { Clock } from './core/clock.ts';
 import type { Deployment, SecretValue } from './deployment.ts';
 import type { HostConfig } from './host-config.ts';
 import type { InspectContext, InspectResult } from './inspect.ts';
+import type { PlanResult } from './plan.ts';
 
 /** What a deploy did. `changed: false` means the target already held the fingerprint. */
 export interface DeployResult {
@@ -55,6 +56,13 @@ export interface Connector {
    * send and mutating request is denied), so it must only read.
    */
   inspect?(signal: AbortSignal, sandbox: Sandbox, ctx: InspectContext): Promise<InspectResult>;
+
+  /**
+   * Plan mode: reads the target and returns what `deploy` would do for `deployment` (see
+   * plan.ts), changing nothing. Runs in a plan sandbox that denies every mutating operation,
+   * so it must only read. Optional for third-party connectors; every in-tree one has it.
+   */
+  plan?(signal: AbortSignal, sandbox: Sandbox, deployment: Deployment, ctx: DeployContext): Promise<PlanResult>;
 }
 
 /**

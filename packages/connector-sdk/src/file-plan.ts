@@ -4,11 +4,14 @@
  */
 import type { FileWriteOptions, Sandbox } from './sandbox/sandbox.ts';
 import type { Deployment } from './deployment.ts';
+import type { FileMaterial } from './plan.ts';
 
 export interface PlannedFile {
   readonly path: string;
   readonly data: string;
   readonly options: FileWriteOptions;
+  /** Which material the file holds, so a plan can say so without the bytes. */
+  readonly material?: FileMaterial;
 }
 
 /** How a file-based target's files are replaced; see `layout` in host-config.ts. */
@@ -41,12 +44,13 @@ export function planFiles(config: FilePathsConfig, dep: Deployment): PlannedFile
   const owner = { owner: config.owner, group: config.group };
   const certOpts = { ...owner, mode: parseMode(config.certificateMode, false) };
   const chain = dep.chainPem.length > 0 ? dep.chainPem : [dep.certificatePem];
-  const files: PlannedFile[] = [{ path: config.certificatePath, data: pem(chain), options: certOpts }];
-  if (config.caPath && chain.length > 1) files.push({ path: config.caPath, data: pem(chain.slice(1)), options: certOpts });
+  const files: PlannedFile[] = [{ path: config.certificatePath, data: pem(chain), options: certOpts, material: 'chain' }];
+  if (config.caPath && chain.length > 1) files.push({ path: config.caPath, data: pem(chain.slice(1)), options: certOpts, material: 'ca' });
   files.push({
     path: config.privateKeyPath,
     data: dep.privateKey.reveal(),
     options: { ...owner, mode: parseMode(config.privateKeyMode, true) },
+    material: 'privateKey',
   });
   return files;
 }

@@ -12,6 +12,7 @@ export * from './connector.ts';
 export * from './connector-error.ts';
 export * from './deployment.ts';
 export * from './file-plan.ts';
+export * from './plan.ts';
 export * from './host-config.ts';
 export * from './inspect.ts';
 export * from './redact.ts';

@@ -11,7 +11,7 @@
  * match", "AH00020: Configuration Failed, exiting"). So a mismatched pair must never reach the
  * disk; `loadBundle` refuses it with a terminal error.
  */
-import { inspectPemFile, type Connector, type DeployResult, terminal, type Deployment, parseMode, planFiles, type PlannedFile, loadBundle, applyServerFiles, type ServerFilesPlan, serverGrant } from '@cert-deployer/connector-sdk';
+import { inspectPemFile, type Connector, type DeployResult, terminal, type Deployment, parseMode, planFiles, type PlannedFile, loadBundle, applyServerFiles, type ServerFilesPlan, serverGrant, planServerFiles } from '@cert-deployer/connector-sdk';
 import type { ApacheConfig } from './config.ts';
 
 const pem = (blocks: readonly string[]): string => blocks.map((b) => (b.endsWith('\n') ? b : `${b}\n`)).join('');
@@ -27,9 +27,9 @@ function splitChainFiles(config: ApacheConfig & { chainPath: string }, dep: Depl
   const owner = { owner: config.owner, group: config.group };
   const certOpts = { ...owner, mode: parseMode(config.certificateMode, false) };
   return [
-    { path: config.certificatePath, data: pem([chain[0] as string]), options: certOpts },
-    { path: config.chainPath, data: pem(above), options: certOpts },
-    { path: config.privateKeyPath, data: dep.privateKey.reveal(), options: { ...owner, mode: parseMode(config.privateKeyMode, true) } },
+    { path: config.certificatePath, data: pem([chain[0] as string]), options: certOpts, material: 'certificate' },
+    { path: config.chainPath, data: pem(above), options: certOpts, material: 'ca' },
+    { path: config.privateKeyPath, data: dep.privateKey.reveal(), options: { ...owner, mode: parseMode(config.privateKeyMode, true) }, material: 'privateKey' },
   ];
 }
 
@@ -59,5 +59,10 @@ export function createApacheConnector(config: ApacheConfig): Connector {
     },
     // certificatePath holds the leaf first in both layouts (with or without chainPath).
     inspect: (signal, sandbox) => inspectPemFile(signal, sandbox, config.certificatePath),
+    /** Plan mode: the same checks and content comparison, then what deploy would write and run. */
+    async plan(signal, sandbox, dep) {
+      loadBundle(dep);
+      return planServerFiles(signal, sandbox, planApache(config, dep));
+    },
   };
 }

@@ -25,6 +25,7 @@ import type { AwsAcmConfig } from './config.ts';
 import { credentialSource } from './credentials.ts';
 import { resolveEndpoint } from './endpoint.ts';
 import { findOwned, isAcmArn } from './find-owned.ts';
+import { planAcm } from './aws-acm-plan.ts';
 import { acmPrivateKey, holdsDeployment, publicMaterial } from './import-material.ts';
 import { desiredTags, missingTags, tagValueProblem, type AcmTag } from './tags.ts';
 
@@ -114,6 +115,14 @@ export function createAwsAcmConnector(config: AwsAcmConfig, options: AwsAcmConne
       if (stored === null) return { active: null, message: `${arn} does not exist` };
       const held = heldCertificateOf(stored.certificate);
       return { active: held, message: held ? `ACM ${arn} holds ${held.fingerprint.slice(0, 12)}…` : `ACM ${arn} holds no readable certificate` };
+    },
+
+    /** Plan mode: see aws-acm-plan.ts. */
+    async plan(signal: AbortSignal, sandbox: Sandbox, dep: Deployment, ctx: DeployContext) {
+      signal.throwIfAborted();
+      acmPrivateKey(dep);
+      const ownerId = checkedOwnerId(ctx);
+      return planAcm(apiFor(signal, sandbox, ctx), ownerId, desiredTags(ownerId, config.tags), dep, ctx);
     },
 
     async undeploy(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void> {

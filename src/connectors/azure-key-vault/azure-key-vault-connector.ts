@@ -25,7 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import { CertificateClient, type KeyVaultCertificate } from '@azure/keyvault-certificates';
-import { heldCertificateOfDer, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, Pkcs12Encryption, thumbprintSha1, toPkcs12 } from '@cert-deployer/connector-sdk';
+import { heldCertificateOfDer, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, Pkcs12Encryption, thumbprintSha1, toPkcs12, planRead, planResult, type PlanResult } from '@cert-deployer/connector-sdk';
 import { classifyAzureError } from './classify-error.ts';
 import type { AzureKeyVaultConfig } from './config.ts';
 import { buildCredential, credentialPlan, planReads, type CredentialPlan, type Env } from './credential.ts';
@@ -164,6 +164,24 @@ export function createAzureKeyVaultConnector(config: AzureKeyVaultConfig, option
       if (cert.properties.enabled === false) return { active: null, message: `the current version ${version} of ${name} is disabled` };
       const held = cert.cer === undefined ? null : heldCertificateOfDer(cert.cer);
       return { active: held, message: held ? `${name} version ${version} holds ${held.fingerprint.slice(0, 12)}…` : `${name} version ${version} has no readable certificate` };
+    },
+
+    /**
+     * Plan mode: the same read and decision as deploy (`decide`), then the one import it would
+     * make. The vault read needs an Azure AD token (a POST); when the plan sandbox refuses it,
+     * whether the vault already holds the certificate is reported as unpredictable.
+     */
+    async plan(signal: AbortSignal, sandbox: Sandbox, dep: Deployment, ctx: DeployContext): Promise<PlanResult> {
+      signal.throwIfAborted();
+      const vault = open(sandbox, signal, ctx);
+      const into = `${config.vaultUrl.replace(/\/+$/, '')}/certificates/${name}`;
+      const importAction = { kind: 'import' as const, into, resource: 'new certificate version (PKCS#12 import)' };
+      const seen = await planRead(() => vault.current());
+      if (!seen.ok) return planResult([{ kind: 'unpredictable', what: `whether ${name} already holds this certificate`, why: seen.why }, importAction]);
+      const decision = decide(seen.value, thumbprintSha1(dep), ctx.ownerId);
+      if (decision.kind === 'foreign') return planResult([{ kind: 'unpredictable', what: `the import into ${name}`, why: 'the certificate exists and this target does not own it: deploy will refuse' }]);
+      if (decision.kind === 'current') return planResult([], `${name} version ${decision.version ?? '?'} already holds ${dep.fingerprint.slice(0, 12)}`);
+      return planResult([importAction]);
     },
 
     async undeploy(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void> {

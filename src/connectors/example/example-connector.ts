@@ -23,7 +23,7 @@
  * Keep the decision pure (`planExample`: what to write and run) and the I/O in one call, so
  * the plan is unit-testable without a host.
  */
-import { applyServerFiles, inspectPemFile, planFiles, serverGrant, type Connector, type Deployment, type DeployResult, type ServerFilesPlan } from '@cert-deployer/connector-sdk';
+import { applyServerFiles, inspectPemFile, planFiles, serverGrant, type Connector, type Deployment, type DeployResult, type ServerFilesPlan, planServerFiles } from '@cert-deployer/connector-sdk';
 import type { ExampleConfig } from './config.ts';
 
 /**
@@ -54,5 +54,10 @@ export function createExampleConnector(config: ExampleConfig): Connector {
     },
     // Optional: what the target holds, for drift checks. Reads only; it runs in a read-only sandbox.
     inspect: (signal, sandbox) => inspectPemFile(signal, sandbox, config.certificatePath),
+    // Plan mode: the read-only twin of the sequence above. It runs in a sandbox that refuses
+    // every write, command and mutating request, so it may only read and predict.
+    async plan(signal, sandbox, dep) {
+      return planServerFiles(signal, sandbox, planExample(config, dep));
+    },
   };
 }

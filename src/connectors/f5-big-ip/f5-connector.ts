@@ -13,7 +13,7 @@
  * `undeploy` cannot detach a certificate (a client-ssl profile needs one), so it leaves the
  * profile as it is and removes only this target's objects the profile does not use.
  */
-import { clockOf, type InspectContext, type InspectResult, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, type SecretValue } from '@cert-deployer/connector-sdk';
+import { clockOf, type InspectContext, type InspectResult, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, type SecretValue, planResult, type PlanResult } from '@cert-deployer/connector-sdk';
 import type { F5BigIpConfig } from './config.ts';
 import { certFingerprint } from './crypto-objects.ts';
 import { httpError } from './http-errors.ts';
@@ -24,6 +24,7 @@ import { certKeyChainOf, chainOf, pickEntry, planProfile, type DesiredObjects } 
 import { saveRunningConfig } from './save-config.ts';
 import { sweepOwnedObjects } from './sweep.ts';
 import { swapCertKeyChain } from './transaction.ts';
+import { f5SwapActions } from './f5-plan.ts';
 
 export const CONNECTOR_NAME = 'f5BigIp';
 const PROFILE_BASE = '/mgmt/tm/ltm/profile/client-ssl';
@@ -133,6 +134,19 @@ export function createF5BigIpConnector(config: F5BigIpConfig): Connector {
     return { active: held === null ? null : { fingerprint: held }, expectedInstalled: oursInstalled, message: oursInstalled ? `${what}; ${ours} is installed but not bound` : what };
   }
 
+  /** Plan mode: deploy's reads (Basic GETs) and decision, then its steps (f5-plan.ts); no login. */
+  async function planWith(api: IControlClient, signal: AbortSignal, dep: Deployment, ctx: DeployContext): Promise<PlanResult> {
+    const names = objectNames(config.objectPrefix, ctx.ownerId, dep.fingerprint);
+    const desired: DesiredObjects = { cert: path(names.cert), key: path(names.key), chain: dep.chainPem.length > 1 ? path(names.chain) : null };
+    const plan = planProfile(await readProfile(api, signal), desired, profilePath, config.certKeyChainName);
+    if (plan.kind === 'current') {
+      const held = await certFingerprint(api, desired.cert, signal);
+      if (held === dep.fingerprint || held === 'unreported') return planResult([], `${profilePath} already uses ${desired.cert}`);
+      return planResult([{ kind: 'unpredictable', what: `the swap of ${profilePath}`, why: `${desired.cert} holds a different certificate: deploy will refuse` }]);
+    }
+    return planResult(f5SwapActions({ profilePath, entryName: plan.entryName, desired, saveConfig: config.saveConfig }));
+  }
+
   return {
     name: CONNECTOR_NAME,
     capabilities: () => grant,
@@ -145,6 +159,13 @@ export function createF5BigIpConnector(config: F5BigIpConfig): Connector {
       } finally {
         await api.logout();
       }
+    },
+
+    async plan(signal: AbortSignal, sandbox: Sandbox, dep: Deployment, ctx: DeployContext): Promise<PlanResult> {
+      signal.throwIfAborted();
+      if (dep.keyAlgorithm === 'ed25519') throw terminal('BIG-IP SSL profiles take RSA, ECDSA or DSA keys, not Ed25519: issue this certificate with an RSA or ECDSA key');
+      // Reads only: no login, so no token to delete (logout() is a no-op without a session).
+      return planWith(client(sandbox, ctx), signal, dep, ctx);
     },
 
     async deploy(signal: AbortSignal, sandbox: Sandbox, dep: Deployment, ctx: DeployContext): Promise<DeployResult> {

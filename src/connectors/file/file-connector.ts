@@ -10,7 +10,7 @@
  * `changed: false` and never reload: the server would keep serving the old certificate. The
  * sequence is the one nginx and apache use (`sdk/server-files.ts`), without a config test.
  */
-import { inspectPemFile, type Grant, type Sandbox, type Connector, type DeployResult, type Deployment, planFiles, applyServerFiles } from '@cert-deployer/connector-sdk';
+import { inspectPemFile, type Grant, type Sandbox, type Connector, type DeployResult, type Deployment, planFiles, applyServerFiles, planServerFiles, type PlanResult } from '@cert-deployer/connector-sdk';
 import type { FileConfig } from './config.ts';
 
 /** Creates a file connector for one target's configuration. */
@@ -31,5 +31,9 @@ export function createFileConnector(config: FileConfig): Connector {
       return applyServerFiles(signal, sandbox, { files: planFiles(config, dep), reload, layout: config.layout });
     },
     inspect: (signal, sandbox) => inspectPemFile(signal, sandbox, config.certificatePath),
+    /** Plan mode: the same content check, then the writes and the reload deploy would make. */
+    async plan(signal: AbortSignal, sandbox: Sandbox, dep: Deployment): Promise<PlanResult> {
+      return planServerFiles(signal, sandbox, { files: planFiles(config, dep), reload, layout: config.layout });
+    },
   };
 }

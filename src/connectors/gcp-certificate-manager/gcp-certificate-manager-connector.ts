@@ -11,7 +11,7 @@
  *
  * All HTTP, token exchange included, goes through the sandbox (see sandbox-transport.ts).
  */
-import { clockOf, heldCertificateOf, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, type Sandbox } from '@cert-deployer/connector-sdk';
+import { clockOf, heldCertificateOf, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, type Sandbox, planRead, planResult, type PlanResult } from '@cert-deployer/connector-sdk';
 import { readableName } from './api-errors.ts';
 import { CertificateApi, type OperationKind, type OperationState } from './certificate-api.ts';
 import type { GcpCertificateManagerConfig } from './config.ts';
@@ -111,6 +111,22 @@ export function createGcpCertificateManagerConnector(config: GcpCertificateManag
         const what = writesKey ? `updated ${label} to ${deployment.fingerprint.slice(0, 12)}` : `updated the labels of ${label}`;
         return { changed: true, remoteId: name, message: what };
       });
+    },
+
+    /**
+     * Plan mode: the same read and the same pure decision (`planDeploy`), then the one request
+     * deploy would make (and the operation it then polls). The read needs an OAuth token (a
+     * POST); when the plan sandbox refuses it, the plan says the change is unpredictable.
+     */
+    async plan(signal: AbortSignal, sandbox: Sandbox, deployment: Deployment, ctx: DeployContext): Promise<PlanResult> {
+      const seen = await planRead(() => withApi(signal, sandbox, ctx, async (api) => api.get(name)));
+      if (!seen.ok) return planResult([{ kind: 'unpredictable', what: `whether ${label} is created, updated or already current`, why: seen.why }]);
+      const current = seen.value;
+      const plan = planDeploy({ existing: current === null ? null : existingOf(current), fingerprint: deployment.fingerprint, ownerId: ctx.ownerId, configuredLabels: config.labels });
+      if (plan.kind === 'refuse') return planResult([{ kind: 'unpredictable', what: `the change to ${label}`, why: `deploy will refuse: it exists and ${plan.reason}` }]);
+      if (plan.kind === 'noop') return planResult([], `${label} already holds ${deployment.fingerprint.slice(0, 12)}`);
+      if (plan.kind === 'create') return planResult([{ kind: 'http', method: 'POST', url: `${parentOf(config)}/certificates?certificateId=${config.certificateId}`, resource: name }]);
+      return planResult([{ kind: 'http', method: 'PATCH', url: `${name}?updateMask=${plan.paths.join(',')}`, resource: name }]);
     },
 
     async undeploy(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void> {

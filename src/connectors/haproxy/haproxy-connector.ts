@@ -18,6 +18,7 @@ import type { HaproxyConfig } from './config.ts';
 import type { LoadFailure, LoadStrategy } from './load-strategy.ts';
 import { createReloadStrategy } from './reload-strategy.ts';
 import { createRuntimeStrategy } from './runtime-strategy.ts';
+import { planHaproxy } from './haproxy-plan.ts';
 
 /** The least grant: the one file, and the socket or the two commands. */
 export function haproxyGrant(config: HaproxyConfig): Grant {
@@ -105,5 +106,7 @@ export function createHaproxyConnector(config: HaproxyConfig): Connector {
     },
     // The combined PEM starts with the leaf; its key block is never parsed or returned.
     inspect: (signal, sandbox) => inspectPemFile(signal, sandbox, path),
+    /** Plan mode: see haproxy-plan.ts. */
+    plan: (signal: AbortSignal, sandbox: Sandbox, dep: Deployment) => planHaproxy(config, signal, sandbox, dep),
   };
 }

@@ -12,7 +12,7 @@
  * certificates with this target's tag are ever removed. remoteId is the thumbprint.
  */
 import { randomBytes } from 'node:crypto';
-import { CertDeployerError, clockOf, type Clock, withTimeout, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, thumbprintSha1, toPkcs12 } from '@cert-deployer/connector-sdk';
+import { CertDeployerError, clockOf, type Clock, withTimeout, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, retryable, terminal, type Deployment, thumbprintSha1, toPkcs12, planRead, planResult, type PlanAction, type PlanResult } from '@cert-deployer/connector-sdk';
 import type { IisConfig } from './config.ts';
 import { hostState, isNoop, ownerTag, planDeploy, PlanError, unusedOwned, type DeployPlan, type HostState } from './plan.ts';
 import { errorText, POWERSHELL } from './powershell.ts';
@@ -139,6 +139,33 @@ export function createIisConnector(config: IisConfig): Connector {
       } finally {
         await shell.close();
       }
+    },
+    /**
+     * Plan mode. WS-Management carries every call, reads included, as a POST (even opening the
+     * shell), so a plan sandbox that trusts only GET refuses the first one and the whole plan is
+     * reported as unpredictable. Given a sandbox that lets the reads through, the plan is deploy's
+     * own pure decision (`planDeploy`) turned into actions.
+     */
+    async plan(signal: AbortSignal, sandbox: Sandbox, dep: Deployment, ctx: DeployContext): Promise<PlanResult> {
+      signal.throwIfAborted();
+      const thumbprint = thumbprintSha1(dep);
+      const seen = await planRead(async () => {
+        const shell = await WinRmShell.open(sandbox, endpointOf(config, ctx), signal);
+        try {
+          return await readHost(shell, address, signal);
+        } finally {
+          await shell.close().catch(() => undefined);
+        }
+      });
+      if (!seen.ok) return planResult([{ kind: 'unpredictable', what: `the import of ${thumbprint} and the https bindings of site ${JSON.stringify(config.siteName)}`, why: seen.why }]);
+      const plan = planDeploy(seen.value, config, thumbprint, ownerTag(ctx.ownerId));
+      if (isNoop(plan)) return planResult([], `site ${JSON.stringify(plan.site)} already uses certificate ${thumbprint}`);
+      const actions: PlanAction[] = [
+        ...(plan.importNeeded ? [{ kind: 'import' as const, into: 'LocalMachine\\My', resource: thumbprint }] : []),
+        ...plan.ops.map((op): PlanAction => ({ kind: 'http', method: 'POST', url: `WinRM ${address}`, resource: `${op.kind} https binding ${op.bindingInformation}` })),
+        ...plan.removals.map((t): PlanAction => ({ kind: 'http', method: 'POST', url: `WinRM ${address}`, resource: `remove unused certificate ${t}` })),
+      ];
+      return planResult(actions);
     },
     async undeploy(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void> {
       signal.throwIfAborted();

@@ -9,7 +9,7 @@
  * writes nor runs anything. Before any I/O it checks that the key belongs to the leaf, so a
  * hand-built Deployment with a mismatched pair never reaches the server.
  */
-import { inspectPemFile, type Connector, type DeployResult, type Deployment, planFiles, loadBundle, applyServerFiles, type ServerFilesPlan, serverGrant } from '@cert-deployer/connector-sdk';
+import { inspectPemFile, type Connector, type DeployResult, type Deployment, planFiles, loadBundle, applyServerFiles, type ServerFilesPlan, serverGrant, planServerFiles } from '@cert-deployer/connector-sdk';
 import type { NginxConfig } from './config.ts';
 
 /** Pure: what nginx should hold for `dep` and the commands that make it take it. */
@@ -35,5 +35,10 @@ export function createNginxConnector(config: NginxConfig): Connector {
       return { changed: r.changed, message: r.message };
     },
     inspect: (signal, sandbox) => inspectPemFile(signal, sandbox, config.certificatePath),
+    /** Plan mode: the same checks and content comparison, then what deploy would write and run. */
+    async plan(signal, sandbox, dep) {
+      loadBundle(dep);
+      return planServerFiles(signal, sandbox, planNginx(config, dep));
+    },
   };
 }

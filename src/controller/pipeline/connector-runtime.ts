@@ -11,7 +11,7 @@
  *
  * Either way the grant check is the same code on the same side: see docs/confinement.md.
  */
-import type { Connector, DeployContext, DeployResult, Deployment, InspectResult, Sandbox } from '@cert-deployer/connector-sdk';
+import type { Connector, DeployContext, DeployResult, Deployment, InspectResult, Sandbox, PlanResult } from '@cert-deployer/connector-sdk';
 
 export const CONNECTOR_RUNTIMES = ['worker', 'in-process'] as const;
 export type ConnectorRuntimeKind = (typeof CONNECTOR_RUNTIMES)[number];
@@ -37,6 +37,8 @@ export interface ConnectorRuntime {
   undeploy(call: RuntimeCall): Promise<void>;
   /** Drift: the connector's `inspect` (the pipeline only calls it for connectors that have one). */
   inspect(call: RuntimeCall, fingerprint: string): Promise<InspectResult>;
+  /** Plan mode: the connector's `plan` (the pipeline calls it only for connectors that have one). */
+  plan(call: RuntimeCall, deployment: Deployment): Promise<PlanResult>;
 }
 
 /** The connector runs in this process. */
@@ -49,5 +51,9 @@ export const inProcessRuntime: ConnectorRuntime = {
   inspect: async (c, fingerprint) => {
     if (c.connector.inspect === undefined) throw new Error(`${c.connectorName} has no inspect`);
     return c.connector.inspect(c.signal, c.sandbox, { ...c.context, fingerprint });
+    },
+  plan: (c, deployment) => {
+    if (c.connector.plan === undefined) return Promise.reject(new Error(`${c.connectorName} has no plan step`));
+    return c.connector.plan(c.signal, c.sandbox, deployment, c.context);
   },
 };

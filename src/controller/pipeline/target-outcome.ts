@@ -3,6 +3,7 @@
  * failure, so one target can neither block nor crash the others.
  */
 import type { PluginIdentity } from '../plugins/plugin-pins.ts';
+import type { PlanResult } from '@cert-deployer/connector-sdk';
 import type { Reason } from '../reasons.ts';
 
 export interface TargetOutcome {
@@ -21,6 +22,8 @@ export interface TargetOutcome {
   readonly policies?: readonly string[] | undefined;
   /** For a plugin target: the plugin loaded (or refused) for this call. */
   readonly plugin?: PluginIdentity | undefined;
+  /** mode: Plan: the connector's plan (reason Planned); nothing was changed. */
+  readonly plan?: PlanResult | undefined;
 }
 
 /** A failed outcome; `invoked` says whether the connector was called before it failed. */

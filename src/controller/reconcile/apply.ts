@@ -6,6 +6,8 @@
 import type { DeploymentStatus, TargetStatus } from '../../crds/status.ts';
 import type { CertificateDeploymentObject } from '../kube-types.ts';
 import { deployTarget } from '../pipeline/deploy-target.ts';
+import { planTarget } from '../pipeline/plan-target.ts';
+import { planIsCurrent } from './plan-mode.ts';
 import { policyAccess } from '../policy/policy-access.ts';
 import type { TargetOutcome } from '../pipeline/target-outcome.ts';
 import type { TargetEnv } from '../pipeline/target-session.ts';
@@ -36,15 +38,26 @@ export async function runPlannedTargets(obj: CertificateDeploymentObject, facts:
   const deployment = facts.deployment;
   const env = targetEnv(obj, deps, p.access);
   const previous = new Map((obj.status?.targets ?? []).map((t) => [t.name, t]));
-  await Promise.all(p.targets.filter((t) => t.decision.action === 'deploy').map(async ({ target }) => {
+  await Promise.all(p.targets.filter((t) => t.decision.action === 'deploy').map(async ({ target, planOnly, specHash }) => {
+    if (planOnly) {
+      // mode: Plan: the same pipeline, the plan step under the plan sandbox; no Event, no deploy metric.
+      const outcome = await planTarget({ registry: deps.registry, target, deployment, env, signal, ownerId: `${obj.metadata.uid}/${target.name}`, remoteId: previous.get(target.name)?.remoteId });
+      deps.log?.info({ deployment: `${obj.metadata.namespace}/${obj.metadata.name}`, target: target.name, reason: outcome.reason, message: outcome.message }, 'target planned');
+      outcomes.set(target.name, outcome);
+      return;
+    }
     const started = deps.clock.now();
     const connector = connectorOf(deps, target);
     const span = { deployment: `${obj.metadata.namespace}/${obj.metadata.name}`, target: target.name, connector, fingerprint: deployment.fingerprint.slice(0, 12) };
     deps.spans?.record({ phase: 'start', ...span, at: started });
-    const outcome = await deployTarget({
+    const deployed = await deployTarget({
       registry: deps.registry, target, deployment, env, probeHost: deps.hosts.local, signal,
       ownerId: `${obj.metadata.uid}/${target.name}`, remoteId: previous.get(target.name)?.remoteId,
     });
+    // After a plan (mode switched back to Apply), say whether this deploy was the plan or a fresh decision.
+    const before = previous.get(target.name);
+    const planNote = before?.reason !== Reason.Planned ? '' : planIsCurrent(before, deployment.fingerprint, specHash) ? 'applied the plan: ' : 'plan was stale (certificate or spec changed), deployed afresh: ';
+    const outcome = planNote === '' ? deployed : { ...deployed, message: `${planNote}${deployed.message}` };
     const durationMs = deps.clock.now() - started;
     deps.spans?.record({ phase: 'end', ...span, at: started + durationMs, outcome: outcome.ok ? 'Deployed' : outcome.reason, changed: outcome.ok && outcome.changed });
     deps.metrics.deploy(connector, outcome.ok ? 'success' : outcome.reason, durationMs / 1000);

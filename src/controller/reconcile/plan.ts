@@ -25,6 +25,7 @@ import { weakCredentialMessage, weakCredentialNoted, withWeakCredential } from '
 import { planDrift, type DriftPlan } from '../drift/plan-drift.ts';
 import { withDrift, withDriftedCondition, type DriftResults } from '../drift/compose-drift.ts';
 import type { Facts } from './gather.ts';
+import { decideMode } from './plan-mode.ts';
 
 /** A validation Warning worth emitting (it is not a repeat of what status already says). */
 export interface PlannedEvent {
@@ -36,6 +37,8 @@ export interface PlannedTarget {
   readonly target: TargetSpec;
   readonly specHash: string;
   readonly decision: TargetDecision;
+  /** spec.mode Plan: run the connector's plan step instead of deploy (see plan-mode.ts). */
+  readonly planOnly?: boolean;
 }
 
 export interface Plan {
@@ -105,11 +108,15 @@ export function plan(obj: CertificateDeploymentObject, facts: Facts, now: number
     const specHash = specHashOf(target, judge, credentials);
     let decision = decideTarget({ fingerprint: facts.certificate.fingerprint, lastSeenFingerprint: prev.fingerprint, specHash, status: previous.get(target.name), now, ...(backoff ? { backoff } : {}) });
     if (redeploy && decision.action !== 'deploy' && (!redeploy.targets || redeploy.targets.has(target.name))) decision = { action: 'deploy', why: `redeploy requested (${redeploy.value})` };
-    if (rollout) decision = gateTarget(rollout, target.name, decision, now);
+    // Plan mode first: a planned target is read, never deployed, so a rollout does not gate it.
+    const moded = decideMode(facts.spec.mode ?? 'Apply', decision, previous.get(target.name), facts.certificate.fingerprint, specHash);
+    decision = moded.decision;
+    const gated = rollout !== undefined && !moded.planOnly;
+    if (gated) decision = gateTarget(rollout, target.name, decision, now);
     if (decision.action === 'wait') requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, decision.delayMs);
-    const wake = rollout ? rolloutWake(rollout, decision) : undefined;
+    const wake = gated ? rolloutWake(rollout, decision) : undefined;
     if (wake !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, wake);
-    return { target, specHash, decision };
+    return { target, specHash, decision, ...(moded.planOnly ? { planOnly: true } : {}) };
   });
   const weak = facts.weaknesses && facts.weaknesses.length > 0 ? weakCredentialMessage(facts.weaknesses) : undefined;
   const weakEvent = weak !== undefined && weak !== weakCredentialNoted(prev) ? { event: { reason: EventReason.WeakCredential, note: `Secret ${facts.spec.secretRef.name}: ${weak}` } } : {};

@@ -133,8 +133,8 @@ describe('the packed connector SDK in a scratch project outside the repo', () =>
   it('the example connector passes every case on a local and an SSH target', () => {
     const failed = report.testResults.flatMap((f) => f.assertionResults).filter((a) => a.status === 'failed').map((a) => a.fullName);
     expect(failed).toEqual([]);
-    // 21 cases per fixture (inspect included); the local host opts out of `unreachable` (it cannot be unreachable).
-    expect(report.numPassedTests).toBe(41);
+    // 23 cases per fixture (20, inspect.readOnly, plan.noChange and plan.matchesDeploy); the local host opts out of `unreachable` (it cannot be unreachable).
+    expect(report.numPassedTests).toBe(45);
     expect(report.numPendingTests).toBe(1);
   });
 

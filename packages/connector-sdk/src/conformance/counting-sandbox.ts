@@ -49,6 +49,10 @@ export class CountingSandbox implements S.Sandbox {
     tlsProbe: count(),
     visible: [],
   };
+  /** Paths of every write attempted (each path of an atomic set), in order: what a plan is compared with. */
+  readonly writtenPaths: string[] = [];
+  /** Every argv passed to exec, in order. */
+  readonly execArgvs: string[][] = [];
   readonly #inner: S.Sandbox;
   readonly #hooks: CountingHooks;
 
@@ -85,6 +89,7 @@ export class CountingSandbox implements S.Sandbox {
   }
 
   writeFile(path: string, data: Uint8Array | string, opts?: S.FileWriteOptions): Promise<S.FileWrite> {
+    this.writtenPaths.push(String(path));
     return this.#track([this.calls.writeFile], () => this.#inner.writeFile(path, data, opts));
   }
 
@@ -94,6 +99,7 @@ export class CountingSandbox implements S.Sandbox {
 
   /** An atomic set counts as one file write (one effect), its restore as one restore. */
   writeFileSet(files: readonly S.FileSetEntry[], opts?: Omit<S.FileWriteOptions, 'mode'>): Promise<S.FileSetWrite> {
+    if (Array.isArray(files)) this.writtenPaths.push(...files.map((f) => String(f.path)));
     return this.#track([this.calls.writeFile], () => this.#inner.writeFileSet(files, opts));
   }
 
@@ -102,7 +108,10 @@ export class CountingSandbox implements S.Sandbox {
   }
 
   exec(argv: readonly string[], opts?: S.ExecOptions): Promise<S.ExecResult> {
-    if (Array.isArray(argv)) this.calls.visible.push(argv.map(String).join(' '));
+    if (Array.isArray(argv)) {
+      this.calls.visible.push(argv.map(String).join(' '));
+      this.execArgvs.push(argv.map(String));
+    }
     this.#hooks.onExec?.(argv);
     return this.#track([this.calls.exec], () => this.#inner.exec(argv, opts));
   }

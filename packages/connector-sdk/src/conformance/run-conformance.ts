@@ -17,6 +17,7 @@ import { idempotentReplayTests } from './cases/idempotent-replay.ts';
 import { inputTests } from './cases/inputs.ts';
 import { inspectTests } from './cases/inspect.ts';
 import { keyHygieneTests } from './cases/key-hygiene.ts';
+import { planTests } from './cases/plan.ts';
 import { rollbackTests } from './cases/rollback.ts';
 import type { ConformanceTest } from './conformance-test.ts';
 import { dispositionOf, validateOptOuts } from './opt-outs.ts';
@@ -38,6 +39,7 @@ export const CONFORMANCE_GROUPS: readonly { readonly name: string; readonly test
   { name: 'error classification', tests: errorClassificationTests },
   { name: 'inputs', tests: inputTests },
   { name: 'inspect', tests: inspectTests },
+  { name: 'plan mode', tests: planTests },
 ];
 
 const DEFAULT_TIMEOUT_MS = 60_000;

@@ -30,6 +30,8 @@ export const TEST_IDS = [
   'inputs.ed25519',
   'inputs.longChain',
   'inspect.readOnly',
+  'plan.noChange',
+  'plan.matchesDeploy',
 ] as const;
 export type TestId = (typeof TEST_IDS)[number];
 export type CaseName = TestId extends `${infer C}.${string}` ? C : never;

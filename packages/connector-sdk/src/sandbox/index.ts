@@ -8,6 +8,7 @@
  */
 export { createSandbox, type CheckedSandbox, type CreateSandboxOptions } from './checked-sandbox.ts';
 export { isReadOnlyRequest, readOnlySandbox, type ReadOnlySandbox } from './read-only-sandbox.ts';
+export { planSandbox, isReadMethod, type PlanSandbox, type PlanSandboxOptions, type DeniedAttempts } from './plan-sandbox.ts';
 export { effectiveGrant, intersectExec, intersectHosts, intersectRoots } from './effective-grant.ts';
 export { LocalHost, type LocalHostOptions } from './host/local-host.ts';
 export { SshHost, type SshHostOptions } from './host/ssh-host.ts';

@@ -37,6 +37,7 @@ export function withControllerContext(connector: Connector, extra: Partial<Deplo
     deploy: (signal, sandbox, dep, ctx) => connector.deploy(signal, sandbox, dep, ctxOf(ctx)),
     ...(connector.inspect ? { inspect: (signal: AbortSignal, sandbox: Sandbox, ctx: InspectContext) => connector.inspect!(signal, sandbox, { ...ctx, ...ctxOf(ctx) }) } : {}),
     ...(connector.undeploy ? { undeploy: (signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext) => connector.undeploy!(signal, sandbox, ctxOf(ctx)) } : {}),
+    ...(connector.plan ? { plan: (signal: AbortSignal, sandbox: Sandbox, dep: Deployment, ctx: DeployContext) => connector.plan!(signal, sandbox, dep, ctxOf(ctx)) } : {}),
   };
 }
 
