@@ -77,6 +77,14 @@ ensure_image() {
   export CD_IMAGE_DIR="${out##*$'\n'}"
 }
 
+# The benchmark's peer, cert-manager-sync v1.5.1, built from the snapshot in ../shared/peers
+# (cached by version); the bench smoke test runs it at tiny scale.
+ensure_peers() {
+  local out
+  out="$(bash "$ROOT/hack/peers/cert-manager-sync.sh")"
+  export CD_PEER_CERT_MANAGER_SYNC="${out##*$'\n'}"
+}
+
 # actionlint from the Go module proxy (cached by version), for the release workflow's check.
 ensure_actionlint() {
   local v="v1.7.12" dir="$CD_CACHE/actionlint-v1.7.12"
