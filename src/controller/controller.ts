@@ -4,7 +4,6 @@
  * this replica holds the leader Lease. Keys, not objects, go on the queue (cert-manager's
  * model): a reconcile always reads the latest cached object.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { connectorsByName } from '../connectors/registry.ts';
 import { GROUP, PLURAL, REDEPLOY_AT_ANNOTATION, VERSION } from '../crds/names.ts';
@@ -22,6 +21,7 @@ import type { ReconcilerDeps } from './reconciler-deps.ts';
 import type { ConnectorRuntime } from './pipeline/connector-runtime.ts';
 import { realClock, type Clock } from '../core/clock.ts';
 import { InformerSupervisor } from './runtime/informer-supervisor.ts';
+import type { KubeConnection } from './runtime/kube-access.ts';
 import { collectionPath, kubeTransport } from './runtime/kube-transport.ts';
 import { LeaderElector } from './runtime/leader-election.ts';
 import { coordinationLeaseClient } from './runtime/lease-client.ts';
@@ -35,7 +35,7 @@ import type { DeploySpanSink } from './deploy-spans.ts';
 import { splitKey } from './runtime/object-key.ts';
 
 export interface ControllerOptions {
-  readonly kc: KubeConfig;
+  readonly kc: KubeConnection;
   readonly config: Config;
   readonly logger: Logger;
   readonly metrics: ControllerMetrics;

@@ -1,13 +1,13 @@
 /**
- * Raw list and watch over any collection path, authenticated by a KubeConfig. The informer
+ * Raw list and watch over any collection path, authenticated by a KubeAccess. The informer
  * supervisor needs both to carry exactly the same selectors (otherwise the initial cache and
  * the watch disagree), bookmarks, and a watch that stays open as long as the server keeps it
  * open: client-node's `Watch` aborts any watch that is quiet for 30 s, which on a quiet
  * resource costs one reconnect every 30 s, so this transport streams with undici directly and
  * leaves dead-watch detection to the supervisor's bookmark watchdog.
  */
-import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { fetch, type Response } from 'undici';
+import { accessOf, type KubeConnection } from './kube-access.ts';
 import { KubeApiError, type KubeStatus } from './kube-errors.ts';
 
 /** Query parameters; undefined values are left out. */
@@ -37,17 +37,16 @@ export interface KubeTransport {
   watch<T>(path: string, query: Query, signal: AbortSignal): Promise<AsyncIterable<WatchEvent<T>>>;
 }
 
-/** A {@link KubeTransport} for the current cluster and user of `kc`. */
-export function kubeTransport(kc: KubeConfig): KubeTransport {
+/** A {@link KubeTransport} for the API server and credentials of `kc`. */
+export function kubeTransport(kc: KubeConnection): KubeTransport {
+  const access = accessOf(kc);
   const request = async (path: string, query: Query, signal: AbortSignal): Promise<Response> => {
-    const cluster = kc.getCurrentCluster();
-    if (cluster === null) throw new KubeApiError(0, 'NoCluster', 'kubeconfig has no current cluster');
-    const url = new URL(cluster.server.replace(/\/+$/, '') + path);
+    if (access.server === '') throw new KubeApiError(0, 'NoCluster', 'kubeconfig has no current cluster');
+    const url = new URL(access.server + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
-    const ctx = new RequestContext(url.toString(), HttpMethod.GET);
-    await kc.applySecurityAuthentication(ctx);
+    const { headers, dispatcher } = await access.auth();
     try {
-      return await fetch(url, { headers: ctx.getHeaders(), dispatcher: ctx.getDispatcher(), signal });
+      return await fetch(url, { headers, ...(dispatcher !== undefined ? { dispatcher } : {}), signal });
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       throw new KubeApiError(0, 'Transport', `GET ${path}: ${(err as Error).message}`, err);
