@@ -1,7 +1,7 @@
 /**
  * The benchmark (`npm run bench`, which builds dist/ and the peer first: hack/bench.sh).
  *   node test/bench/run.ts [--quick | --smoke] [--scale-10k] [--no-peer] [--no-servers]
- *        [--peer <cert-manager-sync binary>] [--concurrency 4] [--out docs/benchmarks.json] [--doc docs/benchmarks.md]
+ *        [--only peer,scale,unrelated,servers] [--samples N] [--peer <cert-manager-sync binary>] [--concurrency 4] [--out docs/benchmarks.json] [--doc docs/benchmarks.md]
  * Starts one local control plane, runs every scenario on it, writes the JSON report and
  * regenerates the Markdown page from it. It asserts nothing about timings: the lean-runtime
  * targets are reported as met or not, with the numbers.
@@ -28,7 +28,7 @@ import { unrelatedSecrets } from './harness/unrelated.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 const { values } = parseArgs({ options: {
   quick: { type: 'boolean', default: false }, smoke: { type: 'boolean', default: false }, 'scale-10k': { type: 'boolean', default: false },
-  'no-peer': { type: 'boolean', default: false }, 'no-servers': { type: 'boolean', default: false }, peer: { type: 'string' },
+  only: { type: 'string' }, samples: { type: 'string' }, 'no-peer': { type: 'boolean', default: false }, 'no-servers': { type: 'boolean', default: false }, peer: { type: 'string' },
   concurrency: { type: 'string', default: '4' }, out: { type: 'string', default: join(ROOT, 'docs', 'benchmarks.json') }, doc: { type: 'string', default: join(ROOT, 'docs', 'benchmarks.md') },
 } });
 const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
@@ -38,6 +38,8 @@ const PLAN = {
   quick: { peer: 50, samples: 10, sizes: [100], restartAt: 100, unrelated: 1000, servers: ['nginx', 'apache', 'haproxy'], rotations: 5 },
   smoke: { peer: 3, samples: 2, sizes: [3], restartAt: 3, unrelated: 20, servers: ['nginx'], rotations: 1 },
 }[mode];
+/** `--only peer,scale,unrelated,servers`: run just those (for iterating on one number; the page then says what was left out). */
+const only = new Set(values.only?.split(',') ?? ['peer', 'scale', 'unrelated', 'servers']);
 const sizes = values['scale-10k'] ? [...PLAN.sizes, 10_000] : PLAN.sizes;
 const peerBinary = values['no-peer'] ? undefined : (values.peer ?? process.env.CD_PEER_CERT_MANAGER_SYNC);
 const binDir = process.env.CD_K8S_BIN_DIR ?? execFileSync('bash', [join(ROOT, 'hack/local-cluster/k8s/build.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
@@ -61,14 +63,20 @@ try {
   await putBenchPolicy(ctx.objects, work);
   // The peer first: it caches every Secret of the cluster, so it runs before the large fixtures exist.
   const skip = (id: string, title: string, why: string): Section => ({ id, title, note: '', tables: [], data: null, skipped: why });
-  sections.push(peerBinary ? await peerComparison(ctx, PLAN.peer, PLAN.samples) : skip('peer', 'Side by side with cert-manager-sync', values['no-peer'] ? '--no-peer' : 'no peer binary (hack/bench.sh builds it; or pass --peer)'));
-  const s = await scale(ctx, sizes, PLAN.restartAt);
-  sections.push(s.section, s.restart);
-  if (!values['scale-10k']) sections.push(skip('scale-10k', '10,000 deployments', 'not run by default (pass --scale-10k): creating 10,000 Secrets with their own chains and 10,000 deployments, plus the floor\'s 10,000 of each, takes tens of minutes on a 2-core machine shared with other work; the cost curve from the sizes above is reported instead.'));
-  const memFixture = s.fixtures.get(Math.max(...sizes.filter((n) => n <= 1000)))!;
-  const mem = await unrelatedSecrets(ctx, memFixture, PLAN.unrelated);
-  sections.push(mem.section);
-  sections.push(values['no-servers'] ? skip('servers', 'Secret update → served by real servers', '--no-servers') : await serverRotation(ctx, PLAN.servers, PLAN.rotations));
+  const left = (id: string, title: string): Section => skip(id, title, `not selected (--only ${values.only})`);
+  if (!only.has('peer')) sections.push(left('peer', 'Side by side with cert-manager-sync'));
+  else sections.push(peerBinary ? await peerComparison(ctx, PLAN.peer, values.samples ? Number(values.samples) : PLAN.samples) : skip('peer', 'Side by side with cert-manager-sync', values['no-peer'] ? '--no-peer' : 'no peer binary (hack/bench.sh builds it; or pass --peer)'));
+  if (only.has('scale') || only.has('unrelated')) {
+    const s = await scale(ctx, sizes, PLAN.restartAt);
+    sections.push(s.section, s.restart);
+    if (!values['scale-10k']) sections.push(skip('scale-10k', '10,000 deployments', 'not run by default (pass --scale-10k): creating 10,000 Secrets with their own chains and 10,000 deployments, plus the floor\'s 10,000 of each, takes tens of minutes on a 2-core machine shared with other work; the cost curve from the sizes above is reported instead.'));
+    if (only.has('unrelated')) {
+      const memFixture = s.fixtures.get(Math.max(...sizes.filter((n) => n <= 1000)))!;
+      sections.push((await unrelatedSecrets(ctx, memFixture, PLAN.unrelated)).section);
+    } else sections.push(left('unrelated', 'Memory with unrelated Secrets'));
+  } else sections.push(left('scale', 'Convergence and rotation at scale'), left('restart', 'Restart over Ready deployments'), left('unrelated', 'Memory with unrelated Secrets'));
+  if (!only.has('servers')) sections.push(left('servers', 'Secret update → served by real servers'));
+  else sections.push(values['no-servers'] ? skip('servers', 'Secret update → served by real servers', '--no-servers') : await serverRotation(ctx, PLAN.servers, PLAN.rotations));
   sections.push(targets(sections));
 } finally {
   files.close();
