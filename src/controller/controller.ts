@@ -78,6 +78,8 @@ export class Controller {
     const registry = o.registry ?? connectorsByName;
     this.#hosts = createHostPool(kube);
     const transport = kubeTransport(o.kc);
+    // Secrets as metadata only, from the server: their data never reaches the informer (GET at deploy time).
+    const metadataTransport = kubeTransport(o.kc, { metadataOnly: true });
     const onError = (name: string) => (err: Error, phase: string) => o.logger.warn({ informer: name, phase, err: err.message }, 'informer error (retrying)');
     this.#policies = new PolicyWatch({ transport, namespaces: o.config.namespaces, onError, onAffected: (affects) => this.#policyChanged(affects) });
     this.#deps = {
@@ -101,7 +103,7 @@ export class Controller {
         onError: onError('certificatedeployments'),
       }));
       this.#secrets.push(new InformerSupervisor<SecretMeta>({
-        name: `secrets${namespace ? `/${namespace}` : ''}`, transport,
+        name: `secrets${namespace ? `/${namespace}` : ''}`, transport: metadataTransport,
         path: collectionPath({ version: 'v1', plural: 'secrets', namespace }),
         fieldSelector: 'type=kubernetes.io/tls', transform: metadataOnly,
         handlers: {

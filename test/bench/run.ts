@@ -1,15 +1,16 @@
 /**
  * The benchmark (`npm run bench`, which builds dist/ and the peer first: hack/bench.sh).
  *   node test/bench/run.ts [--quick | --smoke] [--scale-10k] [--no-peer] [--no-servers]
- *        [--only peer,scale,unrelated,servers] [--samples N] [--peer <cert-manager-sync binary>] [--concurrency 4] [--out docs/benchmarks.json] [--doc docs/benchmarks.md]
+ *        [--only peer,scale,unrelated,servers] [--samples N] [--peer <cert-manager-sync binary>] [--controller-entry dist/src/main.js] [--concurrency 4] [--out docs/benchmarks.json] [--doc docs/benchmarks.md]
  * Starts one local control plane, runs every scenario on it, writes the JSON report and
  * regenerates the Markdown page from it. It asserts nothing about timings: the lean-runtime
  * targets are reported as met or not, with the numbers.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { applyCrds, startControlPlane } from '../../hack/local-cluster/index.ts';
@@ -22,13 +23,13 @@ import { renderMarkdown, type BenchReport, type Section } from './harness/report
 import { scale } from './harness/scale.ts';
 import { serverRotation } from './harness/servers.ts';
 import { targets } from './harness/targets.ts';
-import { CONTROLLER_NODE_FLAGS } from './harness/tools.ts';
+import { CONTROLLER_NODE_FLAGS, DIST_MAIN } from './harness/tools.ts';
 import { unrelatedSecrets } from './harness/unrelated.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const { values } = parseArgs({ options: {
   quick: { type: 'boolean', default: false }, smoke: { type: 'boolean', default: false }, 'scale-10k': { type: 'boolean', default: false },
-  only: { type: 'string' }, samples: { type: 'string' }, 'no-peer': { type: 'boolean', default: false }, 'no-servers': { type: 'boolean', default: false }, peer: { type: 'string' },
+  only: { type: 'string' }, samples: { type: 'string' }, 'controller-entry': { type: 'string' }, 'no-peer': { type: 'boolean', default: false }, 'no-servers': { type: 'boolean', default: false }, peer: { type: 'string' },
   concurrency: { type: 'string', default: '4' }, out: { type: 'string', default: join(ROOT, 'docs', 'benchmarks.json') }, doc: { type: 'string', default: join(ROOT, 'docs', 'benchmarks.md') },
 } });
 const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
@@ -42,6 +43,8 @@ const PLAN = {
 const only = new Set(values.only?.split(',') ?? ['peer', 'scale', 'unrelated', 'servers']);
 const sizes = values['scale-10k'] ? [...PLAN.sizes, 10_000] : PLAN.sizes;
 const peerBinary = values['no-peer'] ? undefined : (values.peer ?? process.env.CD_PEER_CERT_MANAGER_SYNC);
+const controllerEntry = values['controller-entry'] ?? DIST_MAIN;
+if (!existsSync(controllerEntry)) throw new Error(`${controllerEntry} does not exist: build it first (npx tsc -p tsconfig.build.json; npm run bench does), or pass --controller-entry src/main.ts`);
 const binDir = process.env.CD_K8S_BIN_DIR ?? execFileSync('bash', [join(ROOT, 'hack/local-cluster/k8s/build.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
 const log = (msg: string): void => void process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
 const started = performance.now();
@@ -59,6 +62,7 @@ try {
   const ctx: BenchContext = {
     kubeconfig: plane.kubeconfigPath, kc, core: kc.makeApiClient(CoreV1Api), objects: kc.makeApiClient(CustomObjectsApi),
     auth: await adminAuth(plane.kubeconfigPath), work, files, concurrency: Number(values.concurrency), peerBinary, log,
+    settleMs: mode === 'smoke' ? 300 : 1000, controllerEntry,
   };
   await putBenchPolicy(ctx.objects, work);
   // The peer first: it caches every Secret of the cluster, so it runs before the large fixtures exist.
@@ -91,13 +95,14 @@ const commit = (() => {
     return 'unknown';
   }
 })();
-const args = process.argv.slice(2).filter((a, i, all) => !['--out', '--doc', '--peer'].includes(a) && !['--out', '--doc', '--peer'].includes(all[i - 1] ?? ''));
+const hidden = ['--out', '--doc', '--peer', '--controller-entry'];
+const args = process.argv.slice(2).filter((a, i, all) => !hidden.includes(a) && !hidden.includes(all[i - 1] ?? ''));
 const report: BenchReport = {
   version: 1,
   meta: {
     startedAt, seconds: Math.round((performance.now() - started) / 1000), mode, command: `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
     commit, node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverage,
-    controllerNodeFlags: CONTROLLER_NODE_FLAGS, concurrency: Number(values.concurrency),
+    controllerNodeFlags: CONTROLLER_NODE_FLAGS, controllerEntry: relative(ROOT, controllerEntry), concurrency: Number(values.concurrency),
   },
   sections,
 };

@@ -37,16 +37,31 @@ export interface KubeTransport {
   watch<T>(path: string, query: Query, signal: AbortSignal): Promise<AsyncIterable<WatchEvent<T>>>;
 }
 
-/** A {@link KubeTransport} for the API server and credentials of `kc`. */
-export function kubeTransport(kc: KubeConnection): KubeTransport {
+/**
+ * Accept headers that make the API server send only each object's metadata (a
+ * `PartialObjectMetadata`, as client-go's metadata informers ask): the Secret informer never
+ * receives Secret data at all, so none is parsed or held, and lists and watch events are a
+ * fraction of the size.
+ */
+const METADATA_ONLY = {
+  list: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json',
+  watch: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json',
+};
+
+/**
+ * A {@link KubeTransport} for the API server and credentials of `kc`; with `metadataOnly`
+ * objects arrive as `PartialObjectMetadata` (metadata only, no spec, data or status).
+ */
+export function kubeTransport(kc: KubeConnection, opts: { metadataOnly?: boolean } = {}): KubeTransport {
   const access = accessOf(kc);
   const request = async (path: string, query: Query, signal: AbortSignal): Promise<Response> => {
     if (access.server === '') throw new KubeApiError(0, 'NoCluster', 'kubeconfig has no current cluster');
     const url = new URL(access.server + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     const { headers, dispatcher } = await access.auth();
+    const accept = opts.metadataOnly === true ? { Accept: query.watch === true ? METADATA_ONLY.watch : METADATA_ONLY.list } : {};
     try {
-      return await fetch(url, { headers, ...(dispatcher !== undefined ? { dispatcher } : {}), signal });
+      return await fetch(url, { headers: { ...headers, ...accept }, ...(dispatcher !== undefined ? { dispatcher } : {}), signal });
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       throw new KubeApiError(0, 'Transport', `GET ${path}: ${(err as Error).message}`, err);

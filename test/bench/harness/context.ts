@@ -18,6 +18,10 @@ export interface BenchContext {
   readonly files: FileTargets;
   readonly concurrency: number;
   readonly peerBinary?: string;
+  /** How long the API server must be quiet for a phase to end (1 s; less in smoke mode). */
+  readonly settleMs: number;
+  /** The controller's entry point: dist/src/main.js as the image runs it (src/main.ts for the smoke test). */
+  readonly controllerEntry: string;
   log(msg: string): void;
 }
 
@@ -25,7 +29,7 @@ export interface BenchContext {
  * Waits until the API server has seen no new resource request for `quietMs` (two equal
  * snapshots), so the tools' trailing writes (status, annotations) fall inside the phase.
  */
-export async function settle(ctx: BenchContext, quietMs = 1000, timeoutMs = 120_000): Promise<RequestCounts> {
+export async function settle(ctx: BenchContext, quietMs = ctx.settleMs, timeoutMs = 120_000): Promise<RequestCounts> {
   const end = Date.now() + timeoutMs;
   let prev = await requestTotals(ctx.auth);
   for (;;) {

@@ -44,7 +44,7 @@ async function runMode(ctx: BenchContext, mode: string, who: readonly Who[], n: 
     let before = await requestTotals(ctx.auth);
     const t0 = performance.now();
     for (const w of who) {
-      tools[w] = w === 'cd' ? await startController(ctx.kubeconfig, [f.ns], ctx.concurrency) : await startPeer(ctx.peerBinary!, ctx.kubeconfig, [f.ns]);
+      tools[w] = w === 'cd' ? await startController(ctx, [f.ns]) : await startPeer(ctx.peerBinary!, ctx.kubeconfig, [f.ns]);
       watchers[w] = await watchProcess(tools[w].pid);
     }
     const convergeMs = await waitFiles(ctx, who, f.entries, t0, 'convergence', 600_000);

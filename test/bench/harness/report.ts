@@ -33,6 +33,7 @@ export interface BenchReport {
     readonly cpuModel: string;
     readonly loadAverage: readonly number[];
     readonly controllerNodeFlags: readonly string[];
+    readonly controllerEntry: string;
     readonly concurrency: number;
   };
   readonly sections: readonly Section[];
@@ -71,7 +72,7 @@ export function renderMarkdown(r: BenchReport): string {
     '',
     `Run: ${m.startedAt}, ${m.mode} mode, ${m.seconds} s; commit ${m.commit}; Node ${m.node}; ${m.cpus} × ${m.cpuModel};`,
     `load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' / ')}; controller concurrency ${m.concurrency};`,
-    `controller V8 flags: ${m.controllerNodeFlags.length > 0 ? m.controllerNodeFlags.map((f) => `\`${f}\``).join(' ') : 'none'}.`,
+    `controller: \`node ${[...m.controllerNodeFlags, m.controllerEntry].join(' ')}\`.`,
     '',
   ];
   for (const s of r.sections) {

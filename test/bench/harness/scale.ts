@@ -57,7 +57,7 @@ export async function restartOver(ctx: BenchContext, f: Fixture, extraNamespaces
   const rvs = await listRvs(ctx, f.ns);
   const before = await requestTotals(ctx.auth);
   const t0 = performance.now();
-  const tool = await startController(ctx.kubeconfig, [f.ns, ...extraNamespaces], ctx.concurrency);
+  const tool = await startController(ctx, [f.ns, ...extraNamespaces]);
   const end = Date.now() + 600_000;
   while ((await toolMetric(tool, 'controller_runtime_reconcile_total')) < n) {
     if (Date.now() > end || tool.child.exitCode !== null) throw new Error(`restart: not all ${n} reconciled\n${tool.logs.join('').slice(-2000)}`);
@@ -94,7 +94,7 @@ async function oneSize(ctx: BenchContext, n: number, restart: boolean): Promise<
   try {
     let before = await requestTotals(ctx.auth);
     const t0 = performance.now();
-    tool = await startController(ctx.kubeconfig, [f.ns], ctx.concurrency);
+    tool = await startController(ctx, [f.ns]);
     const w = await watchProcess(tool.pid);
     const first = await converge(ctx, f, ready, t0, `scale ${n}`);
     const convergeReq = await phaseRequests(ctx, before, {});

@@ -77,7 +77,7 @@ export async function serverRotation(ctx: BenchContext, kinds: readonly string[]
   await ctx.objects.createClusterCustomObject({ group: G.group, version: G.version, plural: 'deploymentpolicies', body: {
     apiVersion: `${G.group}/${G.version}`, kind: 'DeploymentPolicy', metadata: { name: 'bench-servers' }, spec: { namespaces: [ns], unrestricted: true },
   } });
-  const ctl = await startController(ctx.kubeconfig, [ns], ctx.concurrency);
+  const ctl = await startController(ctx, [ns]);
   const ready = await ReadyWatch.start(ctx.kc, ns);
   const rows: string[][] = [];
   const data: Record<string, { viaController: number[]; native: number[] }> = {};

@@ -8,13 +8,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../../../hack/local-cluster/index.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
+/** dist/src/main.js: what the image runs (hack/bench.sh builds it). */
+export const DIST_MAIN = join(import.meta.dirname, '..', '..', '..', 'dist', 'src', 'main.js');
 
 /**
- * The V8 flags the container runs with (Dockerfile ENTRYPOINT, chart); a unit test keeps the
- * Dockerfile and this list the same, so the bench measures what ships.
+ * The V8 flags the container runs with (the Dockerfile's ENTRYPOINT); a unit test keeps the
+ * Dockerfile and this list the same, so the bench measures what ships. CD_BENCH_NODE_FLAGS
+ * (space-separated) replaces them for an experiment, and the report says which were used.
  */
-export const CONTROLLER_NODE_FLAGS: readonly string[] = [];
+export const SHIPPED_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+export const CONTROLLER_NODE_FLAGS: readonly string[] = process.env.CD_BENCH_NODE_FLAGS !== undefined ? process.env.CD_BENCH_NODE_FLAGS.split(' ').filter(Boolean) : SHIPPED_NODE_FLAGS;
 
 export interface Tool {
   readonly name: string;
@@ -51,10 +54,11 @@ function launch(name: string, cmd: string, args: readonly string[], env: Record<
 }
 
 /** The controller from dist/, watching `namespaces`, no leader election, errors only. */
-export async function startController(kubeconfig: string, namespaces: readonly string[], concurrency: number): Promise<Tool> {
+export async function startController(ctx: { kubeconfig: string; concurrency: number; controllerEntry: string }, namespaces: readonly string[]): Promise<Tool> {
   const port = await freePort();
+  const { kubeconfig, concurrency } = ctx;
   return launch('cert-deployer', process.execPath, [
-    ...CONTROLLER_NODE_FLAGS, join(ROOT, 'dist', 'src', 'main.js'),
+    ...CONTROLLER_NODE_FLAGS, ctx.controllerEntry,
     '--kubeconfig', kubeconfig, '--leader-elect', 'false', '--namespaces', namespaces.join(','),
     '--concurrency', String(concurrency), '--log-level', 'error', '--metrics-bind-address', `127.0.0.1:${port}`,
   ], {}, `http://127.0.0.1:${port}/metrics`);

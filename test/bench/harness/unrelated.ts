@@ -25,7 +25,7 @@ export async function unrelatedSecrets(ctx: BenchContext, f: Fixture, m: number)
   const r = await restartOver(ctx, f, [ns]);
   try {
     const w = await watchProcess(r.tool.pid);
-    await new Promise((res) => setTimeout(res, 3000));
+    await new Promise((res) => setTimeout(res, 3 * ctx.settleMs));
     const cost = await w.stop();
     const rss = await statusMiB(r.tool.pid, 'VmRSS');
     const heapMiB = (await toolMetric(r.tool, 'nodejs_heap_size_used_bytes')) / 2 ** 20;
@@ -35,7 +35,7 @@ export async function unrelatedSecrets(ctx: BenchContext, f: Fixture, m: number)
       section: {
         id: 'unrelated',
         title: `Memory with ${m} unrelated Secrets and ${n} deployments`,
-        note: `${m} unrelated Secrets (half Opaque with 2 KiB, half kubernetes.io/tls) in a watched namespace next to ${n} Ready deployments; the controller is started over both and read after every deployment was reconciled and the API server was quiet for 1 s (plus 3 s). Peak is the kernel's VmHWM over the whole process life (start-up included).`,
+        note: `${m} unrelated Secrets (half Opaque with 2 KiB, half kubernetes.io/tls) in a watched namespace next to ${n} Ready deployments; the controller is started over both and read after every deployment was reconciled and the API server was quiet for ${ctx.settleMs / 1000} s (plus ${(3 * ctx.settleMs) / 1000} s). Peak is the kernel's VmHWM over the whole process life (start-up included).`,
         tables: [{ header: ['deployments', 'unrelated Secrets', 'peak RSS', 'RSS after settling', 'V8 heap used', 'worker processes', 'workers peak RSS sum', 'start → all reconciled', 'API reads'], rows: [[
           String(n), String(m), `${cost.peakRssMiB.toFixed(0)} MiB`, `${rss.toFixed(0)} MiB`, `${heapMiB.toFixed(0)} MiB`, String(cost.children.count), `${cost.children.peakRssSumMiB.toFixed(0)} MiB`, `${r.seconds.toFixed(1)} s`, String(r.apiReads),
         ]] }],
