@@ -6,7 +6,7 @@
  * resource costs one reconnect every 30 s, so this transport streams with undici directly and
  * leaves dead-watch detection to the supervisor's bookmark watchdog.
  */
-import { fetch, type Response } from 'undici';
+import { request as undiciRequest } from 'undici';
 import { accessOf, type KubeConnection } from './kube-access.ts';
 import { KubeApiError, type KubeStatus } from './kube-errors.ts';
 
@@ -54,14 +54,16 @@ const METADATA_ONLY = {
  */
 export function kubeTransport(kc: KubeConnection, opts: { metadataOnly?: boolean } = {}): KubeTransport {
   const access = accessOf(kc);
-  const request = async (path: string, query: Query, signal: AbortSignal): Promise<Response> => {
+  /** undici's request() (no WHATWG streams): the body is a Node stream of Buffers. */
+  const request = async (path: string, query: Query, signal: AbortSignal): Promise<RawResponse> => {
     if (access.server === '') throw new KubeApiError(0, 'NoCluster', 'kubeconfig has no current cluster');
     const url = new URL(access.server + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     const { headers, dispatcher } = await access.auth();
     const accept = opts.metadataOnly === true ? { Accept: query.watch === true ? METADATA_ONLY.watch : METADATA_ONLY.list } : {};
     try {
-      return await fetch(url, { headers: { ...headers, ...accept }, ...(dispatcher !== undefined ? { dispatcher } : {}), signal });
+      const res = await undiciRequest(url, { headers: { ...headers, ...accept }, ...(dispatcher !== undefined ? { dispatcher } : {}), signal });
+      return { status: res.statusCode, body: res.body, text: () => res.body.text(), json: () => res.body.json() };
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       throw new KubeApiError(0, 'Transport', `GET ${path}: ${(err as Error).message}`, err);
@@ -75,14 +77,22 @@ export function kubeTransport(kc: KubeConnection, opts: { metadataOnly?: boolean
     },
     async watch<T>(path: string, query: Query, signal: AbortSignal): Promise<AsyncIterable<WatchEvent<T>>> {
       const res = await request(path, { ...query, watch: true }, signal);
-      if (res.status !== 200 || res.body === null) throw await errorFrom(res, `watch ${path}`);
+      if (res.status !== 200) throw await errorFrom(res, `watch ${path}`);
       return decodeEvents<T>(res.body, path);
     },
   };
 }
 
+/** What the transport reads of a response. */
+interface RawResponse {
+  readonly status: number;
+  readonly body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+}
+
 /** Builds the error for a failed response from its Status body when it has one. */
-async function errorFrom(res: Response, context: string): Promise<KubeApiError> {
+async function errorFrom(res: RawResponse, context: string): Promise<KubeApiError> {
   const text = await res.text().catch(() => '');
   try {
     const status = JSON.parse(text) as KubeStatus;
@@ -90,7 +100,7 @@ async function errorFrom(res: Response, context: string): Promise<KubeApiError> 
   } catch {
     // not JSON: fall through
   }
-  return new KubeApiError(res.status, res.statusText, `${context}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  return new KubeApiError(res.status, '', `${context}: HTTP ${res.status} ${text.slice(0, 200)}`);
 }
 
 /** Splits the chunked JSON stream into events; a malformed line ends the watch with an error. */
