@@ -16,7 +16,7 @@ export const DIST_MAIN = join(import.meta.dirname, '..', '..', '..', 'dist', 'sr
  * Dockerfile and this list the same, so the bench measures what ships. CD_BENCH_NODE_FLAGS
  * (space-separated) replaces them for an experiment, and the report says which were used.
  */
-export const SHIPPED_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+export const SHIPPED_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 export const CONTROLLER_NODE_FLAGS: readonly string[] = process.env.CD_BENCH_NODE_FLAGS !== undefined ? process.env.CD_BENCH_NODE_FLAGS.split(' ').filter(Boolean) : SHIPPED_NODE_FLAGS;
 
 export interface Tool {

@@ -10,7 +10,7 @@ import { targets } from '../../bench/harness/targets.ts';
 
 const meta: BenchReport['meta'] = {
   startedAt: '2026-12-05T00:00:00Z', seconds: 1, mode: 'smoke', command: 'npm run bench -- --smoke', commit: 'abc', node: 'v26.12.1',
-  cpus: 2, cpuModel: 'cpu', loadAverage: [1, 2, 3], controllerNodeFlags: ['--max-semi-space-size=1'], controllerEntry: 'dist/src/main.js', concurrency: 4,
+  cpus: 2, cpuModel: 'cpu', loadAverage: [1, 2, 3], controllerNodeFlags: ['--max-semi-space-size=2'], controllerEntry: 'dist/src/main.js', concurrency: 4,
 };
 
 describe('renderMarkdown', () => {
@@ -22,7 +22,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('```sh\nnpm run bench -- --smoke\n```');
     expect(md).toContain('| x | y\\|z |\n|---|---|\n| 1 | 2 |');
     expect(md).toContain('## B\n\n\n\nSkipped: because');
-    expect(md).toContain('`node --max-semi-space-size=1 dist/src/main.js`');
+    expect(md).toContain('`node --max-semi-space-size=2 dist/src/main.js`');
   });
 });
 
