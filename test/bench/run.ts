@@ -1,6 +1,6 @@
 /**
  * The benchmark (`npm run bench`, which builds dist/ and the peer first: hack/bench.sh).
- *   node test/bench/run.ts [--quick | --smoke] [--scale-10k] [--no-peer] [--no-servers]
+ *   node --import ./hack/sdk-from-source.ts test/bench/run.ts [--quick | --smoke] [--scale-10k] [--no-peer] [--no-servers]
  *        [--only peer,scale,unrelated,servers] [--samples N] [--peer <cert-manager-sync binary>] [--controller-entry dist/src/main.js] [--concurrency 4] [--out docs/benchmarks.json] [--doc docs/benchmarks.md]
  * Starts one local control plane, runs every scenario on it, writes the JSON report and
  * regenerates the Markdown page from it. It asserts nothing about timings: the lean-runtime
@@ -23,7 +23,7 @@ import { renderMarkdown, type BenchReport, type Section } from './harness/report
 import { scale } from './harness/scale.ts';
 import { serverRotation } from './harness/servers.ts';
 import { targets } from './harness/targets.ts';
-import { CONTROLLER_NODE_FLAGS, DIST_MAIN } from './harness/tools.ts';
+import { CONTROLLER_NODE_FLAGS, DIST_MAIN, sdkResolution } from './harness/tools.ts';
 import { unrelatedSecrets } from './harness/unrelated.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -102,7 +102,7 @@ const report: BenchReport = {
   meta: {
     startedAt, seconds: Math.round((performance.now() - started) / 1000), mode, command: `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
     commit, node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverage,
-    controllerNodeFlags: CONTROLLER_NODE_FLAGS, controllerEntry: relative(ROOT, controllerEntry), concurrency: Number(values.concurrency),
+    controllerNodeFlags: [...CONTROLLER_NODE_FLAGS, ...sdkResolution(controllerEntry).map((a) => (a.startsWith('/') ? relative(ROOT, a) : a))], controllerEntry: relative(ROOT, controllerEntry), concurrency: Number(values.concurrency),
   },
   sections,
 };

@@ -11,7 +11,7 @@ import { allWithin } from './file-targets.ts';
 import { createFixture, deleteSecrets, nextLeaves, putSecrets, type Entry, type Fixture } from './fixtures.ts';
 import { watchProcess, type ProcessCost } from './proc-stats.ts';
 import { countsText, msText, percentile, ratio, secs, type Section } from './report.ts';
-import { startController, startPeer, type Tool } from './tools.ts';
+import { startController, startPeer, whileRunning, type Tool } from './tools.ts';
 
 type Who = 'cd' | 'peer';
 const NAMES: Record<Who, string> = { cd: 'cert-deployer', peer: 'cert-manager-sync' };
@@ -47,7 +47,8 @@ async function runMode(ctx: BenchContext, mode: string, who: readonly Who[], n: 
       tools[w] = w === 'cd' ? await startController(ctx, [f.ns]) : await startPeer(ctx.peerBinary!, ctx.kubeconfig, [f.ns]);
       watchers[w] = await watchProcess(tools[w].pid);
     }
-    const convergeMs = await waitFiles(ctx, who, f.entries, t0, 'convergence', 600_000);
+    const running = who.map((w) => tools[w]);
+    const convergeMs = await whileRunning(running, waitFiles(ctx, who, f.entries, t0, 'convergence', 600_000));
     const converge = await phaseRequests(ctx, before, {});
     ctx.log(`  ${mode}: converged ${Object.entries(convergeMs).map(([k, v]) => `${k} ${secs(v)}`).join(', ')}`);
 
@@ -56,7 +57,7 @@ async function runMode(ctx: BenchContext, mode: string, who: readonly Who[], n: 
     const t1 = performance.now();
     const rotated = waitFiles(ctx, who, f.entries, t1, 'rotation of all', 600_000);
     await putSecrets(ctx.core, f, f.entries);
-    const rotateAllMs = await rotated;
+    const rotateAllMs = await whileRunning(running, rotated);
     const rotateAll = await phaseRequests(ctx, before, { 'PUT secrets': n });
 
     const singleMs: Partial<Record<Who, number[]>> = Object.fromEntries(who.map((w) => [w, [] as number[]]));
@@ -67,7 +68,7 @@ async function runMode(ctx: BenchContext, mode: string, who: readonly Who[], n: 
       const t = performance.now();
       const done = waitFiles(ctx, who, [e], t, 'single rotation', 120_000);
       await putSecrets(ctx.core, f, [e]);
-      for (const [w, ms] of Object.entries(await done)) singleMs[w as Who]!.push(ms);
+      for (const [w, ms] of Object.entries(await whileRunning(running, done))) singleMs[w as Who]!.push(ms);
       await new Promise((r) => setTimeout(r, 100));
     }
     const single = await phaseRequests(ctx, before, { 'PUT secrets': samples });

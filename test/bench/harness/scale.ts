@@ -12,7 +12,7 @@ import { createFixture, fingerprintOf, G, nextLeaves, putSecrets, type Fixture }
 import { watchProcess, type ProcessCost } from './proc-stats.ts';
 import { ReadyWatch } from './ready-watch.ts';
 import { countsText, ratio, secs, type Section } from './report.ts';
-import { runFloor, startController, toolMetric, type FloorResult, type Tool } from './tools.ts';
+import { runFloor, startController, toolMetric, whileRunning, type FloorResult, type Tool } from './tools.ts';
 
 export interface ScaleResult {
   readonly n: number;
@@ -96,7 +96,7 @@ async function oneSize(ctx: BenchContext, n: number, restart: boolean): Promise<
     const t0 = performance.now();
     tool = await startController(ctx, [f.ns]);
     const w = await watchProcess(tool.pid);
-    const first = await converge(ctx, f, ready, t0, `scale ${n}`);
+    const first = await whileRunning([tool], converge(ctx, f, ready, t0, `scale ${n}`));
     const convergeReq = await phaseRequests(ctx, before, {});
     ctx.log(`scale ${n}: files ${secs(first.filesMs)}, Ready ${secs(first.readyMs)}`);
     await nextLeaves(f.entries);
@@ -104,7 +104,7 @@ async function oneSize(ctx: BenchContext, n: number, restart: boolean): Promise<
     const t1 = performance.now();
     const rotated = converge(ctx, f, ready, t1, `scale ${n} rotation`);
     await putSecrets(ctx.core, f, f.entries);
-    const rot = await rotated;
+    const rot = await whileRunning([tool], rotated);
     const rotateReq = await phaseRequests(ctx, before, { 'PUT secrets': n });
     const cost = await w.stop();
     const connectorCalls = await toolMetric(tool, 'cert_deployer_deploys_total');

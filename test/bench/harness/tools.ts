@@ -5,11 +5,27 @@
  * harness whose cost is read from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../../hack/local-cluster/index.ts';
 
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 /** dist/src/main.js: what the image runs (hack/bench.sh builds it). */
-export const DIST_MAIN = join(import.meta.dirname, '..', '..', '..', 'dist', 'src', 'main.js');
+export const DIST_MAIN = join(ROOT, 'dist', 'src', 'main.js');
+
+/**
+ * How the controller finds the SDK package: from TypeScript through hack/sdk-from-source.ts
+ * (as the tests run it); from dist/ through the workspace link, or, when the link leads out of
+ * this tree (a worktree sharing node_modules), through sdk-from-dist.ts. Reported with the flags.
+ */
+export function sdkResolution(entry: string): string[] {
+  if (entry.endsWith('.ts')) return ['--import', join(ROOT, 'hack', 'sdk-from-source.ts')];
+  // Where the workspace link really leads (this process may run with a resolve hook itself).
+  const link = join(ROOT, 'node_modules', '@cert-deployer', 'connector-sdk');
+  const target = existsSync(link) ? realpathSync(link) : '';
+  if (target === join(ROOT, 'packages', 'connector-sdk') && existsSync(join(target, 'dist', 'index.js'))) return [];
+  return ['--import', join(import.meta.dirname, 'sdk-from-dist.ts')];
+}
 
 /**
  * The V8 flags the container runs with (the Dockerfile's ENTRYPOINT); a unit test keeps the
@@ -58,7 +74,7 @@ export async function startController(ctx: { kubeconfig: string; concurrency: nu
   const port = await freePort();
   const { kubeconfig, concurrency } = ctx;
   return launch('cert-deployer', process.execPath, [
-    ...CONTROLLER_NODE_FLAGS, ctx.controllerEntry,
+    ...CONTROLLER_NODE_FLAGS, ...sdkResolution(ctx.controllerEntry), ctx.controllerEntry,
     '--kubeconfig', kubeconfig, '--leader-elect', 'false', '--namespaces', namespaces.join(','),
     '--concurrency', String(concurrency), '--log-level', 'error', '--metrics-bind-address', `127.0.0.1:${port}`,
   ], {}, `http://127.0.0.1:${port}/metrics`);
@@ -86,6 +102,17 @@ export interface FloorResult {
   readonly ms: number;
   readonly cpuSeconds: number;
   readonly maxRssMiB: number;
+}
+
+/**
+ * Races `work` against the exit of any of `tools`: a tool that dies mid-phase fails the run at
+ * once with its last output, instead of the phase waiting out its timeout.
+ */
+export async function whileRunning<T>(tools: readonly (Tool | undefined)[], work: Promise<T>): Promise<T> {
+  const died = tools.filter((t): t is Tool => t !== undefined).map((t) => t.exited.then((code) => {
+    throw new Error(`${t.name} exited (${code}) during the phase:\n${t.logs.join('').slice(-3000)}`);
+  }));
+  return Promise.race([work, ...died]);
 }
 
 /** Sum of a metric's samples on a tool's /metrics (0 when unreachable). */

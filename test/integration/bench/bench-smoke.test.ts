@@ -27,7 +27,7 @@ describe('npm run bench -- --smoke', () => {
     dir = await mkdtemp(join(tmpdir(), 'cd-bench-smoke-'));
     const out = join(dir, 'bench.json');
     const doc = join(dir, 'bench.md');
-    const args = [join(root, 'test/bench/run.ts'), '--smoke', '--controller-entry', join(root, 'src/main.ts'), '--out', out, '--doc', doc,
+    const args = ['--import', join(root, 'hack/sdk-from-source.ts'), join(root, 'test/bench/run.ts'), '--smoke', '--controller-entry', join(root, 'src/main.ts'), '--out', out, '--doc', doc,
       ...(peer && existsSync(peer) ? ['--peer', peer] : ['--no-peer'])];
     await run(process.execPath, args, { env: { ...process.env, CD_K8S_BIN_DIR: inject('k8sBinDir') }, timeout: 170_000, maxBuffer: 16 * 1024 * 1024 });
 
