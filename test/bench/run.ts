@@ -1,14 +1,14 @@
 /**
  * The benchmark (`npm run bench`, which builds dist/ and the peer first: hack/bench.sh).
  *   node --import ./hack/sdk-from-source.ts test/bench/run.ts [--quick | --smoke] [--scale-10k] [--no-peer] [--no-servers]
- *        [--only peer,scale,unrelated,servers] [--samples N] [--peer <cert-manager-sync binary>] [--controller-entry dist/src/main.js] [--concurrency 4] [--out docs/benchmarks.json] [--doc docs/benchmarks.md]
+ *        [--render saved.json] [--only peer,scale,unrelated,servers] [--samples N] [--peer <cert-manager-sync binary>] [--controller-entry dist/src/main.js] [--concurrency 4] [--out docs/benchmarks.json] [--doc docs/benchmarks.md]
  * Starts one local control plane, runs every scenario on it, writes the JSON report and
  * regenerates the Markdown page from it. It asserts nothing about timings: the lean-runtime
  * targets are reported as met or not, with the numbers.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ import type { BenchContext } from './harness/context.ts';
 import { FileTargets } from './harness/file-targets.ts';
 import { putBenchPolicy } from './harness/fixtures.ts';
 import { peerComparison } from './harness/peer-comparison.ts';
+import { profileSection } from './harness/profile.ts';
 import { renderMarkdown, type BenchReport, type Section } from './harness/report.ts';
 import { scale } from './harness/scale.ts';
 import { serverRotation } from './harness/servers.ts';
@@ -29,10 +30,20 @@ import { unrelatedSecrets } from './harness/unrelated.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 const { values } = parseArgs({ options: {
   quick: { type: 'boolean', default: false }, smoke: { type: 'boolean', default: false }, 'scale-10k': { type: 'boolean', default: false },
-  only: { type: 'string' }, samples: { type: 'string' }, 'controller-entry': { type: 'string' }, 'no-peer': { type: 'boolean', default: false }, 'no-servers': { type: 'boolean', default: false }, peer: { type: 'string' },
+  render: { type: 'string' }, only: { type: 'string' }, samples: { type: 'string' }, 'controller-entry': { type: 'string' }, 'no-peer': { type: 'boolean', default: false }, 'no-servers': { type: 'boolean', default: false }, peer: { type: 'string' },
   concurrency: { type: 'string', default: '4' }, out: { type: 'string', default: join(ROOT, 'docs', 'benchmarks.json') }, doc: { type: 'string', default: join(ROOT, 'docs', 'benchmarks.md') },
 } });
 const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
+
+// --render <json>: rebuild the derived sections (targets, profile) and the page from a saved report, measuring nothing.
+if (values.render !== undefined) {
+  const saved = JSON.parse(await readFile(values.render, 'utf8')) as BenchReport;
+  const measured = saved.sections.filter((s) => s.id !== 'targets' && s.id !== 'profile');
+  const report: BenchReport = { ...saved, sections: [...measured, targets(measured), profileSection(measured)] };
+  await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(values.doc, renderMarkdown(report));
+  process.exit(0);
+}
 /** Sizes per mode: full is what issue 13 asks for; quick fits a coffee; smoke only checks the harness. */
 const PLAN = {
   full: { peer: 200, samples: 20, sizes: [100, 1000], restartAt: 1000, unrelated: 10_000, servers: ['nginx', 'apache', 'haproxy'], rotations: 20 },
@@ -81,7 +92,7 @@ try {
   } else sections.push(left('scale', 'Convergence and rotation at scale'), left('restart', 'Restart over Ready deployments'), left('unrelated', 'Memory with unrelated Secrets'));
   if (!only.has('servers')) sections.push(left('servers', 'Secret update → served by real servers'));
   else sections.push(values['no-servers'] ? skip('servers', 'Secret update → served by real servers', '--no-servers') : await serverRotation(ctx, PLAN.servers, PLAN.rotations));
-  sections.push(targets(sections));
+  sections.push(targets(sections), profileSection(sections));
 } finally {
   files.close();
   await plane.stop();

@@ -35,7 +35,7 @@ describe('npm run bench -- --smoke', () => {
     expect(report.version).toBe(1);
     expect(report.meta.mode).toBe('smoke');
     const ids = report.sections.map((s) => s.id);
-    expect(ids).toEqual(['peer', 'scale', 'restart', 'scale-10k', 'unrelated', 'servers', 'targets']);
+    expect(ids).toEqual(['peer', 'scale', 'restart', 'scale-10k', 'unrelated', 'servers', 'targets', 'profile']);
     for (const s of report.sections) {
       if (s.skipped !== undefined) {
         expect(s.skipped.length, s.id).toBeGreaterThan(0);
@@ -48,7 +48,7 @@ describe('npm run bench -- --smoke', () => {
       }
     }
     const ran = new Set(report.sections.filter((s) => s.skipped === undefined).map((s) => s.id));
-    expect([...ran]).toEqual(expect.arrayContaining(['scale', 'restart', 'unrelated', 'servers', 'targets', ...(peer && existsSync(peer) ? ['peer'] : [])]));
+    expect([...ran]).toEqual(expect.arrayContaining(['scale', 'restart', 'unrelated', 'servers', 'targets', 'profile', ...(peer && existsSync(peer) ? ['peer'] : [])]));
 
     const md = await readFile(doc, 'utf8');
     expect(md).toContain('npm run bench -- --smoke');
