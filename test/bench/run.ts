@@ -73,7 +73,7 @@ try {
   const ctx: BenchContext = {
     kubeconfig: plane.kubeconfigPath, kc, core: kc.makeApiClient(CoreV1Api), objects: kc.makeApiClient(CustomObjectsApi),
     auth: await adminAuth(plane.kubeconfigPath), work, files, concurrency: Number(values.concurrency), peerBinary, log,
-    settleMs: mode === 'smoke' ? 300 : 1000, controllerEntry,
+    settleMs: mode === 'smoke' ? 300 : 1000, sampleGapMs: mode === 'smoke' ? 100 : 2000, controllerEntry,
   };
   await putBenchPolicy(ctx.objects, work);
   // The peer first: it caches every Secret of the cluster, so it runs before the large fixtures exist.

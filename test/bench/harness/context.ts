@@ -20,6 +20,8 @@ export interface BenchContext {
   readonly peerBinary?: string;
   /** How long the API server must be quiet for a phase to end (1 s; less in smoke mode). */
   readonly settleMs: number;
+  /** Pause between single-rotation samples (2 s; less in smoke mode). */
+  readonly sampleGapMs: number;
   /** The controller's entry point: dist/src/main.js as the image runs it (src/main.ts for the smoke test). */
   readonly controllerEntry: string;
   log(msg: string): void;

@@ -69,7 +69,9 @@ async function runMode(ctx: BenchContext, mode: string, who: readonly Who[], n: 
       const done = waitFiles(ctx, who, [e], t, 'single rotation', 120_000);
       await putSecrets(ctx.core, f, [e]);
       for (const [w, ms] of Object.entries(await whileRunning(running, done))) singleMs[w as Who]!.push(ms);
-      await new Promise((r) => setTimeout(r, 100));
+      // Isolated rotations: the peer's client-go rate limiter (5 QPS, burst 10) refills between
+      // samples, as it would between two real renewals; back-to-back samples measure its queue.
+      await new Promise((r) => setTimeout(r, ctx.sampleGapMs));
     }
     const single = await phaseRequests(ctx, before, { 'PUT secrets': samples });
     const cost: Partial<Record<Who, ProcessCost>> = {};
@@ -113,7 +115,8 @@ export async function peerComparison(ctx: BenchContext, n: number, samples: numb
       `Each mode has its own namespace of ${n} \`kubernetes.io/tls\` Secrets (each with its own chain), opted in to the peer's`,
       'filepath store and each referenced by one CertificateDeployment (file connector). Times run from the tool\'s start',
       '(convergence) or the first Secret update (rotations) to the moment the harness sees the new certificate in the file',
-      '(inotify). cert-manager-sync throttles itself with client-go\'s default client-side rate limit (5 QPS, burst 10):',
+      `(inotify). Single rotations are one Secret at a time, ${ctx.sampleGapMs / 1000} s apart, after the rotation of all has settled;`,
+      'cert-manager-sync throttles itself with client-go\'s default client-side rate limit (5 QPS, burst 10):',
       'every sync PATCHes the Secret\'s hash annotation. Ratio = cert-deployer / cert-manager-sync, each alone.',
       'CPU and peak RSS (VmHWM) cover the whole mode (convergence, rotation of all, single rotations);',
       'worker processes (children of the controller) are reported apart.',
