@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Agent, type Dispatcher } from 'undici';
+import { realClock } from '../../core/clock.ts';
 
 /** Headers and the dispatcher for one request. */
 export interface RequestAuth {
@@ -69,7 +70,7 @@ export interface LeanCredentials {
 const TOKEN_FILE_REFRESH_MS = 60_000;
 
 /** One keep-alive Agent for every request; headers carry the (possibly refreshed) token. */
-export function leanAccess(c: LeanCredentials, now: () => number = Date.now): KubeAccess {
+export function leanAccess(c: LeanCredentials, now: () => number = () => realClock.now()): KubeAccess {
   const dispatcher = new Agent({
     connect: {
       ...(c.ca !== undefined ? { ca: c.ca } : {}),
