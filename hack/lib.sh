@@ -104,6 +104,18 @@ ensure_helm_docs() {
   export CD_HELM_DOCS="$dir/helm-docs"
 }
 
+# The benchmark's peer, cert-manager-sync v1.5.1, built from the snapshot in ../shared/peers
+# (cached by version); the bench smoke test runs it at tiny scale. `ensure_peers optional`
+# (hack/test.sh) only logs when the snapshot is missing: the smoke test then runs without it.
+ensure_peers() {
+  local out
+  if ! out="$(bash "$ROOT/hack/peers/cert-manager-sync.sh")"; then
+    [ "${1:-}" = optional ] || exit 1
+    log "the bench smoke test will run without the peer"; return 0
+  fi
+  export CD_PEER_CERT_MANAGER_SYNC="${out##*$'\n'}"
+}
+
 # actionlint from the Go module proxy (cached by version), for the release workflow's check.
 ensure_actionlint() {
   local v="v1.7.12" dir="$CD_CACHE/actionlint-v1.7.12"

@@ -9,6 +9,7 @@ ensure_apt openssl openssh-server openssh-client nginx apache2 haproxy python3-v
 ensure_k8s
 ensure_cert_manager
 ensure_image; ensure_actionlint; ensure_helm_docs; ensure_agent
+ensure_peers optional   # cert-manager-sync for the bench smoke test (test/integration/bench)
 cd "$ROOT"
 log "lint";      npx eslint .
 log "typecheck"; npx tsc -p tsconfig.json --noEmit

@@ -8,7 +8,7 @@
 import { appendFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { KubeconfigError, loadKubeConfig } from './cli/kubeconfig.ts';
+import { KubeconfigError, loadKubeConnection } from './cli/kubeconfig.ts';
 import { renderVersion, versionInfo } from './cli/version.ts';
 import { renderHelp } from './controller/cli-help.ts';
 import { ConfigError, parseInvocation } from './controller/config.ts';
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = invocation.config;
-  const kc = loadKubeConfig(config.kubeconfig);
+  const kc = await loadKubeConnection(config.kubeconfig);
   const logger = createLogger(config.logLevel, { format: config.logFormat });
 
   const metrics = createMetrics({ leaseName: config.leaderElectionId, maxConcurrentReconciles: config.concurrency });

@@ -63,7 +63,7 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
     return 0;
   }
   const [command, ...rest] = positionals;
-  const kc = loadKubeConfig(values.kubeconfig ?? process.env.KUBECONFIG, process.env, 'kubectl');
+  const kc = await loadKubeConfig(values.kubeconfig ?? process.env.KUBECONFIG, process.env, 'kubectl');
   const namespace = values.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
   const targets = (values.target ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
   if (targets.length > 0 && command !== 'redeploy' && command !== 'explain-denial') throw new UsageError('--target is only for redeploy and explain-denial');

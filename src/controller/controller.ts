@@ -5,7 +5,6 @@
  * model): a reconcile always reads the latest cached object.
  */
 import { createLimiter } from '../core/limiter.ts';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { connectorsByName } from '../connectors/registry.ts';
 import { PLUGIN_BLOCK } from '../crds/plugin-block.ts';
@@ -26,6 +25,7 @@ import type { ReconcilerDeps } from './reconciler-deps.ts';
 import type { ConnectorRuntime } from './pipeline/connector-runtime.ts';
 import { realClock, type Clock } from '../core/clock.ts';
 import { InformerSupervisor } from './runtime/informer-supervisor.ts';
+import type { KubeConnection } from './runtime/kube-access.ts';
 import { collectionPath, kubeTransport } from './runtime/kube-transport.ts';
 import { LeaderElector } from './runtime/leader-election.ts';
 import { coordinationLeaseClient } from './runtime/lease-client.ts';
@@ -39,7 +39,7 @@ import type { DeploySpanSink } from './deploy-spans.ts';
 import { splitKey } from './runtime/object-key.ts';
 
 export interface ControllerOptions {
-  readonly kc: KubeConfig;
+  readonly kc: KubeConnection;
   readonly config: Config;
   readonly logger: Logger;
   readonly metrics: ControllerMetrics;
@@ -90,6 +90,8 @@ export class Controller {
     const registry: ConnectorRegistry = new Map([...(o.registry ?? connectorsByName), [PLUGIN_BLOCK, pluginDefinition(plugins, o.pluginLimits, this.#pluginPool)]]);
     this.#hosts = createHostPool(kube);
     const transport = kubeTransport(o.kc);
+    // Secrets as metadata only, from the server: their data never reaches the informer (GET at deploy time).
+    const metadataTransport = kubeTransport(o.kc, { metadataOnly: true });
     const onError = (name: string) => (err: Error, phase: string) => o.logger.warn({ informer: name, phase, err: err.message }, 'informer error (retrying)');
     this.#policies = new PolicyWatch({ transport, namespaces: o.config.namespaces, onError, onAffected: (affects) => this.#policyChanged(affects) });
     this.#deps = {
@@ -114,7 +116,7 @@ export class Controller {
         onError: onError('certificatedeployments'),
       }));
       this.#secrets.push(new InformerSupervisor<SecretMeta>({
-        name: `secrets${namespace ? `/${namespace}` : ''}`, transport,
+        name: `secrets${namespace ? `/${namespace}` : ''}`, transport: metadataTransport,
         path: collectionPath({ version: 'v1', plural: 'secrets', namespace }),
         fieldSelector: 'type=kubernetes.io/tls', transform: metadataOnly,
         handlers: {

@@ -1,34 +1,32 @@
 /**
- * KubePort over @kubernetes/client-node: the untyped custom-objects API for our kind (typed
- * models would drop unknown fields), CoreV1 for Secrets, status through the status subresource
+ * KubePort over plain JSON requests (runtime/kube-rest.ts): our kind and Secrets as untyped
+ * JSON (typed models would drop unknown fields), status through the status subresource
  * with conflict retries (runtime/status-writer.ts), and a JSON Patch with a `test` op for
  * finalizers so a concurrent change fails instead of being lost.
  */
-import { CoreV1Api, CustomObjectsApi, PatchStrategy, type KubeConfig } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION } from '../crds/names.ts';
 import type { DeploymentStatus } from '../crds/status.ts';
 import type { KubePort } from './kube-port.ts';
 import type { CertificateDeploymentObject, SecretObject } from './kube-types.ts';
+import { accessOf, type KubeConnection } from './runtime/kube-access.ts';
 import { isNotFound } from './runtime/kube-errors.ts';
-import { requestOptions } from './runtime/request-options.ts';
+import { kubeRequest, objectPath, PatchType } from './runtime/kube-rest.ts';
 import { realClock, withTimeout, type Clock } from '../core/clock.ts';
 import { customObjectStatusClient, writeStatus } from './runtime/status-writer.ts';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Builds the port from a KubeConfig; `fieldManager` names this controller in managedFields. */
-export function createKubeClient(kc: KubeConfig, fieldManager = 'cert-deployer', clock: Clock = realClock): KubePort & { readonly objects: CustomObjectsApi } {
-  const objects = kc.makeApiClient(CustomObjectsApi);
-  const core = kc.makeApiClient(CoreV1Api);
+/** Builds the port from a connection; `fieldManager` names this controller in managedFields. */
+export function createKubeClient(kc: KubeConnection, fieldManager = 'cert-deployer', clock: Clock = realClock): KubePort {
+  const access = accessOf(kc);
   const ref = (obj: CertificateDeploymentObject) => ({ group: GROUP, version: VERSION, plural: PLURAL, namespace: obj.metadata.namespace, name: obj.metadata.name });
-  const call = <T>(what: string, fn: (o: ReturnType<typeof requestOptions>) => Promise<T>, contentType?: PatchStrategy) =>
-    withTimeout(clock, REQUEST_TIMEOUT_MS, undefined, (signal) => fn(requestOptions({ signal, ...(contentType ? { contentType } : {}) })), what);
+  const call = <T>(what: string, fn: (signal: AbortSignal) => Promise<T>) => withTimeout(clock, REQUEST_TIMEOUT_MS, undefined, fn, what);
 
   return {
-    objects,
     async getSecret(namespace, name): Promise<SecretObject | null> {
       try {
-        const s = await call(`GET Secret ${namespace}/${name}`, (o) => core.readNamespacedSecret({ namespace, name }, o));
+        type Secret = { metadata?: { resourceVersion?: string }; type?: string; data?: Record<string, string> };
+        const s = await call(`GET Secret ${namespace}/${name}`, (signal) => kubeRequest<Secret>(access, 'GET', objectPath({ version: 'v1', plural: 'secrets', namespace, name }), { signal }));
         return { metadata: { name, namespace, resourceVersion: s.metadata?.resourceVersion }, type: s.type, data: s.data ?? {} };
       } catch (err) {
         if (isNotFound(err)) return null;
@@ -39,7 +37,7 @@ export function createKubeClient(kc: KubeConfig, fieldManager = 'cert-deployer',
       // PUT /status with the cached resourceVersion; on 409 re-read and compose again from the
       // fresh object. A stale leader's write therefore fails instead of silently replacing a
       // newer status, and no retry ever writes a status computed from the stale object.
-      const client = customObjectStatusClient<CertificateDeploymentObject & { status?: DeploymentStatus }>(kc, ref(obj));
+      const client = customObjectStatusClient<CertificateDeploymentObject & { status?: DeploymentStatus }>(access, ref(obj));
       const result = await withTimeout(clock, REQUEST_TIMEOUT_MS, undefined, (signal) => writeStatus({
         client,
         current: structuredClone(obj),
@@ -59,7 +57,7 @@ export function createKubeClient(kc: KubeConfig, fieldManager = 'cert-deployer',
       const body = current === undefined
         ? [{ op: 'add', path: '/metadata/finalizers', value: finalizers }]
         : [{ op: 'test', path: '/metadata/finalizers', value: current }, { op: 'replace', path: '/metadata/finalizers', value: finalizers }];
-      await call('finalizer patch', (o) => objects.patchNamespacedCustomObject({ ...ref(obj), body, fieldManager }, o), PatchStrategy.JsonPatch);
+      await call('finalizer patch', (signal) => kubeRequest(access, 'PATCH', objectPath(ref(obj)), { body, query: { fieldManager }, contentType: PatchType.JsonPatch, signal }));
     },
   };
 }

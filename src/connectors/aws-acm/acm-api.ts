@@ -10,17 +10,8 @@
  * metadata lookups open their own sockets): ambient credentials come from a provider that
  * looks them up through the same sandbox (ambient-credentials.ts).
  */
-import {
-  ACMClient,
-  AddTagsToCertificateCommand,
-  DeleteCertificateCommand,
-  DescribeCertificateCommand,
-  GetCertificateCommand,
-  ImportCertificateCommand,
-  KeyAlgorithm,
-  ListCertificatesCommand,
-  ListTagsForCertificateCommand,
-} from '@aws-sdk/client-acm';
+import type * as AcmModule from '@aws-sdk/client-acm';
+import type { ACMClient } from '@aws-sdk/client-acm';
 import type { Sandbox } from '@cert-deployer/connector-sdk';
 import { acmError, isAwsError } from './acm-errors.ts';
 import { ambientCredentialProvider } from './ambient-credentials.ts';
@@ -76,9 +67,19 @@ export interface AcmApiOptions {
 
 const encoder = new TextEncoder();
 
+type AcmSdk = typeof AcmModule;
+let sdkModule: Promise<AcmSdk> | undefined;
+/**
+ * The AWS SDK, loaded on the first ACM call of the process rather than at start-up: a
+ * controller with no ACM target never pays its memory (issue 13, lean runtime).
+ */
+const loadSdk = (): Promise<AcmSdk> => (sdkModule ??= import('@aws-sdk/client-acm'));
+
 /** An AcmApi for one deploy: its requests go through `sandbox` and stop when `signal` aborts. */
 export function createAcmApi(sandbox: Sandbox, signal: AbortSignal, opts: AcmApiOptions): AcmApi {
-  const client = new ACMClient({
+  let loaded: Promise<{ sdk: AcmSdk; client: ACMClient }> | undefined;
+  const acm = () => (loaded ??= loadSdk().then((sdk) => ({ sdk, client: newClient(sdk) })));
+  const newClient = (sdk: AcmSdk): ACMClient => new sdk.ACMClient({
     region: opts.region,
     endpoint: opts.endpoint.url,
     credentials: opts.credentials.kind === 'static' ? opts.credentials.credentials : ambientCredentialProvider(opts.credentials.source, sandbox, signal),
@@ -108,18 +109,21 @@ export function createAcmApi(sandbox: Sandbox, signal: AbortSignal, opts: AcmApi
   return {
     listTags: (arn) =>
       call('ListTagsForCertificate', async () => {
-        const out = await client.send(new ListTagsForCertificateCommand({ CertificateArn: arn }), send);
+        const { sdk, client } = await acm();
+        const out = await client.send(new sdk.ListTagsForCertificateCommand({ CertificateArn: arn }), send);
         return (out.Tags ?? []).map((t) => ({ Key: t.Key ?? '', ...(t.Value === undefined ? {} : { Value: t.Value }) }));
       }, { value: null }),
     getCertificate: (arn) =>
       call('GetCertificate', async () => {
-        const out = await client.send(new GetCertificateCommand({ CertificateArn: arn }), send);
+        const { sdk, client } = await acm();
+        const out = await client.send(new sdk.GetCertificateCommand({ CertificateArn: arn }), send);
         return { certificate: out.Certificate ?? '', chain: out.CertificateChain ?? '' };
       }, { value: null }),
     importCertificate: (input) =>
       call('ImportCertificate', async () => {
+        const { sdk, client } = await acm();
         const out = await client.send(
-          new ImportCertificateCommand({
+          new sdk.ImportCertificateCommand({
             ...(input.arn === undefined ? {} : { CertificateArn: input.arn }),
             Certificate: encoder.encode(input.certificate),
             ...(input.chain === undefined ? {} : { CertificateChain: encoder.encode(input.chain) }),
@@ -132,12 +136,16 @@ export function createAcmApi(sandbox: Sandbox, signal: AbortSignal, opts: AcmApi
         return out.CertificateArn;
       }),
     addTags: async (arn, tags) => {
-      await call('AddTagsToCertificate', () => client.send(new AddTagsToCertificateCommand({ CertificateArn: arn, Tags: tags.map((t) => ({ ...t })) }), send));
+      await call('AddTagsToCertificate', async () => {
+        const { sdk, client } = await acm();
+        return client.send(new sdk.AddTagsToCertificateCommand({ CertificateArn: arn, Tags: tags.map((t) => ({ ...t })) }), send);
+      });
     },
     deleteCertificate: async (arn) =>
       call('DeleteCertificate', async () => {
+        const { sdk, client } = await acm();
         try {
-          await client.send(new DeleteCertificateCommand({ CertificateArn: arn }), send);
+          await client.send(new sdk.DeleteCertificateCommand({ CertificateArn: arn }), send);
           return 'deleted' as const;
         } catch (err) {
           if (isAwsError(err, 'ResourceInUseException')) return 'in-use' as const;
@@ -145,23 +153,25 @@ export function createAcmApi(sandbox: Sandbox, signal: AbortSignal, opts: AcmApi
         }
       }, { value: 'absent' as const }),
     inUseBy: (arn) =>
-      call('DescribeCertificate', async () => (await client.send(new DescribeCertificateCommand({ CertificateArn: arn }), send)).Certificate?.InUseBy ?? [], {
-        value: [] as string[],
-      }),
+      call('DescribeCertificate', async () => {
+        const { sdk, client } = await acm();
+        return (await client.send(new sdk.DescribeCertificateCommand({ CertificateArn: arn }), send)).Certificate?.InUseBy ?? [];
+      }, { value: [] as string[] }),
     async *importedCertificateArns() {
       let token: string | undefined;
       do {
-        const page = await call('ListCertificates', () =>
-          client.send(
-            new ListCertificatesCommand({
+        const page = await call('ListCertificates', async () => {
+          const { sdk, client } = await acm();
+          return client.send(
+            new sdk.ListCertificatesCommand({
               // Without keyTypes, ACM lists RSA_2048 certificates only: an EC certificate would never be found.
-              Includes: { keyTypes: Object.values(KeyAlgorithm) },
+              Includes: { keyTypes: Object.values(sdk.KeyAlgorithm) },
               MaxItems: PAGE_SIZE,
               ...(token === undefined ? {} : { NextToken: token }),
             }),
             send,
-          ),
-        );
+          );
+        });
         for (const s of page.CertificateSummaryList ?? []) {
           if (s.CertificateArn !== undefined && (s.Type === undefined || s.Type === 'IMPORTED')) yield s.CertificateArn;
         }

@@ -24,7 +24,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
-import { CertificateClient, type KeyVaultCertificate } from '@azure/keyvault-certificates';
+import type { KeyVaultCertificate } from '@azure/keyvault-certificates';
 import { heldCertificateOfDer, type Grant, type Sandbox, type Connector, type DeployContext, type DeployResult, terminal, type Deployment, Pkcs12Encryption, thumbprintSha1, toPkcs12, planRead, planResult, type PlanResult } from '@cert-deployer/connector-sdk';
 import { classifyAzureError } from './classify-error.ts';
 import type { AzureKeyVaultConfig } from './config.ts';
@@ -81,10 +81,14 @@ export function createAzureKeyVaultConnector(config: AzureKeyVaultConfig, option
   const name = config.certificateName;
   const remoteId = certificateIdOf(config);
 
-  /** One deploy's SDK client over the sandbox, and a runner that classifies its failures. */
-  function open(sandbox: Sandbox, signal: AbortSignal, ctx: DeployContext) {
+  /**
+   * One deploy's SDK client over the sandbox, and a runner that classifies its failures. The
+   * Key Vault SDK loads with the first deploy, not at start-up (issue 13, lean runtime).
+   */
+  async function open(sandbox: Sandbox, signal: AbortSignal, ctx: DeployContext) {
     const transport: SandboxTransport = createSandboxTransport(sandbox, { ca: config.caBundle, signal });
-    const credential = buildCredential(plan, ctx, { httpClient: transport.client, sandbox, signal, injected: options.credential });
+    const credential = await buildCredential(plan, ctx, { httpClient: transport.client, sandbox, signal, injected: options.credential });
+    const { CertificateClient } = await import('@azure/keyvault-certificates');
     const client = new CertificateClient(config.vaultUrl.replace(/\/$/, ''), credential, {
       httpClient: transport.client,
       retryOptions: { maxRetries: 0 },
@@ -125,7 +129,7 @@ export function createAzureKeyVaultConnector(config: AzureKeyVaultConfig, option
       if (dep.keyAlgorithm === 'ed25519') {
         throw terminal('Azure Key Vault certificates take RSA or EC (P-256/P-384/P-521) keys; this certificate has an Ed25519 key');
       }
-      const vault = open(sandbox, signal, ctx);
+      const vault = await open(sandbox, signal, ctx);
       const decision = decide(await vault.current(), thumbprintSha1(dep), ctx.ownerId);
       if (decision.kind === 'foreign') {
         const who = decision.owner === undefined ? 'has no certdeployer.io-owner tag' : `is owned by ${decision.owner}`;
@@ -158,7 +162,7 @@ export function createAzureKeyVaultConnector(config: AzureKeyVaultConfig, option
     // read-only sandbox). A disabled current version is not served by anything reading the name.
     async inspect(signal, sandbox, ctx) {
       signal.throwIfAborted();
-      const cert = await open(sandbox, signal, ctx).latest();
+      const cert = await (await open(sandbox, signal, ctx)).latest();
       if (cert === null) return { active: null, message: `${name} does not exist in ${config.vaultUrl}` };
       const version = cert.properties.version ?? '?';
       if (cert.properties.enabled === false) return { active: null, message: `the current version ${version} of ${name} is disabled` };
@@ -173,7 +177,7 @@ export function createAzureKeyVaultConnector(config: AzureKeyVaultConfig, option
      */
     async plan(signal: AbortSignal, sandbox: Sandbox, dep: Deployment, ctx: DeployContext): Promise<PlanResult> {
       signal.throwIfAborted();
-      const vault = open(sandbox, signal, ctx);
+      const vault = await open(sandbox, signal, ctx);
       const into = `${config.vaultUrl.replace(/\/+$/, '')}/certificates/${name}`;
       const importAction = { kind: 'import' as const, into, resource: 'new certificate version (PKCS#12 import)' };
       const seen = await planRead(() => vault.current());
@@ -186,7 +190,7 @@ export function createAzureKeyVaultConnector(config: AzureKeyVaultConfig, option
 
     async undeploy(signal: AbortSignal, sandbox: Sandbox, ctx: DeployContext): Promise<void> {
       signal.throwIfAborted();
-      const vault = open(sandbox, signal, ctx);
+      const vault = await open(sandbox, signal, ctx);
       const current = await vault.current();
       // Never deployed, already deleted, or someone else's: nothing of ours to remove.
       if (current === null || !isOwnedBy(current, ctx.ownerId)) return;

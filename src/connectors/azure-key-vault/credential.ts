@@ -22,7 +22,6 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import type { HttpClient } from '@azure/core-rest-pipeline';
-import { ClientAssertionCredential, ClientSecretCredential } from '@azure/identity';
 import { retryable, terminal, type DeployContext, type Sandbox } from '@cert-deployer/connector-sdk';
 import { ambientAuthorityProblem } from './ambient-authority.ts';
 import { ambientVaultProblem } from './ambient-vault.ts';
@@ -87,7 +86,7 @@ function entraOptions(authorityHost: string, httpClient: HttpClient) {
 }
 
 /** Reads the client-secret Secret, or says exactly what is missing (names only, never values). */
-function clientSecretOf(plan: Extract<CredentialPlan, { kind: 'clientSecret' }>, ctx: DeployContext, httpClient: HttpClient): TokenCredential {
+async function clientSecretOf(plan: Extract<CredentialPlan, { kind: 'clientSecret' }>, ctx: DeployContext, httpClient: HttpClient): Promise<TokenCredential> {
   const data = ctx.secrets?.get(plan.secretName);
   if (data === undefined) {
     throw terminal(`credentialsRef: Secret ${plan.secretName} was not found in the deployment's namespace (it needs ${Object.values(CredentialKey).join(', ')})`);
@@ -95,6 +94,7 @@ function clientSecretOf(plan: Extract<CredentialPlan, { kind: 'clientSecret' }>,
   const missing = Object.values(CredentialKey).filter((k) => (data[k]?.reveal().trim() ?? '') === '');
   if (missing.length > 0) throw terminal(`credentialsRef: Secret ${plan.secretName} has no ${missing.join(', ')}`);
   const value = (k: string): string => (data[k]?.reveal() ?? '').trim();
+  const { ClientSecretCredential } = await import('@azure/identity');
   try {
     // reveal() only here, on the way into the credential that sends it to the authority.
     return new ClientSecretCredential(value(CredentialKey.TenantId), value(CredentialKey.ClientId), value(CredentialKey.ClientSecret), entraOptions(plan.authorityHost, httpClient));
@@ -121,8 +121,11 @@ export interface CredentialDeps {
   readonly injected?: TokenCredential | undefined;
 }
 
-/** Builds the credential of `plan` for one deploy, on the sandbox transport. */
-export function buildCredential(plan: CredentialPlan, ctx: DeployContext, deps: CredentialDeps): TokenCredential {
+/**
+ * Builds the credential of `plan` for one deploy, on the sandbox transport. @azure/identity is
+ * loaded here, on the first Key Vault deploy, not at start-up (issue 13, lean runtime).
+ */
+export async function buildCredential(plan: CredentialPlan, ctx: DeployContext, deps: CredentialDeps): Promise<TokenCredential> {
   switch (plan.kind) {
     case 'injected':
       if (deps.injected === undefined) throw terminal('azureKeyVault: no credential was injected');
@@ -137,6 +140,7 @@ export function buildCredential(plan: CredentialPlan, ctx: DeployContext, deps: 
       if ('problem' in id) throw terminal(id.problem);
       const where = ambientAuthorityProblem(plan.authorityHost) ?? ambientVaultProblem(plan.vaultUrl);
       if (where !== null) throw terminal(where);
+      const { ClientAssertionCredential } = await import('@azure/identity');
       try {
         const credential = new ClientAssertionCredential(id.tenantId, id.clientId, () => federatedToken(deps.sandbox, id.tokenFile, deps.signal), entraOptions(plan.authorityHost, deps.httpClient));
         return keyVaultScopesOnly(credential);

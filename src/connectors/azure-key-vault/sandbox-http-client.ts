@@ -11,7 +11,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
-import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { type Sandbox, terminal } from '@cert-deployer/connector-sdk';
 
 export interface SandboxHttpClientOptions {
@@ -87,6 +87,8 @@ export function createSandboxTransport(sandbox: Sandbox, opts: SandboxHttpClient
         throw err;
       }
       failure = undefined;
+      // Loaded with the first response, not at start-up (issue 13, lean runtime).
+      const { createHttpHeaders } = await import('@azure/core-rest-pipeline');
       const headers = createHttpHeaders(res.headers);
       const bytes = Buffer.from(res.body.buffer, res.body.byteOffset, res.body.byteLength);
       if (request.streamResponseStatusCodes?.has(res.status) === true) {

@@ -3,11 +3,12 @@
  * {@link EventCorrelator}. Recording never blocks or fails a reconcile: `record()` returns
  * at once, writes happen in the background, and failures go to `onError`.
  */
-import { EventsV1Api, V1MicroTime, type EventsV1Event, type KubeConfig } from '@kubernetes/client-node';
+import type { EventsV1Event } from '@kubernetes/client-node';
 import { realClock, withTimeout, type Clock } from '../../core/clock.ts';
 import { EventCorrelator, type CorrelatorOptions, type EventDecision, type EventObjectRef, type EventOccurrence, type SeriesState } from './event-correlator.ts';
+import { accessOf, type KubeConnection } from './kube-access.ts';
 import { asError } from './kube-errors.ts';
-import { PatchStrategy, requestOptions } from './request-options.ts';
+import { kubeRequest, MicroTime, objectPath, PatchType } from './kube-rest.ts';
 
 /** Our `reportingController` (events.k8s.io requires a qualified name). */
 export const REPORTING_CONTROLLER = 'certdeployer.io/controller';
@@ -21,7 +22,7 @@ export interface EventSink {
   /** Creates the Event and returns its name. */
   create(event: EventsV1Event, signal: AbortSignal): Promise<string>;
   /** Sets `series` on an existing Event. */
-  patchSeries(namespace: string, name: string, series: { count: number; lastObservedTime: V1MicroTime }, signal: AbortSignal): Promise<void>;
+  patchSeries(namespace: string, name: string, series: { count: number; lastObservedTime: Date }, signal: AbortSignal): Promise<void>;
 }
 
 /** Configuration. */
@@ -107,7 +108,7 @@ export class EventRecorder {
   async #write(d: Extract<EventDecision, { kind: 'create' | 'patch' }>): Promise<void> {
     const s = d.series;
     const namespace = s.occurrence.regarding.namespace || 'default';
-    const series = d.count > 1 ? { count: d.count, lastObservedTime: new V1MicroTime(s.lastObservedMs) } : undefined;
+    const series = d.count > 1 ? { count: d.count, lastObservedTime: new MicroTime(s.lastObservedMs) } : undefined;
     let next: EventDecision | undefined;
     try {
       const name = await withTimeout(this.#clock, this.#timeoutMs, undefined, async (signal) => {
@@ -137,7 +138,7 @@ export class EventRecorder {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
       metadata: { name: o.regarding.name.slice(0, 253 - suffix.length) + suffix, namespace },
-      eventTime: new V1MicroTime(s.firstMs),
+      eventTime: new MicroTime(s.firstMs),
       ...(series !== undefined ? { series } : {}),
       reportingController: this.#controller,
       reportingInstance: this.#instance,
@@ -151,15 +152,16 @@ export class EventRecorder {
 }
 
 /** {@link EventSink} writing through `kc` (RBAC: events.k8s.io events create, patch). */
-export function eventsV1Sink(kc: KubeConfig): EventSink {
-  const api = kc.makeApiClient(EventsV1Api);
+export function eventsV1Sink(kc: KubeConnection): EventSink {
+  const access = accessOf(kc);
+  const ref = { group: 'events.k8s.io', version: 'v1', plural: 'events' };
   return {
     async create(event, signal) {
-      const created = await api.createNamespacedEvent({ namespace: event.metadata!.namespace!, body: event }, requestOptions({ signal }));
+      const created = await kubeRequest<EventsV1Event>(access, 'POST', objectPath({ ...ref, namespace: event.metadata!.namespace! }), { body: event, signal });
       return created.metadata?.name ?? event.metadata!.name!;
     },
     async patchSeries(namespace, name, series, signal) {
-      await api.patchNamespacedEvent({ namespace, name, body: { series } }, requestOptions({ signal, contentType: PatchStrategy.MergePatch }));
+      await kubeRequest(access, 'PATCH', objectPath({ ...ref, namespace, name }), { body: { series }, contentType: PatchType.MergePatch, signal });
     },
   };
 }

@@ -1,13 +1,13 @@
 /**
- * Raw list and watch over any collection path, authenticated by a KubeConfig. The informer
+ * Raw list and watch over any collection path, authenticated by a KubeAccess. The informer
  * supervisor needs both to carry exactly the same selectors (otherwise the initial cache and
  * the watch disagree), bookmarks, and a watch that stays open as long as the server keeps it
  * open: client-node's `Watch` aborts any watch that is quiet for 30 s, which on a quiet
  * resource costs one reconnect every 30 s, so this transport streams with undici directly and
  * leaves dead-watch detection to the supervisor's bookmark watchdog.
  */
-import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
-import { fetch, type Response } from 'undici';
+import { request as undiciRequest } from 'undici';
+import { accessOf, type KubeConnection } from './kube-access.ts';
 import { KubeApiError, type KubeStatus } from './kube-errors.ts';
 
 /** Query parameters; undefined values are left out. */
@@ -37,17 +37,33 @@ export interface KubeTransport {
   watch<T>(path: string, query: Query, signal: AbortSignal): Promise<AsyncIterable<WatchEvent<T>>>;
 }
 
-/** A {@link KubeTransport} for the current cluster and user of `kc`. */
-export function kubeTransport(kc: KubeConfig): KubeTransport {
-  const request = async (path: string, query: Query, signal: AbortSignal): Promise<Response> => {
-    const cluster = kc.getCurrentCluster();
-    if (cluster === null) throw new KubeApiError(0, 'NoCluster', 'kubeconfig has no current cluster');
-    const url = new URL(cluster.server.replace(/\/+$/, '') + path);
+/**
+ * Accept headers that make the API server send only each object's metadata (a
+ * `PartialObjectMetadata`, as client-go's metadata informers ask): the Secret informer never
+ * receives Secret data at all, so none is parsed or held, and lists and watch events are a
+ * fraction of the size.
+ */
+const METADATA_ONLY = {
+  list: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json',
+  watch: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json',
+};
+
+/**
+ * A {@link KubeTransport} for the API server and credentials of `kc`; with `metadataOnly`
+ * objects arrive as `PartialObjectMetadata` (metadata only, no spec, data or status).
+ */
+export function kubeTransport(kc: KubeConnection, opts: { metadataOnly?: boolean } = {}): KubeTransport {
+  const access = accessOf(kc);
+  /** undici's request() (no WHATWG streams): the body is a Node stream of Buffers. */
+  const request = async (path: string, query: Query, signal: AbortSignal): Promise<RawResponse> => {
+    if (access.server === '') throw new KubeApiError(0, 'NoCluster', 'kubeconfig has no current cluster');
+    const url = new URL(access.server + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
-    const ctx = new RequestContext(url.toString(), HttpMethod.GET);
-    await kc.applySecurityAuthentication(ctx);
+    const { headers, dispatcher } = await access.auth();
+    const accept = opts.metadataOnly === true ? { Accept: query.watch === true ? METADATA_ONLY.watch : METADATA_ONLY.list } : {};
     try {
-      return await fetch(url, { headers: ctx.getHeaders(), dispatcher: ctx.getDispatcher(), signal });
+      const res = await undiciRequest(url, { headers: { ...headers, ...accept }, ...(dispatcher !== undefined ? { dispatcher } : {}), signal });
+      return { status: res.statusCode, body: res.body, text: () => res.body.text(), json: () => res.body.json() };
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       throw new KubeApiError(0, 'Transport', `GET ${path}: ${(err as Error).message}`, err);
@@ -61,14 +77,22 @@ export function kubeTransport(kc: KubeConfig): KubeTransport {
     },
     async watch<T>(path: string, query: Query, signal: AbortSignal): Promise<AsyncIterable<WatchEvent<T>>> {
       const res = await request(path, { ...query, watch: true }, signal);
-      if (res.status !== 200 || res.body === null) throw await errorFrom(res, `watch ${path}`);
+      if (res.status !== 200) throw await errorFrom(res, `watch ${path}`);
       return decodeEvents<T>(res.body, path);
     },
   };
 }
 
+/** What the transport reads of a response. */
+interface RawResponse {
+  readonly status: number;
+  readonly body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+}
+
 /** Builds the error for a failed response from its Status body when it has one. */
-async function errorFrom(res: Response, context: string): Promise<KubeApiError> {
+async function errorFrom(res: RawResponse, context: string): Promise<KubeApiError> {
   const text = await res.text().catch(() => '');
   try {
     const status = JSON.parse(text) as KubeStatus;
@@ -76,7 +100,7 @@ async function errorFrom(res: Response, context: string): Promise<KubeApiError> 
   } catch {
     // not JSON: fall through
   }
-  return new KubeApiError(res.status, res.statusText, `${context}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  return new KubeApiError(res.status, '', `${context}: HTTP ${res.status} ${text.slice(0, 200)}`);
 }
 
 /** Splits the chunked JSON stream into events; a malformed line ends the watch with an error. */

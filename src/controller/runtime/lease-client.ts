@@ -4,10 +4,11 @@
  * and maps the spec to a {@link LeaderRecord}; all writes carry the read resourceVersion, so
  * a concurrent writer makes ours fail with 409 instead of silently overwriting it.
  */
-import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import type { V1Lease } from '@kubernetes/client-node';
+import { accessOf, type KubeConnection } from './kube-access.ts';
 import { isNotFound } from './kube-errors.ts';
+import { kubeRequest, MicroTime, objectPath } from './kube-rest.ts';
 import type { LeaderRecord } from './lease-decision.ts';
-import { requestOptions } from './request-options.ts';
 
 /** A Lease as read or written: its leader record and the resourceVersion for the next write. */
 export interface LeaseState {
@@ -48,8 +49,8 @@ function specFromRecord(r: LeaderRecord): V1Lease['spec'] {
   return {
     holderIdentity: r.holderIdentity,
     leaseDurationSeconds: r.leaseDurationSeconds,
-    ...(r.acquireTimeMs !== undefined ? { acquireTime: new V1MicroTime(r.acquireTimeMs) } : {}),
-    ...(r.renewTimeMs !== undefined ? { renewTime: new V1MicroTime(r.renewTimeMs) } : {}),
+    ...(r.acquireTimeMs !== undefined ? { acquireTime: new MicroTime(r.acquireTimeMs) } : {}),
+    ...(r.renewTimeMs !== undefined ? { renewTime: new MicroTime(r.renewTimeMs) } : {}),
     leaseTransitions: r.leaderTransitions,
   };
 }
@@ -62,8 +63,9 @@ function stateOf(lease: V1Lease): LeaseState {
  * {@link LeaseClient} for the Lease `namespace/name` through `kc`. Updates are applied on top
  * of the last Lease object seen, so labels and annotations others put on it survive.
  */
-export function coordinationLeaseClient(kc: KubeConfig, namespace: string, name: string): LeaseClient {
-  const api = kc.makeApiClient(CoordinationV1Api);
+export function coordinationLeaseClient(kc: KubeConnection, namespace: string, name: string): LeaseClient {
+  const access = accessOf(kc);
+  const ref = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespace };
   let last: V1Lease | undefined;
   const remember = (lease: V1Lease): LeaseState => {
     last = lease;
@@ -72,7 +74,7 @@ export function coordinationLeaseClient(kc: KubeConfig, namespace: string, name:
   return {
     async get(signal) {
       try {
-        return remember(await api.readNamespacedLease({ name, namespace }, requestOptions({ signal })));
+        return remember(await kubeRequest<V1Lease>(access, 'GET', objectPath({ ...ref, name }), { signal }));
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
@@ -80,7 +82,7 @@ export function coordinationLeaseClient(kc: KubeConfig, namespace: string, name:
     },
     async create(record, signal) {
       const body: V1Lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace }, spec: specFromRecord(record) };
-      return remember(await api.createNamespacedLease({ namespace, body }, requestOptions({ signal })));
+      return remember(await kubeRequest<V1Lease>(access, 'POST', objectPath(ref), { body, signal }));
     },
     async update(record, resourceVersion, signal) {
       const body: V1Lease = {
@@ -90,7 +92,7 @@ export function coordinationLeaseClient(kc: KubeConfig, namespace: string, name:
         metadata: { ...last?.metadata, name, namespace, resourceVersion },
         spec: { ...last?.spec, ...specFromRecord(record) },
       };
-      return remember(await api.replaceNamespacedLease({ name, namespace, body }, requestOptions({ signal })));
+      return remember(await kubeRequest<V1Lease>(access, 'PUT', objectPath({ ...ref, name }), { body, signal }));
     },
   };
 }

@@ -5,12 +5,12 @@
  * again a bounded number of times with jittered backoff. A mutation that changes nothing skips
  * the write entirely (no-op status writes only wake up every other watcher).
  */
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { backoffDelay } from '../../core/backoff.ts';
 import { realClock, type Clock } from '../../core/clock.ts';
 import { CertDeployerError, ErrorCode } from '@cert-deployer/connector-sdk/sandbox';
+import { accessOf, type KubeConnection } from './kube-access.ts';
 import { isConflict } from './kube-errors.ts';
-import { requestOptions } from './request-options.ts';
+import { kubeRequest, objectPath } from './kube-rest.ts';
 
 /** Read and status-replace for one object. */
 export interface StatusClient<T> {
@@ -92,23 +92,10 @@ export interface CustomObjectRef {
 }
 
 /** {@link StatusClient} for a custom resource with the status subresource enabled. */
-export function customObjectStatusClient<T extends object>(kc: KubeConfig, ref: CustomObjectRef): StatusClient<T> {
-  const api = kc.makeApiClient(CustomObjectsApi);
-  const { group, version, plural, name, namespace } = ref;
+export function customObjectStatusClient<T extends object>(kc: KubeConnection, ref: CustomObjectRef): StatusClient<T> {
+  const access = accessOf(kc);
   return {
-    async get(signal) {
-      const opts = requestOptions({ signal });
-      const obj = namespace === undefined
-        ? await api.getClusterCustomObject({ group, version, plural, name }, opts)
-        : await api.getNamespacedCustomObject({ group, version, plural, namespace, name }, opts);
-      return obj as T;
-    },
-    async replaceStatus(obj, signal) {
-      const opts = requestOptions({ signal });
-      const res = namespace === undefined
-        ? await api.replaceClusterCustomObjectStatus({ group, version, plural, name, body: obj }, opts)
-        : await api.replaceNamespacedCustomObjectStatus({ group, version, plural, namespace, name, body: obj }, opts);
-      return res as T;
-    },
+    get: (signal) => kubeRequest<T>(access, 'GET', objectPath(ref), { signal }),
+    replaceStatus: (obj, signal) => kubeRequest<T>(access, 'PUT', objectPath({ ...ref, subresource: 'status' }), { body: obj, signal }),
   };
 }

@@ -120,6 +120,6 @@ describe('writeStatus against a real /status subresource', () => {
 
   it('passes non-conflict errors straight through', async () => {
     const client = customObjectStatusClient<Widget>(kc, { group, version, plural, namespace: ns, name: 'missing' });
-    await expect(writeStatus({ client, mutate: markReady })).rejects.toMatchObject({ code: 404 });
+    await expect(writeStatus({ client, mutate: markReady })).rejects.toMatchObject({ statusCode: 404, reason: 'NotFound' });
   });
 });

@@ -46,7 +46,7 @@ describe('docs/connectors/aws-acm.md', () => {
     const iam = JSON.parse(blocks(await page(), 'json')[0] ?? '{}') as { Statement: { Action: string[] }[] };
     const documented = new Set(iam.Statement.flatMap((s) => s.Action));
     const source = await readFile(join(root, 'src', 'connectors', 'aws-acm', 'acm-api.ts'), 'utf8');
-    const called = new Set([...source.matchAll(/new (\w+)Command\(/g)].map((m) => `acm:${m[1]}`));
+    const called = new Set([...source.matchAll(/new (?:sdk\.)?(\w+)Command\(/g)].map((m) => `acm:${m[1]}`));
     expect([...documented].sort()).toEqual([...called].sort());
     expect(called.size).toBe(7);
   });

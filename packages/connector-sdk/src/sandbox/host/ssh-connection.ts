@@ -8,7 +8,8 @@
  * raw key blob and the connection is refused before authentication (so before the server learns
  * anything about us, and long before a key file could be written) unless it equals the pin.
  */
-import ssh2 from 'ssh2';
+import { createRequire } from 'node:module';
+import type * as Ssh2 from 'ssh2';
 import type { Client as Ssh2Client, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { CertDeployerError, ErrorCode } from '../errors.ts';
 import { closedError, mapConnectionError, unreachableError } from './ssh-errors.ts';
@@ -23,7 +24,13 @@ import {
 } from './ssh-host-key.ts';
 import type { SshTarget } from './ssh-options.ts';
 
-const { Client, utils } = ssh2;
+/**
+ * ssh2, loaded on the first SSH target of the process (it is CommonJS, so a synchronous
+ * require keeps every caller as it was): a controller with no SSH target never pays its
+ * memory (about 14 MiB of RSS; issue 13, lean runtime).
+ */
+let ssh2Module: typeof Ssh2 | undefined;
+const ssh2 = (): typeof Ssh2 => (ssh2Module ??= createRequire(import.meta.url)('ssh2') as typeof Ssh2);
 
 /** Credentials, validated once; kept only in private fields so they never reach a log. */
 export interface SshCredentials {
@@ -36,7 +43,7 @@ export interface SshCredentials {
  * reported as such. ssh2's parser messages name the problem, never the key bytes.
  */
 export function checkPrivateKey(creds: SshCredentials): void {
-  const parsed = utils.parseKey(creds.privateKey, creds.passphrase);
+  const parsed = ssh2().utils.parseKey(creds.privateKey, creds.passphrase);
   const key = Array.isArray(parsed) ? (parsed[0] as unknown) : parsed;
   if (key instanceof Error) {
     throw new CertDeployerError(ErrorCode.Connector, `ssh: privateKey cannot be used: ${key.message}`);
@@ -161,7 +168,7 @@ export class SshConnection {
     const target = this.#target;
     const pin = this.#pin;
     const opening = new Promise<Ssh2Client>((resolve, reject) => {
-      const client = new Client();
+      const client = new (ssh2().Client)();
       let settled = false;
       let refusal: CertDeployerError | null = null;
       let observed: Buffer | null = null;
