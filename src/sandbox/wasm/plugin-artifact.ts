@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { CertDeployerError, ErrorCode } from '@cert-deployer/connector-sdk/sandbox';
 import { MANIFEST_SECTION, pluginManifest, type PluginManifest } from './plugin-manifest.ts';
 import { wasm, type WasmModule } from './wasm-api.ts';
 import { definedMemories, importsMemory } from './wasm-binary.ts';
@@ -29,10 +30,10 @@ export interface PluginArtifact {
 }
 
 /** Why a plugin file was refused; the operator keeps running without it. */
-export class PluginLoadError extends Error {
+export class PluginLoadError extends CertDeployerError {
   readonly source: string;
   constructor(source: string, message: string) {
-    super(`plugin ${source}: ${message}`);
+    super(ErrorCode.PluginLoad, `plugin ${source}: ${message}`, { retryable: false });
     this.name = 'PluginLoadError';
     this.source = source;
   }

@@ -4,6 +4,6 @@
  * the plugin through Extism and the checked sandbox's host functions.
  */
 import { localFileFixture, runConformance } from '@cert-deployer/connector-sdk/conformance';
-import { loadExamplePlugin, pemFilesFor } from './plugin-fixtures.ts';
+import { forPlugins, loadExamplePlugin, pemFilesFor } from './plugin-fixtures.ts';
 
-runConformance(pemFilesFor(await loadExamplePlugin('pem-files')), localFileFixture());
+runConformance(pemFilesFor(await loadExamplePlugin('pem-files')), forPlugins(localFileFixture()));

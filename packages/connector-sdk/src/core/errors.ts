@@ -46,6 +46,8 @@ export const ErrorCode = {
   WorkerProtocol: 'CD_ERR_WORKER_PROTOCOL',
   /** A WASM plugin trapped, ran past its time limit, returned something the ABI does not allow, or could not be started. */
   Plugin: 'CD_ERR_PLUGIN',
+  /** A WASM plugin file was refused at load (not a file, too large, bad manifest, imports outside the ABI); it is not loaded. */
+  PluginLoad: 'CD_ERR_PLUGIN_LOAD',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
