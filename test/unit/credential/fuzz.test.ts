@@ -7,7 +7,7 @@ import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { beforeAll, expect, test } from 'vitest';
 import { encodePem, InvalidCertificateError, parseTlsSecret, type TlsSecretData } from '../../../packages/connector-sdk/src/credential/index.ts';
-import { mintChain, toSec1Pem, type MintedChain } from '../../support/certs/index.ts';
+import { mintChain, toDer, toSec1Pem, type MintedChain } from '../../support/certs/index.ts';
 
 const NOW = new Date();
 let valid: MintedChain;
@@ -86,6 +86,29 @@ test('property: corrupting a valid Secret anywhere never crashes', () => {
   );
   expect(outcomes.has('typed')).toBe(true);
   expect([...outcomes].every((o) => o === 'typed' || o === 'ok')).toBe(true);
+});
+
+test('property: one corrupted byte in a certificate\'s DER is a typed error or a Deployment with real dates', () => {
+  // Node decodes extensions and dates lazily, so a DER that parses can still hold an
+  // undecodable subjectAltName (a raw ERR_CRYPTO_OPERATION_FAILED later) or a notBefore in
+  // month 13 (an Invalid Date that passes every validity comparison): both must be Malformed.
+  const ders = valid.chainPem.map((pem) => toDer(pem));
+  const mutation = fc.record({ which: fc.nat({ max: ders.length - 1 }), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) });
+  fc.assert(
+    fc.property(mutation, ({ which, at, byte }) => {
+      const der = Buffer.from(ders[which] as Buffer);
+      der[at % der.length] = byte;
+      const pems = [...valid.chainPem];
+      pems[which] = encodePem('CERTIFICATE', der);
+      try {
+        const d = parseTlsSecret({ 'tls.crt': pems.join(''), 'tls.key': valid.keyPem }, { now: NOW });
+        expect(Number.isNaN(d.notBefore.getTime()) || Number.isNaN(d.notAfter.getTime())).toBe(false);
+      } catch (err) {
+        if (!(err instanceof InvalidCertificateError)) throw err;
+      }
+    }),
+    { numRuns: 1500 },
+  );
 });
 
 test('the typed-error check rejects foreign exceptions (so the properties above can fail)', () => {

@@ -9,6 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
+  encodePem,
   InvalidCertificateError,
   InvalidCertificateReason as Reason,
   isInvalidCertificate,
@@ -33,6 +34,8 @@ import {
 
 const NOW = new Date();
 const DAY = 86_400_000;
+const PINNED_NAME = 'pinned.example.test';
+const PINNED_NOT_BEFORE = new Date('2020-01-01T00:00:00Z');
 
 interface Fixtures {
   rsa: MintedChain;
@@ -46,6 +49,8 @@ interface Fixtures {
   rsa1024: MintedChain;
   /** A self-signed P-256 certificate signed with ecdsa-with-SHA1 (by the openssl CLI). */
   sha1: { crt: string; key: string };
+  /** Known SAN and notBefore, so their DER can be found and corrupted (see `patchDer`). */
+  pinned: MintedChain;
 }
 let f: Fixtures;
 
@@ -62,7 +67,8 @@ beforeAll(async () => {
   ]);
   const rsa1024 = await mintChain({ keyAlgorithm: 'rsa', rsaModulusLength: 1024, dnsNames: ['rsa1024.example.test'] });
   const sha1 = await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-sha1', '-subj', '/CN=sha1.example.test', '-days', '10', '-keyout', '{k}', '-out', '{c}'], { read: ['k', 'c'] });
-  f = { rsa, p256, other, expired, future, dsa, p521, ed448, rsa1024, sha1: { crt: String(sha1.outputs.c), key: String(sha1.outputs.k) } };
+  const pinned = await mintChain({ dnsNames: [PINNED_NAME], notBefore: PINNED_NOT_BEFORE, notAfter: new Date(NOW.getTime() + 100 * DAY) });
+  f = { rsa, p256, other, expired, future, dsa, p521, ed448, rsa1024, sha1: { crt: String(sha1.outputs.c), key: String(sha1.outputs.k) }, pinned };
 });
 
 interface Row {
@@ -85,6 +91,26 @@ const truncateKey = (pem: string): string => {
   const lines = pem.trimEnd().split('\n');
   return [lines[0], ...lines.slice(1, 5), lines[lines.length - 1]].join('\n') + '\n';
 };
+/**
+ * Re-encodes `pem` with `replacement` written over the one occurrence of `needle` in its DER
+ * (throws when there is not exactly one, so a fixture change cannot make a row vacuous). The
+ * signature no longer verifies, which the model tolerates (an unlinked certificate is dropped):
+ * these rows are about certificates that parse but have a part Node decodes only on demand.
+ */
+const patchDer = (pem: string, needle: Buffer, replacement: Buffer): string => {
+  const der = Buffer.from(toDer(pem));
+  const at = der.indexOf(needle);
+  if (at === -1 || der.indexOf(needle, at + 1) !== -1) throw new Error('patchDer: the needle is not in the DER exactly once');
+  replacement.copy(der, at);
+  return encodePem('CERTIFICATE', der);
+};
+/** The pinned leaf's SAN dNSName ([2] IMPLICIT IA5String) retagged [9]: no GeneralName has that tag (the fuzz counterexample's shape). */
+const badSanLeaf = (c: MintedChain): string => {
+  const name = Buffer.from(PINNED_NAME);
+  return patchDer(c.leafPem, Buffer.concat([Buffer.from([0x82, name.length]), name]), Buffer.from([0x89]));
+};
+/** The pinned leaf's notBefore UTCTime (200101000000Z) with month 13: it parses, but its date is Invalid Date. */
+const month13Leaf = (c: MintedChain): string => patchDer(c.leafPem, Buffer.from('\x17\x0d200101000000Z', 'latin1'), Buffer.from('\x17\x0d201301000000Z', 'latin1'));
 const x25519Pem = generateKeyPairSync('x25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 const openssh = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\n';
 const garbageBlock = (label: string): string => `-----BEGIN ${label}-----\n${Buffer.from('definitely not DER, just text').toString('base64')}\n-----END ${label}-----\n`;
@@ -135,6 +161,29 @@ const rows: Row[] = [
   { name: 'misplaced base64 padding', data: (f) => ({ 'tls.crt': f.p256.leafPem.replace(/\n([A-Za-z0-9+/]{4})/, '\n==$1'), 'tls.key': f.p256.keyPem }), reason: Reason.NotPem, field: 'tls.crt', message: [/not valid base64/] },
   // structure
   { name: 'CERTIFICATE block holding non-DER', data: (f) => ({ 'tls.crt': garbageBlock('CERTIFICATE'), 'tls.key': f.p256.keyPem }), reason: Reason.Malformed, field: 'tls.crt', message: [/CERTIFICATE block at line 1 is not a valid X\.509 certificate/] },
+  {
+    name: 'leaf whose subjectAltName extension cannot be decoded',
+    data: (f) => ({ 'tls.crt': [badSanLeaf(f.pinned), ...f.pinned.chainPem.slice(1)].join(''), 'tls.key': f.pinned.keyPem }),
+    reason: Reason.Malformed,
+    field: 'tls.crt',
+    message: [/tls\.crt: the CERTIFICATE block at line 1 is not a valid X\.509 certificate: its subjectAltName extension cannot be decoded/],
+    keys: (f) => [f.pinned.keyPem],
+  },
+  {
+    name: 'an unrelated ca.crt certificate whose subjectAltName cannot be decoded',
+    data: (f) => ({ 'tls.crt': chain(f.p256), 'tls.key': f.p256.keyPem, 'ca.crt': f.p256.rootPem + badSanLeaf(f.pinned) }),
+    reason: Reason.Malformed,
+    field: 'ca.crt',
+    message: [/ca\.crt: the CERTIFICATE block at line \d+ is not a valid X\.509 certificate: its subjectAltName extension cannot be decoded/],
+  },
+  {
+    name: 'leaf whose notBefore is month 13 (not silently accepted)',
+    data: (f) => ({ 'tls.crt': [month13Leaf(f.pinned), ...f.pinned.chainPem.slice(1)].join(''), 'tls.key': f.pinned.keyPem }),
+    reason: Reason.Malformed,
+    field: 'tls.crt',
+    message: [/CERTIFICATE block at line 1 is not a valid X\.509 certificate: its notBefore date cannot be decoded/],
+    keys: (f) => [f.pinned.keyPem],
+  },
   { name: 'PRIVATE KEY block holding non-DER', data: (f) => ({ 'tls.crt': chain(f.p256), 'tls.key': garbageBlock('PRIVATE KEY') }), reason: Reason.Malformed, field: 'tls.key', message: [/not a valid PKCS#8 private key/] },
   { name: 'EC key in an RSA PRIVATE KEY block', data: (f) => ({ 'tls.crt': chain(f.p256), 'tls.key': f.p256.keyPem.replaceAll('PRIVATE KEY', 'RSA PRIVATE KEY') }), reason: Reason.Malformed, field: 'tls.key', message: [/holds a ec key, not a PKCS#1 RSA private key/] },
   { name: 'RSA key in an EC PRIVATE KEY block', data: (f) => ({ 'tls.crt': chain(f.rsa), 'tls.key': toPkcs1Pem(f.rsa.keyPem).replaceAll('RSA PRIVATE KEY', 'EC PRIVATE KEY') }), reason: Reason.Malformed, field: 'tls.key', message: [/EC PRIVATE KEY block at line 1 (is not a valid SEC1 EC private key|holds a rsa key)/], keys: (f) => [f.rsa.keyPem] },
@@ -203,6 +252,12 @@ test('notAfter is inclusive: one second past it is Expired', async () => {
   expect(parseTlsSecret(data, { now: notAfter }).notAfter).toEqual(notAfter);
   expect(() => parseTlsSecret(data, { now: new Date(notAfter.getTime() + 1000) })).toThrow(expect.objectContaining({ reason: Reason.Expired, message: expect.stringContaining('expired at 2030-01-01T00:00:00.000Z') }));
   expect(() => parseTlsSecret(data, { now: new Date('2028-12-31T23:59:59Z') })).toThrow(expect.objectContaining({ reason: Reason.NotYetValid }));
+});
+
+test('the pinned chain deploys unpatched, so the patched rows above fail only for their patch', () => {
+  const d = parseTlsSecret({ 'tls.crt': chain(f.pinned), 'tls.key': f.pinned.keyPem }, { now: NOW });
+  expect(d.dnsNames).toEqual([PINNED_NAME]);
+  expect(d.notBefore).toEqual(PINNED_NOT_BEFORE);
 });
 
 test('a non-string, non-bytes field is a typed error, not a crash', () => {

@@ -1,10 +1,47 @@
 /**
  * Small, pure readings of an `X509Certificate` that the credential model and its error
- * messages need: a one-line subject, the DNS subjectAltNames, the DER fingerprint. Node only
+ * messages need: a one-line subject, the DNS subjectAltNames, the DER fingerprint, and whether
+ * those can be decoded at all (Node decodes lazily; see {@link undecodablePartOf}). Node only
  * exposes the SAN extension as OpenSSL-style text, so the parser lives here, next to the
  * quirk it handles (Node JSON-quotes values that contain `,`, `"` or other unsafe characters).
  */
 import { createHash, type X509Certificate } from 'node:crypto';
+
+/** The parts of a certificate the credential model reads, each with a reader that throws when it cannot be decoded. */
+const READ_PARTS: ReadonlyArray<readonly [string, (cert: X509Certificate) => unknown]> = [
+  ['subject name', (cert) => cert.subject],
+  ['issuer name', (cert) => cert.issuer],
+  ['subjectAltName extension', (cert) => cert.subjectAltName],
+  ['notBefore date', (cert) => validDate(cert.validFromDate)],
+  ['notAfter date', (cert) => validDate(cert.validToDate)],
+  ['signature algorithm', (cert) => cert.signatureAlgorithm],
+];
+
+function validDate(date: Date): Date {
+  if (Number.isNaN(date.getTime())) throw new RangeError('invalid date');
+  return date;
+}
+
+/**
+ * The first part of `cert` the credential model reads that cannot be decoded (e.g.
+ * `"subjectAltName extension"`), or undefined when all can. Node decodes a certificate lazily:
+ * `new X509Certificate` accepts one whose subjectAltName extension is undecodable or whose
+ * validity is not a real date (month 13), and only the getter then fails, by throwing a raw
+ * `ERR_CRYPTO_OPERATION_FAILED` (subjectAltName) or by returning an Invalid Date, which compares
+ * false both ways and so would pass the validity checks. Reading every part once, right after
+ * parsing, lets the caller reject such a certificate as malformed, as OpenSSL's own chain
+ * verification would, instead of crashing (or accepting it) later.
+ */
+export function undecodablePartOf(cert: X509Certificate): string | undefined {
+  for (const [part, read] of READ_PARTS) {
+    try {
+      read(cert);
+    } catch {
+      return part;
+    }
+  }
+  return undefined;
+}
 
 /** Lowercase hex SHA-256 of the DER, no separators: the Deployment idempotency key. */
 export function fingerprintOf(cert: X509Certificate): string {

@@ -13,7 +13,9 @@
  *    hold at most 32 certificate blocks, duplicates counted (`ChainTooLong`): see chain-limits.ts.
  * 3. Fields are scanned for PEM blocks; text around blocks is ignored (`NotPem` if none).
  *    Only `CERTIFICATE` blocks are read from `tls.crt`/`ca.crt`; a stray key block there is
- *    ignored and never copied to the output, which is re-encoded from DER.
+ *    ignored and never copied to the output, which is re-encoded from DER. Every certificate
+ *    block must decode, including its names, subjectAltName extension and validity dates
+ *    (`Malformed`), even one that will not link into the chain.
  * 4. The key is decoded and checked against the key-type policy (see private-key.ts).
  * 5. The leaf is the `tls.crt` certificate whose public key is the key's (`KeyMismatch` if
  *    none). When several carry that key (an old and a renewed certificate for a reused key),
@@ -32,7 +34,7 @@ import { createPublicKey, X509Certificate } from 'node:crypto';
 import { SecretValue, type Deployment } from '../deployment.ts';
 import { checkChainBytes, checkChainCount, DEFAULT_MAX_CHAIN_BYTES, DEFAULT_MAX_CHAIN_CERTIFICATES } from './chain-limits.ts';
 import { orderChain } from './chain-order.ts';
-import { describeCertificate, dnsNamesOf, fingerprintOf } from './certificate-facts.ts';
+import { describeCertificate, dnsNamesOf, fingerprintOf, undecodablePartOf } from './certificate-facts.ts';
 import { InvalidCertificateError, InvalidCertificateReason as Reason, type TlsSecretField } from './errors.ts';
 import { encodePem, scanPem, type PemBlock } from './pem.ts';
 import { parsePrivateKey } from './private-key.ts';
@@ -124,11 +126,18 @@ function certificatesOf(blocks: readonly PemBlock[], field: TlsSecretField): X50
     throw new InvalidCertificateError(Reason.MissingCertificate, `${field}: no CERTIFICATE block found${hint}`, field);
   }
   return certBlocks.map((block) => {
+    const at = `${field}: the CERTIFICATE block at line ${block.line} is not a valid X.509 certificate`;
+    let cert: X509Certificate;
     try {
-      return new X509Certificate(block.der);
+      cert = new X509Certificate(block.der);
     } catch {
-      throw new InvalidCertificateError(Reason.Malformed, `${field}: the CERTIFICATE block at line ${block.line} is not a valid X.509 certificate`, field);
+      throw new InvalidCertificateError(Reason.Malformed, at, field);
     }
+    // The constructor decodes lazily: read now what later steps read, so a corrupt extension or
+    // date is this block's Malformed, not a raw crypto error (or a silent Invalid Date) later.
+    const undecodable = undecodablePartOf(cert);
+    if (undecodable !== undefined) throw new InvalidCertificateError(Reason.Malformed, `${at}: its ${undecodable} cannot be decoded`, field);
+    return cert;
   });
 }
 
