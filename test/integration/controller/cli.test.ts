@@ -31,7 +31,7 @@ describe('--help and --version', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const blocks = new Map(r.stdout.split(/\n(?= {2}--)/).slice(1).map((b) => [/^ {2}--([a-z-]+)/.exec(b)![1]!, b]));
-    expect([...blocks.keys()]).toEqual(['kubeconfig', 'namespaces', 'metrics-bind-address', 'leader-elect', 'leader-election-namespace', 'leader-election-id', 'identity', 'concurrency', 'deploy-timeout-seconds', 'shutdown-grace-seconds', 'log-level', 'log-format', 'connector-runtime', 'policy', 'weak-credentials', 'deploy-span-file', 'help', 'version']);
+    expect([...blocks.keys()]).toEqual(['kubeconfig', 'namespaces', 'metrics-bind-address', 'leader-elect', 'leader-election-namespace', 'leader-election-id', 'identity', 'concurrency', 'drift-concurrency', 'deploy-timeout-seconds', 'shutdown-grace-seconds', 'log-level', 'log-format', 'connector-runtime', 'policy', 'weak-credentials', 'deploy-span-file', 'plugin-dir', 'help', 'version']);
     // Defaults as the parser applies them (see the chart's values.yaml), env names as read.
     expect(blocks.get('concurrency')).toMatch(/default: 4\n\s+env: CERT_DEPLOYER_CONCURRENCY/);
     expect(blocks.get('metrics-bind-address')).toMatch(/default: 0\.0\.0\.0:8080\n\s+env: CERT_DEPLOYER_METRICS_BIND_ADDRESS/);

@@ -38,7 +38,9 @@ describe('controller process endpoints and logs', () => {
     const bad = await eventually(async () => { const r = await readyOf(objects, ns, 'bad'); return r?.reason === 'DeployFailed' ? r : undefined; }, 30_000, 'bad DeployFailed');
 
     const metrics = await (await fetch(proc.metricsUrl)).text();
-    for (const name of ['controller_runtime_reconcile_total{controller="certificatedeployment",result="success"}', 'controller_runtime_reconcile_time_seconds_bucket', 'workqueue_depth', 'workqueue_adds_total', 'workqueue_retries_total', 'cert_deployer_deploys_total{connector="file",result="success"} 1', 'cert_deployer_deploys_total{connector="file",result="DeployFailed"}', `cert_deployer_certificate_expiry_timestamp_seconds{namespace="${ns}",name="ok"}`,
+    // A Ready deployment's reconcile ends with its next drift check scheduled (spec.verify.interval,
+    // default 1 h), so it counts as requeue_after, as controller-runtime labels a RequeueAfter result.
+    for (const name of ['controller_runtime_reconcile_total{controller="certificatedeployment",result="requeue_after"}', 'controller_runtime_reconcile_time_seconds_bucket', 'workqueue_depth', 'workqueue_adds_total', 'workqueue_retries_total', 'cert_deployer_deploys_total{connector="file",result="success"} 1', 'cert_deployer_deploys_total{connector="file",result="DeployFailed"}', `cert_deployer_certificate_expiry_timestamp_seconds{namespace="${ns}",name="ok"}`,
       'controller_runtime_reconcile_errors_total{controller="certificatedeployment"}', 'controller_runtime_active_workers{controller="certificatedeployment"}', 'controller_runtime_max_concurrent_reconciles{controller="certificatedeployment"} 4',
       // Leader election is off: the one replica reconciles and reports itself as leader of the default Lease name.
       'leader_election_master_status{name="cert-deployer-controller"} 1',
