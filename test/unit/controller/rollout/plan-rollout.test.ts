@@ -124,3 +124,18 @@ describe('rollout through plan and composeStatus', () => {
     expect(JSON.parse(JSON.stringify(a.next))).not.toHaveProperty('rollout');
   });
 });
+
+describe('rollout and mode: Plan', () => {
+  it('plans every target at once whatever its wave; back in Apply the waves apply', () => {
+    const planned = schema.parse({ ...spec(), mode: 'Plan' }) as Spec;
+    const p = plan(obj(undefined, planned), facts(one, planned), NOW);
+    expect(actions(p)).toEqual({ t1: 'deploy', t2: 'deploy', t3: 'deploy', t4: 'deploy' });
+    expect(p.targets.map((t) => t.planOnly)).toEqual([true, true, true, true]);
+    // Nothing is gated, so no rollout wake is asked for.
+    expect(p.requeueAfterMs).toBeUndefined();
+
+    const applied = plan(obj(undefined), facts(one), NOW);
+    expect(actions(applied)).toEqual({ t1: 'deploy', t2: 'waitForWave', t3: 'waitForWave', t4: 'waitForWave' });
+    expect(applied.targets.some((t) => t.planOnly)).toBe(false);
+  });
+});
